@@ -1,0 +1,63 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# PostgreSQL and Redis for the integration suite; both run locally in development and in CI.
+PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
+REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: demo test lint typecheck migrations-check unit integration install serve worker bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: install, migrate, ingest the default Commons selection, create demo users, serve on 127.0.0.1:8000
+demo: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) ingest commons --until-total 100
+	$(MANAGE) analyse --missing
+	$(MANAGE) create_demo_users
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## test: install, lint, type-check, check migrations, run the unit suite and the integration suite
+test: $(STAMP) lint typecheck migrations-check unit integration
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+migrations-check: $(STAMP)
+	DJANGO_SETTINGS_MODULE=imgsite.settings.test $(MANAGE) makemigrations --check --dry-run
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not integration"
+
+# Real PostgreSQL, Redis and a Celery worker process. Skips, saying why, when they are not running;
+# .ci/run sets IMGSITE_REQUIRE_SERVICES=1 so that there a missing service fails instead.
+integration: $(STAMP)
+	DATABASE_URL=$(PG_URL) CELERY_BROKER_URL=$(REDIS_URL) $(BIN)/pytest -m integration; \
+	  status=$$?; [ $$status -eq 0 ] || [ $$status -eq 5 ] || exit $$status
+
+serve: $(STAMP)
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: $(STAMP)
+	$(BIN)/celery -A imgsite worker --loglevel=INFO --concurrency=2
+
+bench: $(STAMP)
+	$(BIN)/python bench/analyse.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,57 @@
+"""Plain results of analysing one image file. No Django here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ExifData:
+    taken_at: datetime | None = None  # timezone-aware; UTC when EXIF gives no offset
+    camera_make: str = ""
+    camera_model: str = ""
+    lens: str = ""
+    iso: int | None = None
+    f_number: float | None = None
+    exposure_time: float | None = None  # seconds
+    focal_length: float | None = None  # millimetres
+    gps_latitude: float | None = None  # decimal degrees, south negative
+    gps_longitude: float | None = None  # decimal degrees, west negative
+    orientation_tag: int = 1  # EXIF Orientation, 1..8
+    raw: dict[str, Any] = field(default_factory=dict)  # tag names -> JSON-safe values
+    warning: str = ""  # set when the EXIF block could not be read; analysis goes on without it
+
+
+@dataclass(frozen=True)
+class DominantColour:
+    rgb: tuple[int, int, int]
+    share: float  # of the image's pixels, 0..1
+    hex: str
+    name: str  # nearest CSS colour name
+    family: str  # basic family: red, orange, yellow, green, blue, purple, pink, brown, black, grey, white
+
+
+@dataclass(frozen=True)
+class AnalysisResult:
+    width: int  # after EXIF orientation
+    height: int
+    format: str
+    mode: str
+    orientation: str  # landscape | portrait | square
+    size_class: str  # thumbnail | small | medium | large
+    exif: ExifData
+    colours: list[DominantColour]  # ranked, largest share first
+    colour_histogram: list[float]
+    phash: str  # 16 hex digits
+    thumbnail_jpeg: bytes  # small grid thumbnail
+    preview_jpeg: bytes  # larger preview for the image page
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
+
+
+class ImageRejected(Exception):
+    """The file is not an image we accept: corrupt, truncated, empty, unsupported or too large.
+
+    The message is shown to staff on the ingest job, so it says what is wrong in plain words.
+    """

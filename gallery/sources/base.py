@@ -1,0 +1,55 @@
+"""What every image source gives the ingest pipeline: a stream of candidates.
+
+A source only *lists* photos with their provenance; downloading, deduplication and analysis are
+the pipeline's job (`gallery.services.ingest`), so every source gets them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class SourceError(Exception):
+    """The source as a whole cannot be listed (unreachable API, missing file, bad arguments)."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One photo a source offers, with everything the site keeps about where it came from."""
+
+    source: str
+    source_id: str
+    # Either an http(s) URL to download or, for local sources, a path on disk.
+    file_url: str = ""
+    local_path: str = ""
+    source_page_url: str = ""
+    title: str = ""
+    description: str = ""
+    author: str = ""
+    attribution: str = ""
+    licence: str = ""
+    licence_url: str = ""
+    tags: tuple[str, ...] = ()
+    taken_at: str = ""  # ISO 8601 as the source states it; EXIF wins when present
+    expected_sha1: str = ""  # when the source publishes one (Commons does)
+    expected_size: int = 0
+    mime: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A listed item the source itself refuses (non-free licence, not a photo), with the reason."""
+
+    source_id: str
+    reason: str
+
+
+class ImageSource(Protocol):
+    name: str
+
+    def candidates(self) -> Iterator[Candidate | Rejection]:
+        """Yield candidates lazily, following the source's pagination, until it has no more."""
+        ...

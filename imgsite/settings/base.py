@@ -1,0 +1,138 @@
+"""Settings shared by every environment. Every environment variable the site reads is read here
+(or, for production-only secrets, in production.py), so this file is the list of knobs."""
+
+from pathlib import Path
+
+import dj_database_url
+
+from imgsite.settings.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env_str("SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS: list[str] = env_list("ALLOWED_HOSTS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "gallery",
+    "profiles",
+    "recommender",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "imgsite.urls"
+WSGI_APPLICATION = "imgsite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# A SQLite file by default; DATABASE_URL=postgres://user@host:5432/name switches to PostgreSQL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env_str("IMGSITE_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("IMGSITE_MEDIA_ROOT", str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Hashed, compressed names so browsers may cache static files for a year.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+
+# --- Celery -------------------------------------------------------------------------------------
+# With no broker configured, tasks run in-process (eager) so `make demo` needs no services.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Ingest and analysis ------------------------------------------------------------------------
+IMGSITE_USER_AGENT = env_str(
+    "IMGSITE_USER_AGENT",
+    "imgsite/0.1 (open-licensed photo recommender; https://github.com/imgsite/imgsite) python-requests",
+)
+IMGSITE_COMMONS_API = env_str("IMGSITE_COMMONS_API", "https://commons.wikimedia.org/w/api.php")
+IMGSITE_OPENVERSE_API = env_str("IMGSITE_OPENVERSE_API", "https://api.openverse.org/v1/images/")
+# The selection `make demo` ingests when no query is given.
+IMGSITE_DEFAULT_COMMONS_CATEGORY = env_str("IMGSITE_DEFAULT_COMMONS_CATEGORY", "Category:Quality images")
+IMGSITE_DEFAULT_INGEST_COUNT = env_int("IMGSITE_DEFAULT_INGEST_COUNT", 120)
+# Downloads: a hard size cap, (connect, read) timeouts in seconds, and retries with backoff.
+IMGSITE_MAX_DOWNLOAD_BYTES = env_int("IMGSITE_MAX_DOWNLOAD_BYTES", 40 * 1024 * 1024)
+IMGSITE_CONNECT_TIMEOUT = env_float("IMGSITE_CONNECT_TIMEOUT", 5.0)
+IMGSITE_READ_TIMEOUT = env_float("IMGSITE_READ_TIMEOUT", 30.0)
+IMGSITE_DOWNLOAD_RETRIES = env_int("IMGSITE_DOWNLOAD_RETRIES", 3)
+IMGSITE_RETRY_BACKOFF = env_float("IMGSITE_RETRY_BACKOFF", 0.5)
+# Images with more pixels than this are refused as likely decompression bombs.
+IMGSITE_MAX_IMAGE_PIXELS = env_int("IMGSITE_MAX_IMAGE_PIXELS", 120_000_000)
+# Licences accepted besides CC0, public domain, CC BY and CC BY-SA (short names, comma separated).
+IMGSITE_EXTRA_LICENCES = env_list("IMGSITE_EXTRA_LICENCES")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"level": "INFO"}},
+}
+
+DEBUG = env_bool("DEBUG", DEBUG)

@@ -1,0 +1,21 @@
+"""Test settings. They build on base, never on production, and keep tasks in-process."""
+
+from imgsite.settings.base import *  # noqa: F403
+from imgsite.settings.env import env_str
+
+DEBUG = False
+SECRET_KEY = "test-only-key"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Unit tests run tasks in-process; the integration suite sets a real broker itself.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+IMGSITE_RETRY_BACKOFF = 0.0
+IMGSITE_CONNECT_TIMEOUT = 2.0
+IMGSITE_READ_TIMEOUT = 2.0
+LOGGING = {"version": 1, "disable_existing_loggers": False}
