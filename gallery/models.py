@@ -67,7 +67,9 @@ class Image(models.Model):
     focal_length = models.FloatField(null=True, blank=True, help_text="Millimetres.")
     gps_latitude = models.FloatField(null=True, blank=True)
     gps_longitude = models.FloatField(null=True, blank=True)
-    exif = models.JSONField(default=dict, blank=True, help_text="Full EXIF, tag names as keys, JSON-safe values.")
+    exif = models.JSONField(
+        default=dict, blank=True, help_text="Full EXIF, tag names as keys, JSON-safe values."
+    )
 
     # Features kept for similarity and near-duplicate detection.
     colour_histogram = models.JSONField(default=list, blank=True)
@@ -166,13 +168,18 @@ class ImageTag(models.Model):
         constraints = [
             # Source and auto tags are unique per image; user tags are unique per image and user.
             models.UniqueConstraint(
-                fields=["image", "tag", "origin"], condition=Q(user__isnull=True), name="imagetag_unique_shared"
+                fields=["image", "tag", "origin"],
+                condition=Q(user__isnull=True),
+                name="imagetag_unique_shared",
             ),
             models.UniqueConstraint(
-                fields=["image", "tag", "user"], condition=Q(user__isnull=False), name="imagetag_unique_per_user"
+                fields=["image", "tag", "user"],
+                condition=Q(user__isnull=False),
+                name="imagetag_unique_per_user",
             ),
             models.CheckConstraint(
-                condition=(Q(origin="user") & Q(user__isnull=False)) | (~Q(origin="user") & Q(user__isnull=True)),
+                condition=(Q(origin="user") & Q(user__isnull=False))
+                | (~Q(origin="user") & Q(user__isnull=True)),
                 name="imagetag_user_iff_user_origin",
             ),
         ]
@@ -211,8 +218,12 @@ class IngestJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0, help_text="Duplicates already in the collection.")
     failed = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True)
-    errors = models.JSONField(default=list, blank=True, help_text="One line per failed item, with its reason.")
+    status = models.CharField(
+        max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    errors = models.JSONField(
+        default=list, blank=True, help_text="One line per failed item, with its reason."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,70 @@
+"""Images made with Pillow for tests, with EXIF written in where a test needs it."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from PIL import Image
+
+
+def solid_jpeg(width: int = 64, height: int = 48, colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    return encode(Image.new("RGB", (width, height), colour), "JPEG")
+
+
+def split_image(
+    width: int = 120, height: int = 80, left: tuple[int, int, int] = (255, 0, 0), right=(0, 0, 255)
+) -> Image.Image:
+    """Left half one colour, right half another."""
+    image = Image.new("RGB", (width, height), left)
+    image.paste(Image.new("RGB", (width - width // 2, height), right), (width // 2, 0))
+    return image
+
+
+def encode(image: Image.Image, fmt: str = "JPEG", **params: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def jpeg_with_exif(
+    width: int = 120,
+    height: int = 80,
+    *,
+    colour: tuple[int, int, int] = (40, 90, 200),
+    make: str = "Canon",
+    model: str = "EOS 5D",
+    taken: str = "2021:06:15 14:30:00",
+    orientation: int = 1,
+    gps: tuple[float, float] | None = None,
+) -> bytes:
+    """A JPEG carrying camera EXIF; `gps` is (latitude, longitude) in decimal degrees."""
+    image = Image.new("RGB", (width, height), colour)
+    exif = Image.Exif()
+    exif[0x010F] = make  # Make
+    exif[0x0110] = model  # Model
+    exif[0x0112] = orientation  # Orientation
+    exif[0x0132] = taken  # DateTime
+    sub = exif.get_ifd(0x8769)  # Exif IFD
+    sub[0x9003] = taken  # DateTimeOriginal
+    sub[0x8827] = 200  # ISOSpeedRatings
+    sub[0x829D] = 2.8  # FNumber
+    sub[0x829A] = 1 / 250  # ExposureTime
+    sub[0x920A] = 50.0  # FocalLength
+    sub[0xA434] = "EF 50mm f/1.8"  # LensModel
+    if gps is not None:
+        lat, lon = gps
+        gps_ifd = exif.get_ifd(0x8825)
+        gps_ifd[1] = "N" if lat >= 0 else "S"
+        gps_ifd[2] = _dms(abs(lat))
+        gps_ifd[3] = "E" if lon >= 0 else "W"
+        gps_ifd[4] = _dms(abs(lon))
+    return encode(image, "JPEG", exif=exif, quality=90)
+
+
+def _dms(value: float) -> tuple[float, float, float]:
+    degrees = int(value)
+    minutes_full = (value - degrees) * 60
+    minutes = int(minutes_full)
+    seconds = round((minutes_full - minutes) * 60, 4)
+    return (float(degrees), float(minutes), seconds)
