@@ -1,0 +1,58 @@
+"""What the site learns about each person's taste, and the hidden tastes of simulated users.
+
+The profile itself is computed by `profiles.taste` (pure) and stored here as JSON snapshots; the
+latest snapshot of a user is their profile. Hidden tastes live in their own table so nothing the
+site learns can leak into the answer key the recommender is evaluated against.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class UserProfile(models.Model):
+    """Per-user profile settings. Profiles are private unless their owner makes them public."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    is_public = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user}"
+
+
+class ProfileSnapshot(models.Model):
+    """One computed taste profile; `data` is the JSON produced by `profiles.taste.build_profile`."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_snapshots"
+    )
+    data = models.JSONField(default=dict)
+    version = models.PositiveSmallIntegerField(help_text="Version of the profile format in `data`.")
+    computed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-computed_at", "-id"]
+        get_latest_by = ["computed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def like_count(self) -> int:
+        return int(self.data.get("like_count", 0))
+
+
+class SimulatedTaste(models.Model):
+    """The hidden taste a simulated user was generated from; see `profiles.simulation`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="simulated_taste"
+    )
+    interests = models.JSONField(default=list, help_text="1-3 interests: colour families, tags, shape.")
+    seed = models.BigIntegerField(help_text="The --seed of the simulate_users run that made this user.")
+    is_cold = models.BooleanField(default=False, help_text="Made with only one or two likes.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Hidden taste of {self.user}"
