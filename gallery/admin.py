@@ -1,0 +1,388 @@
+"""Staff curation: images, tags and ingest jobs in the Django admin.
+
+Derived fields (pixels, camera EXIF, colours, analysis results) are read-only here: they come from
+the files and are rewritten by re-analysis, so hand edits would only be overwritten.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+
+from gallery import admin_views
+from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
+
+THUMBNAIL_BOX = 80
+PREVIEW_BOX = 480
+
+
+def fit_within(width: int | None, height: int | None, box: int) -> tuple[int, int]:
+    """The size an image of width x height is drawn at inside a box x box square."""
+    if not width or not height:
+        return (box, box)
+    scale = min(box / width, box / height, 1.0)
+    return (max(1, round(width * scale)), max(1, round(height * scale)))
+
+
+def camera_label(make: str, model: str) -> str:
+    """'Canon EOS 5D' rather than 'Canon Canon EOS 5D' when the model already names the maker."""
+    make, model = make.strip(), model.strip()
+    if make and model.lower().startswith(make.lower()):
+        return model
+    return " ".join(part for part in (make, model) if part)
+
+
+def swatch(hex_colour: str, *, size: int = 16) -> SafeString:
+    return format_html(
+        '<span class="colour-swatch" title="{}" style="display:inline-block;width:{}px;height:{}px;'
+        'background:{};border:1px solid #8884;vertical-align:middle"></span>',
+        hex_colour,
+        size,
+        size,
+        hex_colour,
+    )
+
+
+class CameraMakeFilter(admin.SimpleListFilter):
+    title = "camera make"
+    parameter_name = "camera_make"
+    UNKNOWN = "__unknown__"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
+        makes = (
+            Image.objects.exclude(camera_make="")
+            .order_by("camera_make")
+            .values_list("camera_make", flat=True)
+            .distinct()
+        )
+        return [*((make, make) for make in makes), (self.UNKNOWN, "Unknown")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(camera_make="" if value == self.UNKNOWN else value)
+
+
+_COLOUR_FIELDS: tuple[str, ...] = ("rank", "colour_swatch", "hex", "name", "family", "share_percent")
+
+
+class ColourInline(admin.TabularInline):
+    model = Colour
+    fields = _COLOUR_FIELDS
+    readonly_fields = _COLOUR_FIELDS
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+    @admin.display(description="swatch")
+    def colour_swatch(self, colour: Colour) -> SafeString:
+        return swatch(colour.hex, size=24)
+
+    @admin.display(description="share")
+    def share_percent(self, colour: Colour) -> str:
+        return f"{colour.share:.0%}"
+
+
+class ImageTagInline(admin.TabularInline):
+    model = ImageTag
+    fields = ["tag", "origin", "user", "confidence"]
+    autocomplete_fields = ["tag"]
+    raw_id_fields = ["user"]
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ImageTag]:
+        return super().get_queryset(request).select_related("tag", "user")
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = [
+        "thumbnail_img",
+        "title_or_hash",
+        "source",
+        "licence",
+        "orientation",
+        "size_class",
+        "status",
+        "camera",
+        "palette",
+    ]
+    list_display_links = ["thumbnail_img", "title_or_hash"]
+    list_filter = ["source", "licence", "orientation", "size_class", "status", CameraMakeFilter]
+    # The admin notices that tag names span a relation and keeps the results distinct.
+    search_fields = ["title", "image_tags__tag__name", "camera_make", "camera_model"]
+    search_help_text = "Search titles, tag names and camera make or model."
+    list_per_page = 50
+    actions = ["reanalyse", "export_json"]
+    inlines = [ColourInline, ImageTagInline]
+    readonly_fields = [
+        "preview_img",
+        "sha256",
+        "file",
+        "thumbnail",
+        "preview",
+        "width",
+        "height",
+        "format",
+        "mode",
+        "file_size",
+        "orientation",
+        "size_class",
+        "taken_at",
+        "camera_make",
+        "camera_model",
+        "lens",
+        "iso",
+        "f_number",
+        "exposure_time",
+        "focal_length",
+        "gps_latitude",
+        "gps_longitude",
+        "exif_json",
+        "phash",
+        "status",
+        "analysis_error",
+        "source",
+        "source_id",
+        "file_url",
+        "ingest_job",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["preview_img", "title", "description"]}),
+        (
+            "Provenance",
+            {
+                "fields": [
+                    "source",
+                    "source_id",
+                    "file_url",
+                    "source_page_url",
+                    "licence",
+                    "licence_url",
+                    "author",
+                    "attribution",
+                    "ingest_job",
+                ]
+            },
+        ),
+        (
+            "Pixels",
+            {"fields": ["width", "height", "format", "mode", "file_size", "orientation", "size_class"]},
+        ),
+        (
+            "Camera",
+            {
+                "fields": [
+                    "taken_at",
+                    "camera_make",
+                    "camera_model",
+                    "lens",
+                    "iso",
+                    "f_number",
+                    "exposure_time",
+                    "focal_length",
+                    "gps_latitude",
+                    "gps_longitude",
+                ]
+            },
+        ),
+        ("EXIF", {"fields": ["exif_json"], "classes": ["collapse"]}),
+        (
+            "Files and analysis",
+            {
+                "fields": [
+                    "sha256",
+                    "file",
+                    "thumbnail",
+                    "preview",
+                    "phash",
+                    "status",
+                    "analysis_error",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["admin_extra/admin_extra.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Image]:
+        return super().get_queryset(request).prefetch_related("colours")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Images arrive through ingest jobs, which download, deduplicate and analyse them.
+        return False
+
+    @admin.display(description="thumbnail")
+    def thumbnail_img(self, image: Image) -> SafeString | str:
+        return _img_tag(image, image.thumbnail, box=THUMBNAIL_BOX) or "—"
+
+    @admin.display(description="photo")
+    def preview_img(self, image: Image) -> SafeString | str:
+        picture = image.preview or image.thumbnail
+        return _img_tag(image, picture, box=PREVIEW_BOX) or "No preview yet."
+
+    @admin.display(description="title", ordering="title")
+    def title_or_hash(self, image: Image) -> str:
+        return Truncator(str(image)).chars(60)
+
+    @admin.display(description="camera", ordering="camera_make")
+    def camera(self, image: Image) -> str:
+        return camera_label(image.camera_make, image.camera_model) or "—"
+
+    @admin.display(description="palette")
+    def palette(self, image: Image) -> SafeString:
+        # Reads the prefetched colours; filtering or ordering here would query once per row.
+        return format_html_join("", "{}", ((swatch(colour.hex),) for colour in image.colours.all()))
+
+    @admin.display(description="EXIF")
+    def exif_json(self, image: Image) -> SafeString:
+        text = json.dumps(image.exif, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+        return format_html('<pre class="exif-json">{}</pre>', text)
+
+    @admin.action(description="Re-analyse selected images")
+    def reanalyse(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
+        from gallery.services.analysis import queue_analysis
+
+        count = queue_analysis(list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext("Queued %(count)d image for analysis.", "Queued %(count)d images for analysis.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Export selected as JSON")
+    def export_json(self, request: HttpRequest, queryset: QuerySet[Image]) -> HttpResponse:
+        from gallery.services.export import image_metadata
+
+        response = JsonResponse(
+            image_metadata(queryset), safe=False, json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="imgsite-images-{stamp}.json"'
+        return response
+
+    def delete_model(self, request: HttpRequest, obj: Image) -> None:
+        from gallery.services.storage import delete_image
+
+        delete_image(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
+        from gallery.services.storage import delete_image
+
+        # All or nothing: files go only once every row is gone (delete_image waits for the commit).
+        with transaction.atomic():
+            for image in queryset:
+                delete_image(image)
+
+
+def _img_tag(image: Image, picture: Any, *, box: int) -> SafeString | None:
+    if not picture:
+        return None
+    width, height = fit_within(image.width, image.height, box)
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" style="object-fit:contain">',
+        picture.url,
+        width,
+        height,
+        image.title or "",
+    )
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "image_count"]
+    search_fields = ["name"]
+    actions = ["merge_into"]
+    list_per_page = 100
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Tag]:
+        return super().get_queryset(request).annotate(image_count=Count("image_tags__image", distinct=True))
+
+    @admin.display(description="images", ordering="image_count")
+    def image_count(self, tag: Tag) -> int:
+        return int(getattr(tag, "image_count", 0))
+
+    @admin.action(description="Merge into…")
+    def merge_into(self, request: HttpRequest, queryset: QuerySet[Tag]) -> HttpResponse | None:
+        return admin_views.merge_tags_action(request, queryset, model_admin=self)
+
+
+@admin.register(IngestJob)
+class IngestJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "job",
+        "source",
+        "query",
+        "status",
+        "wanted",
+        "done",
+        "skipped",
+        "failed",
+        "progress_bar",
+        "created_at",
+        "finished_at",
+    ]
+    list_display_links = None
+    list_filter = ["status", "source"]
+    search_fields = ["query"]
+    change_list_template = "admin/gallery/ingestjob/change_list.html"
+
+    def has_change_permission(self, request: HttpRequest, obj: IngestJob | None = None) -> bool:
+        # Counters and errors are written by the ingest service alone, so staff can trust them.
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        wrap = self.admin_site.admin_view
+        return [
+            path("start/", wrap(self.start_view), name="gallery_ingestjob_start"),
+            path("<int:job_id>/progress/", wrap(self.progress_view), name="gallery_ingestjob_progress"),
+            path(
+                "<int:job_id>/progress.json",
+                wrap(self.progress_json_view),
+                name="gallery_ingestjob_progress_json",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The generic add form would make a job nobody runs; starting one goes through the service.
+        return redirect("admin:gallery_ingestjob_start")
+
+    def start_view(self, request: HttpRequest) -> HttpResponse:
+        return admin_views.start_ingest_job(request, model_admin=self)
+
+    def progress_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        return admin_views.ingest_job_progress(request, job_id, model_admin=self)
+
+    def progress_json_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        return admin_views.ingest_job_progress_json(request, job_id, model_admin=self)
+
+    @admin.display(description="job", ordering="id")
+    def job(self, job: IngestJob) -> SafeString:
+        return format_html('<a href="{}">#{}</a>', admin_views.job_progress_url(job), job.pk)
+
+    @admin.display(description="progress")
+    def progress_bar(self, job: IngestJob) -> SafeString:
+        percent = round(job.progress * 100)
+        return format_html('<progress max="100" value="{}">{}%</progress> {}%', percent, percent, percent)
