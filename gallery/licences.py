@@ -63,16 +63,15 @@ _PD_NAME = re.compile(r"^(?:public[\s_-]*domain\b|pd$|pd[\s_-])")
 
 
 def normalise_licence(short_name: str, url: str = "") -> str:
-    """The canonical short name for a licence, from its name or, failing that, its deed URL.
+    """The canonical short name for a licence, from its name or, when it has none, its deed URL.
 
     An unrecognised name comes back with its whitespace tidied, so nothing a source says is lost.
+    The URL never overrides a name: when the two disagree, the stated name is the safer reading.
     """
     cleaned = " ".join(short_name.split())
-    canonical = _canonical_from_name(cleaned.lower())
-    if canonical:
-        return canonical
-    from_url = _canonical_from_url(url.strip())
-    return from_url or cleaned
+    if not cleaned:
+        return _canonical_from_url(url.strip())
+    return _canonical_from_name(cleaned.lower()) or cleaned
 
 
 def is_free_licence(short_name: str, extra_accepted: Sequence[str] = ()) -> bool:

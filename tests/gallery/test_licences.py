@@ -32,7 +32,9 @@ from gallery.licences import is_free_licence, licence_url_for, normalise_licence
         ("", "http://creativecommons.org/licenses/by/2.5/nl/deed.en", "CC BY 2.5 nl"),
         ("", "https://creativecommons.org/publicdomain/zero/1.0/deed.en", "CC0 1.0"),
         ("", "https://creativecommons.org/publicdomain/mark/1.0/", "Public Domain Mark 1.0"),
-        ("Attribution", "https://creativecommons.org/licenses/by/4.0/", "CC BY 4.0"),
+        ("Attribution", "https://creativecommons.org/licenses/by/4.0/", "Attribution"),
+        ("GFDL", "https://creativecommons.org/licenses/by-sa/4.0/", "GFDL"),
+        ("", "https://example.org/my-terms", ""),
         ("All rights reserved", "", "All rights reserved"),
     ],
 )
