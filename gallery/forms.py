@@ -1,0 +1,61 @@
+"""Forms for the public gallery: the filter bar (GET) and adding a tag (POST)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from gallery.models import Orientation, SizeClass, Source
+from gallery.selectors import COLOUR_FAMILIES, SORTS, GalleryFilters
+from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
+
+
+class TagForm(forms.Form):
+    # A little room over the limit so that "#Sunset  Beach" is normalised before it is measured.
+    tag = forms.CharField(
+        label="Add a tag",
+        max_length=MAX_TAG_LENGTH * 3,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. sunset beach", "autocomplete": "off"}),
+    )
+
+    def clean_tag(self) -> str:
+        try:
+            return normalise_tag(self.cleaned_data["tag"])
+        except InvalidTag as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+def _blank_choice(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "Any"), *choices]
+
+
+class GalleryFilterForm(forms.Form):
+    """Reads the filters from the query string. A value that does not parse is ignored, not an error:
+    a shared link with a stale option should still show a gallery."""
+
+    tag = forms.CharField(required=False, max_length=64)
+    colour = forms.ChoiceField(
+        required=False, choices=_blank_choice([(f, f.title()) for f in COLOUR_FAMILIES])
+    )
+    orientation = forms.ChoiceField(required=False, choices=_blank_choice(list(Orientation.choices)))
+    size = forms.ChoiceField(required=False, choices=_blank_choice(list(SizeClass.choices)))
+    year = forms.IntegerField(required=False, min_value=1800, max_value=2200)
+    camera = forms.CharField(required=False, max_length=100)
+    licence = forms.CharField(required=False, max_length=100)
+    source = forms.ChoiceField(required=False, choices=_blank_choice(list(Source.choices)))
+    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+
+    def filters(self) -> GalleryFilters:
+        self.is_valid()
+        data = self.cleaned_data  # only the fields that parsed
+        tag = data.get("tag") or ""
+        return GalleryFilters(
+            tag=tag.strip().lower(),
+            colour=data.get("colour") or "",
+            orientation=data.get("orientation") or "",
+            size=data.get("size") or "",
+            year=data.get("year"),
+            camera=(data.get("camera") or "").strip(),
+            licence=(data.get("licence") or "").strip(),
+            source=data.get("source") or "",
+            sort=data.get("sort") or "newest",
+        )

@@ -1,0 +1,323 @@
+"""Reads for the public site: the filtered gallery, its facet counts, and one image's page.
+
+Every function returns querysets or plain data and runs a fixed number of queries, whatever the
+page size: filters are EXISTS subqueries (so a tag or colour join never duplicates a row), like
+counts are a correlated subquery, and tags come in one prefetch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
+from django.shortcuts import get_object_or_404
+
+from gallery.models import (
+    AnalysisStatus,
+    Colour,
+    Image,
+    ImageTag,
+    Like,
+    Orientation,
+    SizeClass,
+    Source,
+    TagOrigin,
+)
+
+# An image counts as "blue" when blue covers at least this share of its pixels. 15% keeps a blue
+# sky in a landscape but drops a small blue sign, whatever rank the colour has in the palette.
+COLOUR_SHARE_THRESHOLD = 0.15
+
+COLOUR_FAMILIES = (
+    "red",
+    "orange",
+    "yellow",
+    "green",
+    "blue",
+    "purple",
+    "pink",
+    "brown",
+    "black",
+    "grey",
+    "white",
+)
+
+# The tag facet lists the most common tags only; a long tail of one-off tags is noise in a sidebar.
+TAG_FACET_LIMIT = 30
+
+SORTS = {
+    "newest": "Newest",
+    "liked": "Most liked",
+    "taken": "Date taken",
+}
+
+
+@dataclass(frozen=True)
+class GalleryFilters:
+    """What the visitor asked for; empty strings and None mean "any"."""
+
+    tag: str = ""
+    colour: str = ""
+    orientation: str = ""
+    size: str = ""
+    year: int | None = None
+    camera: str = ""
+    licence: str = ""
+    source: str = ""
+    sort: str = "newest"
+
+    def without(self, name: str) -> GalleryFilters:
+        blank: Any = None if name == "year" else ""
+        return replace(self, **{name: blank})
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self.without("sort"), name) for name in FILTER_NAMES)
+
+
+FILTER_NAMES = ("tag", "colour", "orientation", "size", "year", "camera", "licence", "source")
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    indent: bool = False  # a camera model shown under its make
+
+
+@dataclass
+class Facets:
+    options: dict[str, list[FacetOption]] = field(default_factory=dict)
+
+
+def visible_images() -> QuerySet[Image]:
+    """Images the public sees: analysed, with a thumbnail to show."""
+    return Image.objects.filter(status=AnalysisStatus.DONE).exclude(thumbnail="")
+
+
+def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QuerySet[Image]:
+    if filters.tag:
+        queryset = queryset.filter(
+            Exists(ImageTag.objects.filter(image=OuterRef("pk"), tag__name=filters.tag))
+        )
+    if filters.colour:
+        queryset = queryset.filter(
+            Exists(
+                Colour.objects.filter(
+                    image=OuterRef("pk"), family=filters.colour, share__gte=COLOUR_SHARE_THRESHOLD
+                )
+            )
+        )
+    if filters.orientation:
+        queryset = queryset.filter(orientation=filters.orientation)
+    if filters.size:
+        queryset = queryset.filter(size_class=filters.size)
+    if filters.year is not None:
+        queryset = queryset.filter(taken_at__year=filters.year)
+    if filters.camera:
+        queryset = queryset.filter(
+            Q(camera_make__iexact=filters.camera) | Q(camera_model__iexact=filters.camera)
+        )
+    if filters.licence:
+        queryset = queryset.filter(licence=filters.licence)
+    if filters.source:
+        queryset = queryset.filter(source=filters.source)
+    return queryset
+
+
+def _like_count() -> Coalesce:
+    likes = (
+        Like.objects.filter(image=OuterRef("pk"))
+        .order_by()
+        .values("image")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
+
+
+def _ordering(sort: str) -> list[Any]:
+    if sort == "liked":
+        return ["-like_count", "-created_at", "-id"]
+    if sort == "taken":
+        return [F("taken_at").desc(nulls_last=True), "-id"]
+    return ["-created_at", "-id"]
+
+
+def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
+    """The grid: filtered, sorted, with like counts and tags ready for alt text."""
+    tags = Prefetch(
+        "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
+    )
+    return (
+        _apply_filters(visible_images(), filters)
+        .annotate(like_count=_like_count())
+        .prefetch_related(tags)
+        .order_by(*_ordering(filters.sort))
+    )
+
+
+def gallery_facets(filters: GalleryFilters) -> Facets:
+    """For each filter, the options and how many images each would leave, given the other filters.
+
+    One grouped query per filter, so eight queries whatever the collection's size.
+    """
+    facets = Facets()
+
+    def others(name: str) -> QuerySet[Image]:
+        return _apply_filters(visible_images(), filters.without(name))
+
+    facets.options["tag"] = _tag_facet(others("tag"))
+    facets.options["colour"] = _colour_facet(others("colour"))
+    facets.options["orientation"] = _choice_facet(
+        others("orientation"), "orientation", dict(Orientation.choices)
+    )
+    facets.options["size"] = _choice_facet(others("size"), "size_class", dict(SizeClass.choices))
+    facets.options["year"] = _year_facet(others("year"))
+    facets.options["camera"] = _camera_facet(others("camera"))
+    facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
+    facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
+    return facets
+
+
+def _tag_facet(images: QuerySet[Image]) -> list[FacetOption]:
+    rows = (
+        ImageTag.objects.filter(image__in=images.values("pk"))
+        .values("tag__name")
+        .annotate(n=Count("image", distinct=True))
+        .order_by("-n", "tag__name")[:TAG_FACET_LIMIT]
+    )
+    return [FacetOption(row["tag__name"], row["tag__name"], row["n"]) for row in rows]
+
+
+def _colour_facet(images: QuerySet[Image]) -> list[FacetOption]:
+    rows = (
+        Colour.objects.filter(image__in=images.values("pk"), share__gte=COLOUR_SHARE_THRESHOLD)
+        .values("family")
+        .annotate(n=Count("image", distinct=True))
+        .order_by()
+    )
+    counts = {row["family"]: row["n"] for row in rows}
+    known = [FacetOption(family, family.title(), counts.get(family, 0)) for family in COLOUR_FAMILIES]
+    # A family the analysis names that this list lacks still shows, after the known ones.
+    extra = [FacetOption(f, f.title(), n) for f, n in sorted(counts.items()) if f not in COLOUR_FAMILIES]
+    return known + extra
+
+
+def _choice_facet(images: QuerySet[Image], column: str, labels: dict[str, str]) -> list[FacetOption]:
+    rows = images.exclude(**{column: ""}).order_by().values(column).annotate(n=Count("pk"))
+    counts = {row[column]: row["n"] for row in rows}
+    # Known choices always show (with 0 when none match); free-text values only when present.
+    values = list(labels) + sorted(v for v in counts if v not in labels)
+    return [FacetOption(v, str(labels.get(v, v)), counts.get(v, 0)) for v in values]
+
+
+def _year_facet(images: QuerySet[Image]) -> list[FacetOption]:
+    rows = (
+        images.filter(taken_at__isnull=False)
+        .annotate(year=ExtractYear("taken_at"))
+        .order_by()
+        .values("year")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        FacetOption(str(row["year"]), str(row["year"]), row["n"])
+        for row in sorted(rows, key=lambda r: -r["year"])
+    ]
+
+
+def _camera_facet(images: QuerySet[Image]) -> list[FacetOption]:
+    """Makes with their models beneath; one query, since each image has one make and model."""
+    rows = (
+        images.exclude(camera_make="", camera_model="")
+        .order_by()
+        .values("camera_make", "camera_model")
+        .annotate(n=Count("pk"))
+    )
+    return camera_options([(r["camera_make"], r["camera_model"], r["n"]) for r in rows])
+
+
+def camera_options(rows: list[tuple[str, str, int]]) -> list[FacetOption]:
+    """Fold (make, model, count) rows into make options followed by their models."""
+    by_make: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for make, model, n in rows:
+        by_make[make.strip()].append((model.strip(), n))
+    options: list[FacetOption] = []
+    for make in sorted(by_make, key=str.lower):
+        models = by_make[make]
+        if make:
+            options.append(FacetOption(make, make, sum(n for _, n in models)))
+        for model, n in sorted(models, key=lambda m: m[0].lower()):
+            if model and model.lower() != make.lower():
+                options.append(FacetOption(model, model, n, indent=bool(make)))
+    return options
+
+
+# --- The image page ------------------------------------------------------------------------------
+
+
+def image_for_page(pk: int) -> Image:
+    """One analysed image with its palette and tags, or 404."""
+    tags = Prefetch(
+        "image_tags", queryset=ImageTag.objects.select_related("tag", "user").order_by("tag__name", "pk")
+    )
+    queryset = (
+        Image.objects.filter(status=AnalysisStatus.DONE)
+        .annotate(like_count=_like_count())
+        .prefetch_related("colours", tags)
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def user_likes_image(user: User | AnonymousUser, image: Image) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Like.objects.filter(user_id=user.pk, image=image).exists()
+
+
+def like_count(image: Image) -> int:
+    return Like.objects.filter(image=image).count()
+
+
+@dataclass(frozen=True)
+class TagChip:
+    name: str
+    count: int = 1  # how many people added it, for user tags
+    own_tag_id: int | None = None  # set when the viewer added it, so they may remove it
+
+
+@dataclass
+class TagGroups:
+    source: list[TagChip] = field(default_factory=list)
+    user: list[TagChip] = field(default_factory=list)
+    auto: list[TagChip] = field(default_factory=list)
+
+
+def group_tags(image_tags: list[ImageTag], viewer_id: int | None) -> TagGroups:
+    """Tags by origin; user tags folded by name, counting people and marking the viewer's own."""
+    groups = TagGroups()
+    user_counts: dict[str, int] = defaultdict(int)
+    own_ids: dict[str, int] = {}
+    for image_tag in image_tags:
+        name = image_tag.tag.name
+        if image_tag.origin == TagOrigin.USER:
+            user_counts[name] += 1
+            if viewer_id is not None and image_tag.user_id == viewer_id:
+                own_ids[name] = image_tag.pk
+        elif image_tag.origin == TagOrigin.AUTO:
+            groups.auto.append(TagChip(name))
+        else:
+            groups.source.append(TagChip(name))
+    groups.user = [TagChip(name, n, own_ids.get(name)) for name, n in sorted(user_counts.items())]
+    return groups
+
+
+def get_own_image_tag_or_404(user: User | AnonymousUser, pk: int) -> ImageTag:
+    """The one way views load a user tag: only the person who added it gets it; others get 404."""
+    # An anonymous user's pk is None, which matches no user tag (the model requires a user).
+    return get_object_or_404(ImageTag, pk=pk, origin=TagOrigin.USER, user_id=user.pk)

@@ -1,0 +1,112 @@
+"""Template helpers for photos: thumbnail tags with their size, alt text and EXIF formatting."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from gallery.models import Image
+
+register = template.Library()
+
+# The long edge of grid thumbnails. Only the aspect ratio matters to the browser (CSS sizes the
+# cells), but a realistic size keeps the intrinsic dimensions honest for layout and lighthouse.
+THUMBNAIL_LONG_EDGE = 400
+# Alt text names at most this many tags when an image has no title.
+ALT_TAG_COUNT = 4
+
+
+def scaled_size(width: int | None, height: int | None, long_edge: int) -> tuple[int, int]:
+    """(width, height) scaled so the longer side is at most `long_edge`; square when unknown."""
+    if not width or not height:
+        return long_edge, long_edge
+    scale = min(1.0, long_edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+@register.filter
+def alt_text(image: Image) -> str:
+    """The title, else a description from the tags (using prefetched tags when there are some)."""
+    if image.title.strip():
+        return image.title.strip()
+    names: list[str] = []
+    for image_tag in image.image_tags.all():
+        if image_tag.tag.name not in names:
+            names.append(image_tag.tag.name)
+    if names:
+        return "Photo tagged " + ", ".join(names[:ALT_TAG_COUNT])
+    return "Untitled photo"
+
+
+@register.simple_tag
+def thumbnail_img(image: Image, css_class: str = "") -> SafeString:
+    width, height = scaled_size(image.width, image.height, THUMBNAIL_LONG_EDGE)
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" decoding="async" class="{}">',
+        image.thumbnail.url,
+        width,
+        height,
+        alt_text(image),
+        css_class,
+    )
+
+
+@register.filter
+def photo_url(image: Image) -> str:
+    """The preview for the image page, falling back to the original file."""
+    return image.preview.url if image.preview else image.file.url
+
+
+@register.filter
+def exposure(seconds: float | None) -> str:
+    if not seconds:
+        return ""
+    if seconds < 1:
+        return f"1/{round(1 / seconds)} s"
+    return f"{seconds:g} s"
+
+
+@register.filter
+def f_number(value: float | None) -> str:
+    return f"f/{value:g}" if value else ""
+
+
+@register.filter
+def percent(share: float) -> str:
+    return f"{share:.0%}"
+
+
+@register.simple_tag
+def osm_url(latitude: float, longitude: float) -> str:
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude:.6f}&mlon={longitude:.6f}"
+        f"#map=15/{latitude:.5f}/{longitude:.5f}"
+    )
+
+
+@register.filter
+def dict_get(mapping: dict[str, str], key: str) -> str:
+    return mapping.get(key, "")
+
+
+def _query(context: template.Context, **changes: str | None) -> str:
+    """The current query string with `changes` applied (None removes), always dropping the page."""
+    params = context["request"].GET.copy()
+    params.pop("page", None)
+    for name, value in changes.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, name: str, value: str) -> str:
+    return _query(context, **{name: value})
+
+
+@register.simple_tag(takes_context=True)
+def query_without(context: template.Context, name: str) -> str:
+    return _query(context, **{name: None})

@@ -1,0 +1,14 @@
+from django.urls import URLPattern, path
+
+from gallery import views
+
+app_name = "gallery"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.home, name="home"),
+    path("gallery/", views.gallery_index, name="index"),
+    path("photos/<int:pk>/", views.image_detail, name="image"),
+    path("photos/<int:pk>/like/", views.like, name="like"),
+    path("photos/<int:pk>/tags/", views.add_tag, name="add_tag"),
+    path("tags/<int:pk>/remove/", views.remove_tag, name="remove_tag"),
+]

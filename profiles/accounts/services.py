@@ -1,0 +1,39 @@
+"""What a person may do with their own account: take their data away, or delete it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from gallery.models import ImageTag, Like, TagOrigin
+
+PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "date_joined", "last_login")
+
+
+def export_user_data(*, user: User) -> dict[str, Any]:
+    """Everything the site keeps that is about this person, as JSON-ready data."""
+    profile = {name: _jsonable(getattr(user, name, None)) for name in PROFILE_FIELDS}
+    likes = [
+        {"image_id": like.image_id, "title": like.image.title, "liked_at": like.created_at.isoformat()}
+        for like in Like.objects.filter(user=user).select_related("image").order_by("created_at")
+    ]
+    tags = [
+        {"image_id": it.image_id, "tag": it.tag.name, "added_at": it.created_at.isoformat()}
+        for it in ImageTag.objects.filter(user=user, origin=TagOrigin.USER)
+        .select_related("tag")
+        .order_by("created_at")
+    ]
+    return {"profile": profile, "likes": likes, "tags": tags}
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
+def delete_account(*, user: User) -> None:
+    """Delete the user. Their likes and user tags go with them (CASCADE); images, tag names and
+    other people's tags stay."""
+    user.delete()
