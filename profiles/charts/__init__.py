@@ -1,0 +1,1 @@
+"""Pure matplotlib renderers returning SVG strings, for the dashboard and the collection statistics."""

@@ -1,0 +1,64 @@
+"""Shared drawing helpers. Figures are built with matplotlib.figure.Figure directly, never pyplot,
+so charts can render in parallel threads without sharing pyplot's global current figure."""
+
+from __future__ import annotations
+
+import colorsys
+import io
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
+from matplotlib.figure import Figure
+
+# No GUI: the web and worker processes only ever write files.
+matplotlib.use("Agg")
+
+# Set once at import, never changed afterwards: text stays text in the SVG (smaller, selectable,
+# readable by screen readers), and ids are stable so the same data gives the same SVG.
+matplotlib.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["svg.hashsalt"] = "imgsite"
+matplotlib.rcParams["font.size"] = 10
+matplotlib.rcParams["axes.titlesize"] = 12
+matplotlib.rcParams["axes.spines.top"] = False
+matplotlib.rcParams["axes.spines.right"] = False
+
+ACCENT = "#3b6ea8"
+MUTED = "#b8c2cc"
+INK = "#222222"
+
+
+def new_figure(width: float = 6.4, height: float = 3.2) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width, height), layout="constrained")
+    return figure, figure.add_subplot()
+
+
+def to_svg(figure: Figure) -> str:
+    out = io.StringIO()
+    figure.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def empty_chart(message: str, width: float = 6.4, height: float = 1.6) -> str:
+    """A small chart that says there is nothing to show yet, instead of empty axes."""
+    figure, axes = new_figure(width, height)
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, message, ha="center", va="center", color="#666666", fontsize=11)
+    return to_svg(figure)
+
+
+def hex_to_rgb(hex_colour: str) -> tuple[float, float, float]:
+    value = hex_colour.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return red, green, blue
+
+
+def hue_saturation_value(hex_colour: str) -> tuple[float, float, float]:
+    """Hue in degrees 0-360, saturation and value (brightness) 0-1."""
+    hue, saturation, value = colorsys.rgb_to_hsv(*hex_to_rgb(hex_colour))
+    return hue * 360, saturation, value
+
+
+def label_bars(axes: Axes, bars: BarContainer, labels: list[str]) -> None:
+    """Write each bar's value at its end, so shares can be read without gridlines."""
+    axes.bar_label(bars, labels=labels, padding=3, fontsize=9)

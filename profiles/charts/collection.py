@@ -1,0 +1,406 @@
+"""Charts of the whole collection. Each chart is a pair: a data function turning CollectionFrames
+into a small DataFrame (also offered as CSV) and a renderer drawing that DataFrame as SVG."""
+
+from __future__ import annotations
+
+import colorsys
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.offsetbox import AnnotationBbox, OffsetImage
+from matplotlib.patches import Rectangle
+from PIL import Image as PILImage
+from sklearn.decomposition import PCA
+
+from profiles.charts.base import (
+    ACCENT,
+    INK,
+    empty_chart,
+    hue_saturation_value,
+    label_bars,
+    new_figure,
+    to_svg,
+)
+from profiles.taste.interests import feature_matrix
+from profiles.taste.tags import inverse_document_frequency
+
+NO_IMAGES = "No analysed photos yet."
+TOP_CAMERAS = 10
+HUE_BIN_DEGREES = 15
+# Below this saturation a colour is a grey and has no meaningful hue; it stays out of the hue chart.
+MIN_SATURATION_FOR_HUE = 0.15
+MAP_THUMBNAILS = 60  # thumbnails drawn on the collection map; the rest are dots
+MAP_THUMBNAIL_PIXELS = 40
+
+
+@dataclass(frozen=True)
+class CollectionFrames:
+    """The analysed collection as plain frames.
+
+    - images: image_id, title, orientation, size_class, format, licence, camera_make, camera_model,
+      taken_at, histogram (list of floats), thumbnail (absolute file path or "")
+    - colours: image_id, hex, red, green, blue, share, name, family, rank
+    - tags: image_id, tag (distinct, any origin)
+    """
+
+    images: pd.DataFrame
+    colours: pd.DataFrame
+    tags: pd.DataFrame
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+def images_per_year(frames: CollectionFrames) -> pd.DataFrame:
+    years = pd.to_datetime(frames.images["taken_at"], utc=True, errors="coerce").dt.year.dropna().astype(int)
+    counts = years.value_counts().sort_index()
+    return pd.DataFrame({"year": counts.index.astype(int), "images": counts.to_numpy(dtype=int)})
+
+
+def count_by(column: str) -> Callable[[CollectionFrames], pd.DataFrame]:
+    def counts(frames: CollectionFrames) -> pd.DataFrame:
+        values = frames.images[column].fillna("").astype(str).replace("", "unknown")
+        table = values.value_counts()
+        return pd.DataFrame({column: table.index.astype(str), "images": table.to_numpy(dtype=int)})
+
+    return counts
+
+
+def camera_makes(frames: CollectionFrames) -> pd.DataFrame:
+    makes = frames.images["camera_make"].fillna("").astype(str).str.strip()
+    table = makes[makes != ""].value_counts().head(TOP_CAMERAS)
+    return pd.DataFrame({"camera_make": table.index.astype(str), "images": table.to_numpy(dtype=int)})
+
+
+def camera_models(frames: CollectionFrames) -> pd.DataFrame:
+    images = frames.images
+    names = (
+        images["camera_make"].fillna("").astype(str).str.strip()
+        + " "
+        + images["camera_model"].fillna("").astype(str).str.strip()
+    ).str.strip()
+    table = (
+        names[images["camera_model"].fillna("").astype(str).str.strip() != ""]
+        .value_counts()
+        .head(TOP_CAMERAS)
+    )
+    return pd.DataFrame({"camera": table.index.astype(str), "images": table.to_numpy(dtype=int)})
+
+
+def colour_points(frames: CollectionFrames) -> pd.DataFrame:
+    """Every palette colour with its hue, saturation and brightness, and its share of its photo."""
+    colours = frames.colours
+    hsv = [hue_saturation_value(h) for h in colours["hex"].tolist()]
+    return pd.DataFrame(
+        {
+            "image_id": colours["image_id"].to_numpy(dtype=int),
+            "hex": colours["hex"].astype(str).to_numpy(),
+            "share": colours["share"].to_numpy(dtype=float),
+            "hue": [round(h, 1) for h, _, _ in hsv],
+            "saturation": [round(s, 4) for _, s, _ in hsv],
+            "brightness": [round(v, 4) for _, _, v in hsv],
+        }
+    )
+
+
+def hue_histogram(frames: CollectionFrames) -> pd.DataFrame:
+    """Pixel share summed per 15-degree hue bin, over the whole collection, greys left out."""
+    points = colour_points(frames)
+    points = points[points["saturation"] >= MIN_SATURATION_FOR_HUE]
+    edges = np.arange(0, 360 + HUE_BIN_DEGREES, HUE_BIN_DEGREES)
+    weights, _ = np.histogram(
+        points["hue"].to_numpy(dtype=float), bins=edges, weights=points["share"].to_numpy(dtype=float)
+    )
+    return pd.DataFrame({"hue_from": edges[:-1], "hue_to": edges[1:], "pixel_share": np.round(weights, 4)})
+
+
+def dominant_colours(frames: CollectionFrames) -> pd.DataFrame:
+    """Each photo's largest colour, sorted by hue then brightness, for the mosaic."""
+    points = colour_points(frames)
+    ranks = (
+        frames.colours["rank"].to_numpy(dtype=int) if not frames.colours.empty else np.array([], dtype=int)
+    )
+    first = points[ranks == 0] if len(points) else points
+    # Greys first (by brightness), then colours around the hue wheel: reads as a colour wheel.
+    first = first.assign(is_colour=first["saturation"] >= MIN_SATURATION_FOR_HUE)
+    ordered = first.sort_values(["is_colour", "hue", "brightness"], kind="stable")
+    return ordered[["image_id", "hex", "share", "hue", "saturation", "brightness"]].reset_index(drop=True)
+
+
+def collection_map(frames: CollectionFrames) -> pd.DataFrame:
+    """Two PCA components of the feature vectors (colour histogram, colour families, idf-weighted tags)."""
+    images = frames.images
+    columns = ["image_id", "title", "x", "y", "thumbnail"]
+    if len(images) < 2:
+        return pd.DataFrame(columns=columns)
+    ids = images["image_id"].astype(int).tolist()
+    frequency = frames.tags.groupby("tag")["image_id"].nunique().to_dict() if not frames.tags.empty else {}
+    idf = inverse_document_frequency({str(k): int(v) for k, v in frequency.items()}, len(ids))
+    features = feature_matrix(ids, images, frames.colours, frames.tags, idf)
+    if features.shape[1] == 0 or np.allclose(features, features[0]):
+        points = np.zeros((len(ids), 2))
+    else:
+        points = PCA(n_components=2, random_state=0).fit_transform(features)
+        if points.shape[1] < 2:
+            points = np.hstack([points, np.zeros((len(ids), 1))])
+    return pd.DataFrame(
+        {
+            "image_id": ids,
+            "title": images["title"].astype(str).to_numpy(),
+            "x": np.round(points[:, 0], 4),
+            "y": np.round(points[:, 1], 4),
+            "thumbnail": images["thumbnail"].astype(str).to_numpy(),
+        }
+    )
+
+
+# --- drawing -----------------------------------------------------------------------------------
+
+
+def render_counts(title: str, xlabel: str) -> Callable[[pd.DataFrame], str]:
+    """Horizontal bars of the first column's values against the `images` column."""
+
+    def render(data: pd.DataFrame) -> str:
+        if data.empty:
+            return empty_chart(NO_IMAGES)
+        labels = [str(v) for v in data.iloc[:, 0]][::-1]
+        counts = [int(v) for v in data["images"]][::-1]
+        figure, axes = new_figure(6.4, 0.32 * len(labels) + 1.1)
+        bars = axes.barh(labels, counts, color=ACCENT)
+        label_bars(axes, bars, [str(c) for c in counts])
+        axes.set_xlim(0, max(counts) * 1.15)
+        axes.set_xlabel(xlabel)
+        axes.set_title(title)
+        return to_svg(figure)
+
+    return render
+
+
+def render_years(data: pd.DataFrame) -> str:
+    if data.empty:
+        return empty_chart("No photo has a date taken.")
+    figure, axes = new_figure(6.4, 3.0)
+    axes.bar(data["year"].to_numpy(dtype=int), data["images"].to_numpy(dtype=int), color=ACCENT, width=0.8)
+    axes.set_xlabel("Year taken")
+    axes.set_ylabel("Photos")
+    axes.set_title("Photos per year taken")
+    axes.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+    return to_svg(figure)
+
+
+def render_hues(data: pd.DataFrame) -> str:
+    if data.empty or float(data["pixel_share"].sum()) == 0:
+        return empty_chart(NO_IMAGES)
+    centres = ((data["hue_from"] + data["hue_to"]) / 2).to_numpy(dtype=float)
+    colours = [_hue_colour(h) for h in centres]
+    figure, axes = new_figure(6.4, 3.0)
+    axes.bar(
+        centres,
+        data["pixel_share"].to_numpy(dtype=float),
+        width=HUE_BIN_DEGREES * 0.9,
+        color=colours,
+        edgecolor=INK,
+        linewidth=0.3,
+    )
+    axes.set_xlim(0, 360)
+    axes.set_xticks(
+        range(0, 361, 60),
+        ["0° red", "60° yellow", "120° green", "180° cyan", "240° blue", "300° magenta", "360°"],
+    )
+    axes.tick_params(axis="x", labelsize=8)
+    axes.set_ylabel("Photos' worth of pixels")
+    axes.set_title("Hues in the collection, weighted by colour share")
+    return to_svg(figure)
+
+
+def render_brightness_saturation(data: pd.DataFrame) -> str:
+    if data.empty:
+        return empty_chart(NO_IMAGES)
+    figure, axes = new_figure(6.4, 4.0)
+    sizes = 20 + 200 * data["share"].to_numpy(dtype=float)
+    axes.scatter(
+        data["saturation"],
+        data["brightness"],
+        s=sizes,
+        c=data["hex"].tolist(),
+        edgecolors=INK,
+        linewidths=0.3,
+        alpha=0.9,
+    )
+    axes.set_xlim(-0.03, 1.03)
+    axes.set_ylim(-0.03, 1.03)
+    axes.set_xlabel("Saturation")
+    axes.set_ylabel("Brightness")
+    axes.set_title("Palette colours by saturation and brightness (size = share)")
+    return to_svg(figure)
+
+
+def render_mosaic(data: pd.DataFrame) -> str:
+    if data.empty:
+        return empty_chart(NO_IMAGES)
+    count = len(data)
+    columns = int(np.ceil(np.sqrt(count * 2)))
+    rows = int(np.ceil(count / columns))
+    figure, axes = new_figure(6.4, max(1.2, 6.4 * rows / columns + 0.6))
+    for index, hex_colour in enumerate(data["hex"].tolist()):
+        row, column = divmod(index, columns)
+        axes.add_patch(_square(column, rows - 1 - row, hex_colour))
+    axes.set_xlim(0, columns)
+    axes.set_ylim(0, rows)
+    axes.set_aspect("equal")
+    axes.set_axis_off()
+    axes.set_title(f"Dominant colour of each of the {count} photos, by hue")
+    return to_svg(figure)
+
+
+def render_map(data: pd.DataFrame) -> str:
+    if data.empty:
+        return empty_chart("The map needs at least two analysed photos.")
+    figure, axes = new_figure(7.2, 5.4)
+    axes.scatter(data["x"], data["y"], s=8, color=ACCENT, alpha=0.5)
+    sample = _spread_sample(data, MAP_THUMBNAILS)
+    for x, y, path in zip(
+        sample["x"].tolist(), sample["y"].tolist(), sample["thumbnail"].tolist(), strict=True
+    ):
+        thumbnail = _small_thumbnail(str(path))
+        if thumbnail is not None:
+            axes.add_artist(
+                AnnotationBbox(OffsetImage(thumbnail, zoom=0.5), (float(x), float(y)), frameon=False, pad=0)
+            )
+    axes.set_xlabel("First principal component")
+    axes.set_ylabel("Second principal component")
+    axes.set_title("Map of the collection: similar photos sit close together")
+    axes.margins(0.08)
+    return to_svg(figure)
+
+
+def _square(x: int, y: int, colour: str) -> Rectangle:
+    return Rectangle((x, y), 0.95, 0.95, facecolor=colour, edgecolor="none")
+
+
+def _hue_colour(hue: float) -> tuple[float, float, float]:
+    return colorsys.hsv_to_rgb(hue / 360, 0.75, 0.9)
+
+
+def _spread_sample(data: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """At most `limit` rows, evenly spaced through the data, so thumbnails cover the whole map."""
+    if len(data) <= limit:
+        return data
+    positions = np.linspace(0, len(data) - 1, limit).round().astype(int)
+    return data.iloc[np.unique(positions)]
+
+
+def _small_thumbnail(path: str) -> np.ndarray | None:
+    """A small RGB array of a thumbnail file, or None when it cannot be read; the map goes on."""
+    if not path:
+        return None
+    try:
+        with PILImage.open(path) as image:
+            image.draft("RGB", (MAP_THUMBNAIL_PIXELS * 2, MAP_THUMBNAIL_PIXELS * 2))
+            small = image.convert("RGB")
+            small.thumbnail((MAP_THUMBNAIL_PIXELS * 2, MAP_THUMBNAIL_PIXELS * 2))
+            return np.asarray(small)
+    except (OSError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class CollectionChart:
+    name: str
+    title: str
+    caption: str
+    data: Callable[[CollectionFrames], pd.DataFrame]
+    render: Callable[[pd.DataFrame], str]
+
+    def csv(self, data: pd.DataFrame) -> str:
+        """The chart's data as CSV; file paths on the server are not part of it."""
+        out = io.StringIO()
+        data.drop(columns=["thumbnail"], errors="ignore").to_csv(out, index=False)
+        return out.getvalue()
+
+
+COLLECTION_CHARTS: dict[str, CollectionChart] = {
+    chart.name: chart
+    for chart in [
+        CollectionChart(
+            "years",
+            "Photos per year taken",
+            "How many photos were taken in each year, from the cameras' EXIF dates. Photos without a date are left out.",
+            images_per_year,
+            render_years,
+        ),
+        CollectionChart(
+            "orientation",
+            "Orientation",
+            "Landscape, portrait and square photos.",
+            count_by("orientation"),
+            render_counts("Photos per orientation", "Photos"),
+        ),
+        CollectionChart(
+            "size-class",
+            "Size class",
+            "Photos per size class, from thumbnail to large.",
+            count_by("size_class"),
+            render_counts("Photos per size class", "Photos"),
+        ),
+        CollectionChart(
+            "format",
+            "File format",
+            "The file formats the photos came in.",
+            count_by("format"),
+            render_counts("Photos per file format", "Photos"),
+        ),
+        CollectionChart(
+            "licence",
+            "Licence",
+            "The licences the photos are shared under.",
+            count_by("licence"),
+            render_counts("Photos per licence", "Photos"),
+        ),
+        CollectionChart(
+            "camera-makes",
+            "Camera makes",
+            f"The {TOP_CAMERAS} camera makers with the most photos, from EXIF.",
+            camera_makes,
+            render_counts("Top camera makes", "Photos"),
+        ),
+        CollectionChart(
+            "camera-models",
+            "Camera models",
+            f"The {TOP_CAMERAS} camera models with the most photos, from EXIF.",
+            camera_models,
+            render_counts("Top camera models", "Photos"),
+        ),
+        CollectionChart(
+            "hues",
+            "Hues",
+            "Every photo's dominant colours placed on the hue wheel, each counting by its share of the photo's pixels. Greys and near-greys have no hue and are left out.",
+            hue_histogram,
+            render_hues,
+        ),
+        CollectionChart(
+            "brightness-saturation",
+            "Brightness and saturation",
+            "Each dot is one dominant colour of one photo, drawn in that colour; bigger dots cover more of their photo.",
+            colour_points,
+            render_brightness_saturation,
+        ),
+        CollectionChart(
+            "mosaic",
+            "Colour mosaic",
+            "The largest colour of every photo, greys first, then around the hue wheel.",
+            dominant_colours,
+            render_mosaic,
+        ),
+        CollectionChart(
+            "map",
+            "Map of the collection",
+            f"Photos placed by the first two principal components of their colour and tag features: neighbours look alike. Up to {MAP_THUMBNAILS} thumbnails are drawn.",
+            collection_map,
+            render_map,
+        ),
+    ]
+}

@@ -1,0 +1,124 @@
+"""Charts of one user's taste profile (the dict from `profiles.taste.build_profile`), as SVG."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from profiles.charts.base import ACCENT, INK, MUTED, empty_chart, label_bars, new_figure, to_svg
+
+NO_DATA = "Nothing here yet: like a few photos and this chart fills in."
+
+
+def colour_swatches(profile: dict[str, Any]) -> str:
+    """One bar per favourite colour, painted in that colour, labelled with its name, hex and share."""
+    colours = profile.get("colours") or []
+    if not colours:
+        return empty_chart(NO_DATA)
+    colours = list(reversed(colours))  # largest at the top
+    figure, axes = new_figure(6.4, 0.5 * len(colours) + 0.9)
+    labels = [f"{c['name']}  {c['hex']}" for c in colours]
+    shares = [float(c["share"]) for c in colours]
+    bars = axes.barh(labels, shares, color=[c["hex"] for c in colours], edgecolor=INK, linewidth=0.5)
+    label_bars(axes, bars, [f"{s:.0%}" for s in shares])
+    axes.set_xlim(0, max(shares) * 1.2)
+    axes.set_xlabel("Share of the colour in the photos you like")
+    axes.set_title("Your favourite colours")
+    return to_svg(figure)
+
+
+def orientation_bars(profile: dict[str, Any]) -> str:
+    return _versus_collection(profile.get("orientation") or {}, "Orientation")
+
+
+def size_class_bars(profile: dict[str, Any]) -> str:
+    return _versus_collection(profile.get("size_class") or {}, "Size class")
+
+
+def top_tags(profile: dict[str, Any]) -> str:
+    tags = profile.get("tags") or []
+    if not tags:
+        return empty_chart("No tags yet: the photos you like have no distinctive tags.")
+    tags = list(reversed(tags[:10]))
+    figure, axes = new_figure(6.4, 0.32 * len(tags) + 1.0)
+    shares = [float(t["share"]) for t in tags]
+    bars = axes.barh([t["tag"] for t in tags], shares, color=ACCENT)
+    label_bars(axes, bars, [f"{s:.0%}" for s in shares])
+    axes.set_xlim(0, max(shares) * 1.2)
+    axes.set_xlabel("Share of your tag interest (TF-IDF weighted)")
+    axes.set_title("Your top tags")
+    return to_svg(figure)
+
+
+def likes_over_time(profile: dict[str, Any]) -> str:
+    days = profile.get("likes_over_time") or []
+    if not days:
+        return empty_chart(NO_DATA)
+    dates = np.array([np.datetime64(day) for day, _ in days])
+    counts = np.array([int(count) for _, count in days])
+    figure, axes = new_figure(6.4, 3.0)
+    axes.bar(dates, counts, color=MUTED, width=0.8, label="Likes that day")
+    axes.set_ylabel("Likes per day")
+    total_axes = axes.twinx()
+    total_axes.plot(dates, np.cumsum(counts), color=ACCENT, marker="o", markersize=3, label="Total likes")
+    total_axes.set_ylabel("Total likes")
+    total_axes.set_ylim(bottom=0)
+    total_axes.spines["right"].set_visible(True)
+    figure.autofmt_xdate()
+    figure.legend(loc="upper left", fontsize=9, frameon=False)
+    axes.set_title("Your likes over time")
+    return to_svg(figure)
+
+
+def interests(profile: dict[str, Any]) -> str:
+    """Interest clusters as bars of their share, painted with each interest's strongest colour."""
+    found = profile.get("interests") or []
+    if not found:
+        return empty_chart(NO_DATA)
+    found = list(reversed(found))
+    figure, axes = new_figure(6.4, 0.55 * len(found) + 1.0)
+    shares = [float(i["share"]) for i in found]
+    colours = [(i.get("colours") or [ACCENT])[0] for i in found]
+    bars = axes.barh([i["label"] for i in found], shares, color=colours, edgecolor=INK, linewidth=0.5)
+    label_bars(axes, bars, [f"{s:.0%} · {i['size']} photos" for s, i in zip(shares, found, strict=True)])
+    axes.set_xlim(0, max(shares) * 1.45)
+    axes.set_xlabel("Share of your likes")
+    axes.set_title("Your interests")
+    return to_svg(figure)
+
+
+def _versus_collection(distribution: dict[str, Any], what: str) -> str:
+    """Side-by-side bars: the user's share per value beside the whole collection's."""
+    mine: dict[str, float] = distribution.get("user") or {}
+    everyone: dict[str, float] = distribution.get("collection") or {}
+    if not mine:
+        return empty_chart(NO_DATA)
+    values = list(dict.fromkeys([*mine, *everyone]))
+    positions = np.arange(len(values))
+    figure, axes = new_figure(6.4, 3.0)
+    width = 0.38
+    yours = [mine.get(v, 0.0) for v in values]
+    theirs = [everyone.get(v, 0.0) for v in values]
+    mine_bars = axes.bar(positions - width / 2, yours, width, color=ACCENT, label="You")
+    all_bars = axes.bar(positions + width / 2, theirs, width, color=MUTED, label="Whole collection")
+    label_bars(axes, mine_bars, [f"{v:.0%}" for v in yours])
+    label_bars(axes, all_bars, [f"{v:.0%}" for v in theirs])
+    axes.set_xticks(positions, [v.capitalize() for v in values])
+    axes.set_ylim(0, max([*yours, *theirs]) * 1.2)
+    axes.set_ylabel("Share")
+    axes.legend(frameon=False, fontsize=9)
+    axes.set_title(f"{what}: you and the collection")
+    return to_svg(figure)
+
+
+# Chart name in URLs -> (title, renderer). The dashboard shows them in this order.
+USER_CHARTS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
+    "colours": ("Favourite colours", colour_swatches),
+    "interests": ("Interests", interests),
+    "orientation": ("Orientation", orientation_bars),
+    "size-class": ("Size class", size_class_bars),
+    "tags": ("Top tags", top_tags),
+    "likes": ("Likes over time", likes_over_time),
+}

@@ -1,0 +1,179 @@
+"""Reads for the profiles app: the plain data the pure modules need, and the latest snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Max, QuerySet
+
+from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Like
+from profiles.charts.collection import CollectionFrames
+from profiles.models import ProfileSnapshot, UserProfile
+from profiles.simulation import Catalogue
+from profiles.taste import ProfileInputs
+
+IMAGE_COLUMNS = [
+    "image_id",
+    "orientation",
+    "size_class",
+    "camera_make",
+    "camera_model",
+    "taken_at",
+    "histogram",
+]
+COLOUR_COLUMNS = ["image_id", "hex", "red", "green", "blue", "share", "name", "family"]
+
+
+def latest_snapshot(user: AbstractBaseUser) -> ProfileSnapshot | None:
+    return ProfileSnapshot.objects.filter(user_id=user.pk).order_by("-computed_at", "-id").first()
+
+
+def profile_is_public(user: AbstractBaseUser) -> bool:
+    return UserProfile.objects.filter(user_id=user.pk, is_public=True).exists()
+
+
+def analysed_images() -> QuerySet[Image]:
+    return Image.objects.filter(status=AnalysisStatus.DONE)
+
+
+def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
+    """Everything `profiles.taste.build_profile` needs for one user, in a handful of queries."""
+    likes = pd.DataFrame(
+        list(Like.objects.filter(user_id=user.pk).values_list("image_id", "created_at")),
+        columns=["image_id", "created_at"],
+    )
+    user_tags = pd.DataFrame(
+        list(
+            ImageTag.objects.filter(user_id=user.pk, origin="user").values_list(
+                "image_id", "tag__name", "created_at"
+            )
+        ),
+        columns=["image_id", "tag", "created_at"],
+    )
+    image_ids = set(likes["image_id"].tolist()) | set(user_tags["image_id"].tolist())
+    collection = analysed_images()
+    return ProfileInputs(
+        likes=likes,
+        user_tags=user_tags,
+        images=image_frame(Image.objects.filter(id__in=image_ids)),
+        colours=colour_frame(Colour.objects.filter(image_id__in=image_ids)),
+        image_tags=pd.DataFrame(
+            list(ImageTag.objects.filter(image_id__in=image_ids).values_list("image_id", "tag__name")),
+            columns=["image_id", "tag"],
+        ),
+        tag_document_frequency=tag_document_frequency(),
+        collection_size=collection.count(),
+        collection_orientation=share_of(collection, "orientation"),
+        collection_size_class=share_of(collection, "size_class"),
+    )
+
+
+def image_frame(images: QuerySet[Image]) -> pd.DataFrame:
+    rows = images.values_list(
+        "id", "orientation", "size_class", "camera_make", "camera_model", "taken_at", "colour_histogram"
+    )
+    return pd.DataFrame(list(rows), columns=IMAGE_COLUMNS)
+
+
+def colour_frame(colours: QuerySet[Colour]) -> pd.DataFrame:
+    rows = colours.values_list("image_id", "hex", "red", "green", "blue", "share", "name", "family")
+    return pd.DataFrame(list(rows), columns=COLOUR_COLUMNS)
+
+
+def tag_document_frequency() -> dict[str, int]:
+    """How many distinct images carry each tag, whatever its origin."""
+    rows = ImageTag.objects.values("tag__name").annotate(images=Count("image_id", distinct=True))
+    return {row["tag__name"]: row["images"] for row in rows}
+
+
+def share_of(images: QuerySet[Image], field: str) -> dict[str, float]:
+    """Share of the images per value of `field`, blanks left out."""
+    rows = images.exclude(**{field: ""}).values(field).annotate(n=Count("id")).order_by("-n", field)
+    total = sum(row["n"] for row in rows)
+    return {row[field]: round(row["n"] / total, 4) for row in rows} if total else {}
+
+
+def collection_version() -> str:
+    """Changes whenever an image is added, removed or re-analysed: keys the cached stats charts."""
+    summary = Image.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
+    latest = summary["latest"].timestamp() if summary["latest"] else 0
+    return f"{summary['count']}-{latest:.6f}"
+
+
+def collection_frames() -> CollectionFrames:
+    images = analysed_images().order_by("id")
+    rows: list[dict[str, Any]] = []
+    for image in images.only(
+        "id",
+        "title",
+        "orientation",
+        "size_class",
+        "format",
+        "licence",
+        "camera_make",
+        "camera_model",
+        "taken_at",
+        "colour_histogram",
+        "thumbnail",
+    ):
+        rows.append(
+            {
+                "image_id": image.id,
+                "title": image.title,
+                "orientation": image.orientation,
+                "size_class": image.size_class,
+                "format": image.format,
+                "licence": image.licence,
+                "camera_make": image.camera_make,
+                "camera_model": image.camera_model,
+                "taken_at": image.taken_at,
+                "histogram": image.colour_histogram,
+                "thumbnail": image.thumbnail.path if image.thumbnail else "",
+            }
+        )
+    columns = [
+        "image_id",
+        "title",
+        "orientation",
+        "size_class",
+        "format",
+        "licence",
+        "camera_make",
+        "camera_model",
+        "taken_at",
+        "histogram",
+        "thumbnail",
+    ]
+    colour_rows = Colour.objects.filter(image__in=images).values_list(
+        "image_id", "hex", "red", "green", "blue", "share", "name", "family", "rank"
+    )
+    tag_rows = ImageTag.objects.filter(image__in=images).values_list("image_id", "tag__name").distinct()
+    return CollectionFrames(
+        images=pd.DataFrame(rows, columns=columns),
+        colours=pd.DataFrame(list(colour_rows), columns=[*COLOUR_COLUMNS, "rank"]),
+        tags=pd.DataFrame(list(tag_rows), columns=["image_id", "tag"]),
+    )
+
+
+def simulation_catalogue() -> Catalogue:
+    """Analysed images with their colour-family shares and source/auto tags, sorted by id."""
+    images = analysed_images().order_by("id")
+    frame = pd.DataFrame(
+        list(images.values_list("id", "orientation", "size_class")),
+        columns=["image_id", "orientation", "size_class"],
+    )
+    families: dict[int, dict[str, float]] = {}
+    for image_id, family, share in Colour.objects.filter(image__in=images).values_list(
+        "image_id", "family", "share"
+    ):
+        shares = families.setdefault(image_id, {})
+        shares[family] = shares.get(family, 0.0) + share
+    tags: dict[int, list[str]] = {}
+    shared_tags = ImageTag.objects.filter(image__in=images, user__isnull=True).order_by(
+        "image_id", "tag__name"
+    )
+    for image_id, name in shared_tags.values_list("image_id", "tag__name"):
+        tags.setdefault(image_id, []).append(name)
+    return Catalogue(images=frame, families=families, tags=tags)
