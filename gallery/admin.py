@@ -87,13 +87,14 @@ class ColourInline(admin.TabularInline):
     max_num = 0
     can_delete = False
 
+    # The admin also renders a blank template row, whose colour has no hex or share yet.
     @admin.display(description="swatch")
-    def colour_swatch(self, colour: Colour) -> SafeString:
-        return swatch(colour.hex, size=24)
+    def colour_swatch(self, colour: Colour) -> SafeString | str:
+        return swatch(colour.hex, size=24) if colour.hex else ""
 
     @admin.display(description="share")
     def share_percent(self, colour: Colour) -> str:
-        return f"{colour.share:.0%}"
+        return f"{colour.share:.0%}" if colour.share is not None else ""
 
 
 class ImageTagInline(admin.TabularInline):
@@ -321,7 +322,7 @@ class TagAdmin(admin.ModelAdmin):
     def image_count(self, tag: Tag) -> int:
         return int(getattr(tag, "image_count", 0))
 
-    @admin.action(description="Merge into…")
+    @admin.action(description="Merge into…", permissions=["change", "delete"])
     def merge_into(self, request: HttpRequest, queryset: QuerySet[Tag]) -> HttpResponse | None:
         return admin_views.merge_tags_action(request, queryset, model_admin=self)
 

@@ -1,0 +1,263 @@
+"""Staff start ingest jobs from the admin and watch them; nobody else reaches these pages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from gallery.models import Image, IngestJob, JobStatus
+from tests.factories import make_user
+from tests.support.images import solid_jpeg
+
+pytestmark = pytest.mark.django_db
+
+
+def start_url() -> str:
+    return reverse("admin:gallery_ingestjob_start")
+
+
+def progress_url(job: IngestJob) -> str:
+    return reverse("admin:gallery_ingestjob_progress", args=[job.pk])
+
+
+def progress_json_url(job: IngestJob) -> str:
+    return reverse("admin:gallery_ingestjob_progress_json", args=[job.pk])
+
+
+def make_job(**fields: object) -> IngestJob:
+    values: dict[str, object] = {"source": "commons", "query": "Category:Lighthouses", "wanted": 10}
+    return IngestJob.objects.create(**{**values, **fields})
+
+
+@pytest.fixture
+def photo_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "red.jpg").write_bytes(solid_jpeg(64, 48, (200, 30, 30)))
+    (folder / "blue.jpg").write_bytes(solid_jpeg(48, 64, (30, 30, 200)))
+    return folder
+
+
+# --- Starting a job --------------------------------------------------------------------------------
+
+
+def test_the_job_list_links_to_the_start_page(admin_client: Client) -> None:
+    html = admin_client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
+
+    assert f'<a href="{start_url()}" class="addlink">Start an ingest job</a>' in html
+
+
+def test_the_generic_add_page_leads_to_the_start_page(admin_client: Client) -> None:
+    response = admin_client.get(reverse("admin:gallery_ingestjob_add"))
+
+    assert response.status_code == 302
+    assert response["Location"] == start_url()
+
+
+def test_the_start_page_offers_every_source(admin_client: Client) -> None:
+    from gallery.sources.registry import SOURCE_NAMES
+
+    response = admin_client.get(start_url())
+
+    offered = [value for value, _label in response.context["form"].fields["source"].choices]
+    assert response.status_code == 200
+    assert offered == list(SOURCE_NAMES)
+    assert "folder" in offered
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"source": "commons", "query": "Category:Cats", "count": "0"},
+            "count",
+            "greater than or equal to 1",
+        ),
+        (
+            {"source": "commons", "query": "Category:Cats", "count": "5000"},
+            "count",
+            "less than or equal to 1000",
+        ),
+        ({"source": "flickr", "query": "cats", "count": "5"}, "source", "Select a valid choice"),
+        ({"source": "commons", "query": "", "count": "5"}, "query", "This field is required"),
+        (
+            {"source": "folder", "query": "PHOTOS", "count": "5", "author": "Me"},
+            "licence",
+            "say which licence",
+        ),
+        (
+            {"source": "folder", "query": "/no/such/folder", "count": "5", "licence": "CC0"},
+            "query",
+            "no folder",
+        ),
+    ],
+    ids=[
+        "count-zero",
+        "count-too-big",
+        "unknown-source",
+        "no-query",
+        "folder-without-licence",
+        "missing-folder",
+    ],
+)
+def test_bad_input_shows_form_errors_and_starts_nothing(
+    admin_client: Client, photo_folder: Path, data: dict[str, str], field: str, message: str
+) -> None:
+    data = {key: value.replace("PHOTOS", str(photo_folder)) for key, value in data.items()}
+
+    response = admin_client.post(start_url(), data)
+
+    assert response.status_code == 200
+    assert "Please correct the errors below." in response.content.decode()
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not IngestJob.objects.exists()
+
+
+def test_starting_a_folder_job_ingests_its_photos_and_shows_the_job(
+    admin_client: Client, photo_folder: Path, django_capture_on_commit_callbacks
+) -> None:
+    data = {"source": "folder", "query": str(photo_folder), "count": "5", "licence": "CC0", "author": "Ada"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(start_url(), data)
+
+    job = IngestJob.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == progress_url(job)
+    assert (job.source, job.query, job.options) == (
+        "folder",
+        str(photo_folder),
+        {"licence": "CC0", "author": "Ada"},
+    )
+    assert job.status == JobStatus.DONE
+    assert job.done == 2
+    assert sorted(Image.objects.values_list("licence", "author")) == [("CC0", "Ada"), ("CC0", "Ada")]
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Started ingest job #" in page
+    assert '<progress id="job-bar" max="100" value="100"' in page
+
+
+# --- Watching a job --------------------------------------------------------------------------------
+
+
+def test_a_running_job_page_shows_progress_and_refreshes_without_javascript(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.RUNNING, done=4, failed=1, errors=["File:Broken.jpg: truncated JPEG"])
+
+    html = admin_client.get(progress_url(job)).content.decode()
+
+    assert '<progress id="job-bar" max="100" value="40"' in html
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in html
+    assert "admin_extra/job_progress.js" in html
+    assert f'data-progress-url="{progress_json_url(job)}"' in html
+    assert "<li>File:Broken.jpg: truncated JPEG</li>" in html
+
+
+def test_a_finished_job_page_stops_refreshing(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.DONE, done=10, finished_at=timezone.now())
+
+    html = admin_client.get(progress_url(job)).content.decode()
+
+    assert 'http-equiv="refresh"' not in html
+    assert 'data-finished="true"' in html
+    assert "None so far." in html
+
+
+def test_error_lines_are_shown_as_text_not_html(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.RUNNING, errors=["<script>alert(1)</script>: bad"])
+
+    html = admin_client.get(progress_url(job)).content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;: bad" in html
+
+
+def test_the_progress_endpoint_reports_counts_and_errors(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.RUNNING, wanted=20, done=5, skipped=2, failed=1, errors=["x: 404"])
+
+    response = admin_client.get(progress_json_url(job))
+
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert data["status"] == "running"
+    assert data["finished"] is False
+    assert (data["wanted"], data["done"], data["skipped"], data["failed"]) == (20, 5, 2, 1)
+    assert data["percent"] == 25
+    assert data["errors"] == ["x: 404"]
+
+
+def test_the_job_list_links_each_job_to_its_progress_page(admin_client: Client) -> None:
+    job = make_job(done=5)
+
+    html = admin_client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
+
+    assert f'<a href="{progress_url(job)}">#{job.pk}</a>' in html
+    assert '<progress max="100" value="50">' in html
+
+
+def test_an_unknown_job_is_not_found(admin_client: Client) -> None:
+    assert admin_client.get(reverse("admin:gallery_ingestjob_progress", args=[999])).status_code == 404
+    assert admin_client.get(reverse("admin:gallery_ingestjob_progress_json", args=[999])).status_code == 404
+
+
+# --- Access ----------------------------------------------------------------------------------------
+
+
+def extra_urls() -> list[str]:
+    job = make_job()
+    return [start_url(), progress_url(job), progress_json_url(job)]
+
+
+ADMIN_PAGES = [
+    "admin:gallery_image_changelist",
+    "admin:gallery_tag_changelist",
+    "admin:gallery_ingestjob_changelist",
+]
+
+
+def _assert_sent_to_admin_login(response, url: str) -> None:
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_anonymous_visitors_are_sent_to_the_admin_login(client: Client) -> None:
+    for url in [*extra_urls(), *(reverse(name) for name in ADMIN_PAGES)]:
+        _assert_sent_to_admin_login(client.get(url), url)
+
+
+def test_logged_in_users_who_are_not_staff_are_refused(client: Client, photo_folder: Path) -> None:
+    client.force_login(make_user("mallory"))
+
+    for url in [*extra_urls(), *(reverse(name) for name in ADMIN_PAGES)]:
+        _assert_sent_to_admin_login(client.get(url), url)
+    data = {"source": "folder", "query": str(photo_folder), "count": "5", "licence": "CC0"}
+    _assert_sent_to_admin_login(client.post(start_url(), data), start_url())
+    assert IngestJob.objects.count() == 1  # only the job extra_urls() made
+
+
+def test_staff_without_ingest_permissions_are_forbidden(client: Client) -> None:
+    clerk = make_user("clerk", is_staff=True)
+    client.force_login(clerk)
+
+    for url in extra_urls():
+        assert client.get(url).status_code == 403
+
+
+def test_staff_who_may_view_jobs_but_not_add_them_can_watch_but_not_start(client: Client) -> None:
+    clerk = make_user("clerk", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_ingestjob"))
+    client.force_login(clerk)
+    job = make_job()
+
+    assert client.get(progress_url(job)).status_code == 200
+    assert client.get(progress_json_url(job)).status_code == 200
+    assert client.get(start_url()).status_code == 403
+    assert (
+        "Start an ingest job"
+        not in client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
+    )
