@@ -122,8 +122,25 @@ def _underlying(exc: requests.RequestException) -> BaseException:
 
 def _status_text(response: requests.Response) -> str:
     text = f"HTTP {response.status_code} {response.reason or ''}".strip()
+    if detail := _error_detail(response):
+        text += f" ({detail})"
     if response.status_code in RETRY_STATUSES:
         retries = response.raw.retries if response.raw is not None else None
         if isinstance(retries, Retry) and retries.history:
             text += f" after {len(retries.history)} retries"
     return text
+
+
+def _error_detail(response: requests.Response) -> str:
+    """The one-line reason an API put in its JSON error body ({"detail": ...} or {"error": {"info"}})."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    detail = body.get("detail")
+    error = body.get("error")
+    if isinstance(error, dict):
+        detail = error.get("info")
+    return " ".join(detail.split())[:200] if isinstance(detail, str) else ""
