@@ -1,0 +1,34 @@
+"""The recommendation engine: plain numpy/scipy, no Django.
+
+Users and items are integer indices into a user-by-item interaction matrix; `IdMap` turns them back into
+the site's (or a CSV file's) ids. Every algorithm shares one interface (`Recommender`): `fit(data)`,
+`recommend(user, k, exclude_seen=True)` and `recommend_for_likes(liked_items, k)` for people the fitted
+matrix does not know. Each recommendation carries a structured `Reason`.
+"""
+
+from recommender.engine.als import ALSRecommender
+from recommender.engine.base import Recommendation, Recommender, UserProfile
+from recommender.engine.content import ContentRecommender
+from recommender.engine.data import IdMap, InteractionData, ItemMetadata
+from recommender.engine.hybrid import HybridRecommender
+from recommender.engine.item_knn import ItemKNNRecommender
+from recommender.engine.popularity import PopularityRecommender
+from recommender.engine.random_baseline import RandomRecommender
+from recommender.engine.reasons import Reason, ReasonKind
+
+__all__ = [
+    "ALSRecommender",
+    "ContentRecommender",
+    "HybridRecommender",
+    "IdMap",
+    "InteractionData",
+    "ItemKNNRecommender",
+    "ItemMetadata",
+    "PopularityRecommender",
+    "RandomRecommender",
+    "Reason",
+    "ReasonKind",
+    "Recommendation",
+    "Recommender",
+    "UserProfile",
+]

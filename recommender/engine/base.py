@@ -1,0 +1,141 @@
+"""The interface every algorithm shares, and the top-k selection they all use."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+import numpy as np
+
+from recommender.engine.data import InteractionData
+from recommender.engine.reasons import Reason
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    item: int
+    score: float
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    """One person's evidence: liked items with weights, disliked items, and their row if fitted."""
+
+    liked: np.ndarray
+    weights: np.ndarray
+    disliked: np.ndarray
+    user: int | None = None
+
+    @property
+    def n_likes(self) -> int:
+        return len(self.liked)
+
+
+def profile_of(data: InteractionData, user: int) -> UserProfile:
+    if not 0 <= user < data.n_users:
+        raise ValueError(f"unknown user index {user} (the model knows {data.n_users} users)")
+    row = data.interactions[user]
+    return UserProfile(
+        liked=row.indices.astype(np.int64),
+        weights=row.data.astype(np.float32),
+        disliked=data.dislikes[user].indices.astype(np.int64),
+        user=user,
+    )
+
+
+def profile_from_likes(
+    liked_items: Sequence[int], n_items: int, disliked_items: Sequence[int] = ()
+) -> UserProfile:
+    liked = np.unique(np.asarray(liked_items, dtype=np.int64))
+    disliked = np.unique(np.asarray(disliked_items, dtype=np.int64))
+    for name, items in (("liked", liked), ("disliked", disliked)):
+        if len(items) and (items.min() < 0 or items.max() >= n_items):
+            raise ValueError(f"{name} items must be indices below {n_items}")
+    return UserProfile(liked=liked, weights=np.ones(len(liked), dtype=np.float32), disliked=disliked)
+
+
+def top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest finite scores, best first; ties go to the lower index."""
+    candidates = np.flatnonzero(np.isfinite(scores))
+    if k <= 0 or not len(candidates):
+        return np.empty(0, dtype=np.int64)
+    if len(candidates) > k:
+        part = np.argpartition(-scores[candidates], k - 1)[:k]
+        candidates = candidates[part]
+    order = np.lexsort((candidates, -scores[candidates]))
+    return candidates[order]
+
+
+class Recommender(ABC):
+    """fit(data) -> self; recommend(user, k) -> Recommendations, best first, each with a reason.
+
+    `scores(profile)` gives one float per item, -inf where the algorithm has no evidence at all; the
+    hybrid blends these. Disliked items are never recommended; liked ones only when exclude_seen=False.
+    """
+
+    name: ClassVar[str] = "base"
+
+    def __init__(self) -> None:
+        self._data: InteractionData | None = None
+
+    @property
+    def data(self) -> InteractionData:
+        if self._data is None:
+            raise RuntimeError(f"{type(self).__name__} is not fitted: call fit(data) first")
+        return self._data
+
+    def fit(self, data: InteractionData) -> Self:
+        self._fit(data)
+        self._data = data
+        return self
+
+    def profile(self, user: int) -> UserProfile:
+        return profile_of(self.data, user)
+
+    def scores(self, profile: UserProfile) -> np.ndarray:
+        if self.data.n_items == 0:
+            return np.empty(0, dtype=np.float64)
+        return np.asarray(self._score(profile), dtype=np.float64)
+
+    def recommend(self, user: int, k: int = 10, exclude_seen: bool = True) -> list[Recommendation]:
+        return self.rank(self.profile(user), k, exclude_seen=exclude_seen)
+
+    def recommend_for_likes(
+        self, liked_items: Sequence[int], k: int = 10, disliked_items: Sequence[int] = ()
+    ) -> list[Recommendation]:
+        """For someone the fitted matrix does not know (a new user, or likes since the last rebuild)."""
+        profile = profile_from_likes(liked_items, self.data.n_items, disliked_items)
+        return self.rank(profile, k, exclude_seen=True)
+
+    def rank(self, profile: UserProfile, k: int, exclude_seen: bool = True) -> list[Recommendation]:
+        if k < 0:
+            raise ValueError(f"k must be zero or more, got {k}")
+        scores = self.masked_scores(profile, exclude_seen)
+        items = top_k(scores, k)
+        return self.package(profile, items, scores)
+
+    def masked_scores(self, profile: UserProfile, exclude_seen: bool) -> np.ndarray:
+        scores = self.scores(profile).copy()
+        scores[profile.disliked] = -np.inf
+        if exclude_seen:
+            scores[profile.liked] = -np.inf
+        return scores
+
+    def package(self, profile: UserProfile, items: np.ndarray, scores: np.ndarray) -> list[Recommendation]:
+        reasons = self.explain(profile, items)
+        return [
+            Recommendation(item=int(item), score=float(scores[item]), reason=reason)
+            for item, reason in zip(items, reasons, strict=True)
+        ]
+
+    @abstractmethod
+    def _fit(self, data: InteractionData) -> None: ...
+
+    @abstractmethod
+    def _score(self, profile: UserProfile) -> np.ndarray: ...
+
+    @abstractmethod
+    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]: ...

@@ -1,0 +1,27 @@
+"""Putting scores from different algorithms on one scale so they can be added."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+
+def rescaled(scores: np.ndarray) -> np.ndarray:
+    """Min-max to 0..1 over the items with evidence (finite scores); the others get NaN."""
+    finite = np.isfinite(scores)
+    out = np.full(len(scores), np.nan)
+    if not finite.any():
+        return out
+    low, high = scores[finite].min(), scores[finite].max()
+    out[finite] = (scores[finite] - low) / (high - low) if high > low else 1.0
+    return out
+
+
+def blend(parts: Mapping[str, np.ndarray], n_items: int) -> np.ndarray:
+    """Sum of weighted rescaled parts; an item no part has evidence for stays out (-inf)."""
+    if not parts:
+        return np.full(n_items, -np.inf)
+    stacked = np.stack(list(parts.values()))
+    evidence = ~np.isnan(stacked).all(axis=0)
+    return np.where(evidence, np.nansum(stacked, axis=0), -np.inf)

@@ -1,0 +1,129 @@
+"""Content-based: the user's likes grouped into interests, each item scored by its best-matching interest.
+
+Averaging all liked vectors would turn "blue seascapes" plus "red food" into a purple mush that matches
+neither, so the liked items are clustered first (average-linkage on cosine distance) and an item scores
+its cosine to the closest interest centroid.
+
+Rule for the number of interests: cut the tree where clusters are on average more than
+`interest_distance` (cosine distance, default 0.5) apart, and keep at most `max_interests` (default 4).
+Only the `max_profile_items` heaviest likes are clustered, which bounds the time per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+
+from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows, l2_normalise_rows
+from recommender.engine.reasons import Reason, because_you_liked, favourite_colour, matches_favourite_colour
+
+
+def interest_labels(vectors: np.ndarray, interest_distance: float, max_interests: int) -> np.ndarray:
+    """Cluster labels 0..n-1 for unit-length vectors; one interest when there is one vector."""
+    if len(vectors) < 2:
+        return np.zeros(len(vectors), dtype=np.int64)
+    tree = linkage(vectors, method="average", metric="cosine")
+    labels = fcluster(tree, t=interest_distance, criterion="distance")
+    if labels.max() > max_interests:
+        labels = fcluster(tree, t=max_interests, criterion="maxclust")
+    return np.asarray(labels - 1, dtype=np.int64)
+
+
+def interest_centroids(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """One unit-length weighted mean per interest."""
+    centroids = np.stack(
+        [np.average(vectors[labels == c], axis=0, weights=weights[labels == c]) for c in np.unique(labels)]
+    )
+    norms = np.linalg.norm(centroids, axis=1, keepdims=True)
+    return (centroids / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def weighted_features(
+    features: FeatureMatrix, groups: Mapping[str, slice], weights: Mapping[str, float]
+) -> FeatureMatrix:
+    """Scale named column groups, e.g. to let tags count twice as much as the colour histogram."""
+    if not weights:
+        return features
+    scale = np.ones(features.shape[1], dtype=np.float32)
+    for name, weight in weights.items():
+        if name not in groups:
+            raise ValueError(f"unknown feature group {name!r}; known: {sorted(groups)}")
+        scale[groups[name]] = weight
+    if sp.issparse(features):
+        return sp.csr_matrix(features @ sp.diags(scale), dtype=np.float32)
+    return features * scale
+
+
+class ContentRecommender(Recommender):
+    name = "content"
+
+    def __init__(
+        self,
+        interest_distance: float = 0.5,
+        max_interests: int = 4,
+        max_profile_items: int = 200,
+        dislike_penalty: float = 0.5,
+        group_weights: Mapping[str, float] | None = None,
+        liked_reason_similarity: float = 0.9,
+    ) -> None:
+        super().__init__()
+        self.interest_distance = interest_distance
+        self.max_interests = max_interests
+        self.max_profile_items = max_profile_items
+        self.dislike_penalty = dislike_penalty
+        self.group_weights = dict(group_weights or {})
+        # A near-twin of a liked item is best explained by that item; otherwise by the colour, if shared.
+        self.liked_reason_similarity = liked_reason_similarity
+        self.vectors: FeatureMatrix = np.zeros((0, 0), dtype=np.float32)
+
+    def _fit(self, data: InteractionData) -> None:
+        weighted = weighted_features(data.features, data.feature_groups, self.group_weights)
+        self.vectors = l2_normalise_rows(weighted)
+
+    def interests(self, profile: UserProfile) -> np.ndarray:
+        """Unit-length centroids of the user's interests, shape (n_interests, n_features)."""
+        liked, weights = self._profile_items(profile)
+        vectors = dense_rows(self.vectors, liked)
+        keep = np.linalg.norm(vectors, axis=1) > 0
+        if not keep.any():
+            return np.zeros((0, self.vectors.shape[1]), dtype=np.float32)
+        vectors, weights = vectors[keep], weights[keep]
+        labels = interest_labels(vectors, self.interest_distance, self.max_interests)
+        return interest_centroids(vectors, weights, labels)
+
+    def _profile_items(self, profile: UserProfile) -> tuple[np.ndarray, np.ndarray]:
+        if profile.n_likes <= self.max_profile_items:
+            return profile.liked, profile.weights
+        heaviest = np.argsort(-profile.weights, kind="stable")[: self.max_profile_items]
+        return profile.liked[heaviest], profile.weights[heaviest]
+
+    def _score(self, profile: UserProfile) -> np.ndarray:
+        n_items = self.data.n_items
+        centroids = self.interests(profile) if profile.n_likes else np.zeros((0, 0))
+        if not len(centroids):
+            return np.full(n_items, -np.inf)  # no likes (or featureless ones): no evidence about anything
+        scores = np.asarray(self.vectors @ centroids.T).max(axis=1).astype(np.float64)
+        if len(profile.disliked) and self.dislike_penalty:
+            disliked = dense_rows(self.vectors, profile.disliked)
+            closeness = np.asarray(self.vectors @ disliked.T).max(axis=1)
+            scores -= self.dislike_penalty * np.clip(closeness, 0.0, None)
+        return scores
+
+    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+        meta = self.data.meta
+        liked_vectors = dense_rows(self.vectors, profile.liked)
+        colour = favourite_colour(profile.liked, meta)
+        reasons = []
+        for item in items:
+            similarities = liked_vectors @ dense_rows(self.vectors, np.array([item]))[0]
+            closest = int(np.argmax(similarities))
+            shares_colour = colour is not None and colour in meta.colour_families[item]
+            if shares_colour and similarities[closest] < self.liked_reason_similarity:
+                reasons.append(matches_favourite_colour(str(colour)))
+            else:
+                reasons.append(because_you_liked(int(profile.liked[closest]), meta))
+        return reasons

@@ -1,0 +1,177 @@
+"""The plain data the engine works on: interactions, negatives, item features and metadata.
+
+Conventions:
+- `interactions` is a CSR user-by-item matrix of positive implicit feedback. A value is a weight (a like
+  is 1.0; a user tag might be 0.5); zero means "no interaction". Negative values are refused.
+- "Not interested" is a separate CSR matrix `negatives` of the same shape; any stored non-zero counts as
+  a dislike. Every algorithm leaves disliked items out of that user's recommendations, and the content
+  recommender also pushes down items that look like them. Keeping it separate (rather than negative
+  weights) keeps ALS and item-item cosine on the non-negative data they are defined for.
+- `item_features` has one row per item: dense float32 or CSR (colour histogram, palette families,
+  tags as TF-IDF, orientation and size one-hots, ...). `feature_groups` optionally names column ranges
+  so an algorithm can weight them. A catalogue with no features has zero columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import numpy as np
+import scipy.sparse as sp
+
+FeatureMatrix: TypeAlias = np.ndarray | sp.csr_matrix
+
+
+@dataclass(frozen=True)
+class IdMap:
+    """External ids (database primary keys, CSV values) for each user and item index."""
+
+    user_ids: Sequence[Hashable] = ()
+    item_ids: Sequence[Hashable] = ()
+    _user_index: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
+    _item_index: dict[Hashable, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._user_index.update({uid: index for index, uid in enumerate(self.user_ids)})
+        self._item_index.update({iid: index for index, iid in enumerate(self.item_ids)})
+        if len(self._user_index) != len(self.user_ids) or len(self._item_index) != len(self.item_ids):
+            raise ValueError("IdMap: external ids must be unique")
+
+    def user_index(self, user_id: Hashable) -> int:
+        return self._user_index[user_id]
+
+    def item_index(self, item_id: Hashable) -> int:
+        return self._item_index[item_id]
+
+    def item_id(self, index: int) -> Hashable:
+        return self.item_ids[index]
+
+
+@dataclass(frozen=True)
+class ItemMetadata:
+    """What reasons are made of. Colour families are listed strongest first."""
+
+    titles: Sequence[str] = ()
+    tags: Sequence[Sequence[str]] = ()
+    colour_families: Sequence[Sequence[str]] = ()
+
+    @classmethod
+    def untitled(cls, n_items: int) -> ItemMetadata:
+        return cls(
+            titles=[f"item {i}" for i in range(n_items)], tags=[()] * n_items, colour_families=[()] * n_items
+        )
+
+    def check(self, n_items: int) -> None:
+        for name, values in (
+            ("titles", self.titles),
+            ("tags", self.tags),
+            ("colour_families", self.colour_families),
+        ):
+            if len(values) != n_items:
+                raise ValueError(f"ItemMetadata.{name} has {len(values)} entries for {n_items} items")
+
+
+@dataclass(frozen=True)
+class InteractionData:
+    interactions: sp.csr_matrix
+    item_features: FeatureMatrix | None = None
+    metadata: ItemMetadata | None = None
+    negatives: sp.csr_matrix | None = None
+    feature_groups: dict[str, slice] = field(default_factory=dict)
+    ids: IdMap | None = None
+
+    def __post_init__(self) -> None:
+        matrix = sp.csr_matrix(self.interactions, dtype=np.float32)
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        if matrix.nnz and matrix.data.min() < 0:
+            raise ValueError("interactions must be non-negative; put 'not interested' in negatives")
+        object.__setattr__(self, "interactions", matrix)
+        n_users, n_items = matrix.shape
+        negatives = self.negatives
+        if negatives is None:
+            negatives = sp.csr_matrix((n_users, n_items), dtype=np.float32)
+        negatives = sp.csr_matrix(negatives, dtype=np.float32)
+        if negatives.shape != matrix.shape:
+            raise ValueError(f"negatives shape {negatives.shape} does not match interactions {matrix.shape}")
+        negatives.eliminate_zeros()
+        object.__setattr__(self, "negatives", negatives)
+        object.__setattr__(self, "item_features", _checked_features(self.item_features, n_items))
+        metadata = self.metadata or ItemMetadata.untitled(n_items)
+        metadata.check(n_items)
+        object.__setattr__(self, "metadata", metadata)
+
+    @property
+    def n_users(self) -> int:
+        return int(self.interactions.shape[0])
+
+    @property
+    def n_items(self) -> int:
+        return int(self.interactions.shape[1])
+
+    @property
+    def features(self) -> FeatureMatrix:
+        assert self.item_features is not None  # set in __post_init__
+        return self.item_features
+
+    @property
+    def meta(self) -> ItemMetadata:
+        assert self.metadata is not None  # set in __post_init__
+        return self.metadata
+
+    @property
+    def dislikes(self) -> sp.csr_matrix:
+        assert self.negatives is not None  # set in __post_init__
+        return self.negatives
+
+    def with_interactions(self, interactions: sp.csr_matrix) -> InteractionData:
+        """The same catalogue with other interactions, e.g. the training part of a split."""
+        return InteractionData(
+            interactions=interactions,
+            item_features=self.item_features,
+            metadata=self.metadata,
+            negatives=self.negatives,
+            feature_groups=self.feature_groups,
+            ids=self.ids,
+        )
+
+
+def _checked_features(features: FeatureMatrix | None, n_items: int) -> FeatureMatrix:
+    if features is None:
+        return np.zeros((n_items, 0), dtype=np.float32)
+    checked: FeatureMatrix = (
+        sp.csr_matrix(features, dtype=np.float32)
+        if sp.issparse(features)
+        else np.asarray(features, dtype=np.float32)
+    )
+    if checked.ndim != 2 or checked.shape[0] != n_items:
+        raise ValueError(f"item_features must have one row per item ({n_items}), got shape {checked.shape}")
+    return checked
+
+
+def l2_normalise_rows(features: FeatureMatrix) -> FeatureMatrix:
+    """Rows scaled to unit length, so a dot product is a cosine; all-zero rows stay zero."""
+    if sp.issparse(features):
+        sparse = sp.csr_matrix(features)
+        squared = np.asarray(sparse.multiply(sparse).sum(axis=1)).ravel()
+        scale = _inverse_norms(np.sqrt(squared))
+        return sp.csr_matrix(sp.diags(scale) @ sparse, dtype=np.float32)
+    dense = np.asarray(features, dtype=np.float32)
+    return (dense * _inverse_norms(np.linalg.norm(dense, axis=1))[:, None]).astype(np.float32)
+
+
+def _inverse_norms(norms: np.ndarray) -> np.ndarray:
+    inverse = np.zeros_like(norms, dtype=np.float32)
+    nonzero = norms > 0
+    inverse[nonzero] = 1.0 / norms[nonzero]
+    return inverse
+
+
+def dense_rows(features: FeatureMatrix, rows: np.ndarray) -> np.ndarray:
+    """Selected rows as a dense float32 array, whatever the storage."""
+    picked = features[rows]
+    if sp.issparse(picked):
+        return np.asarray(picked.toarray(), dtype=np.float32)
+    return np.asarray(picked, dtype=np.float32)

@@ -1,0 +1,150 @@
+"""The hybrid: content, item-item, ALS and popularity scores, each rescaled to 0..1, blended by weights.
+
+Weights are either given or tuned on a validation split (see tuning.py). People with at most
+`cold_likes` likes (default 2) give the collaborative parts too little to go on, so they get
+COLD_WEIGHTS: content plus popularity, and popularity alone with no likes at all. The final list is
+re-ranked with MMR (diversity.py) unless diversity_lambda is None. Each item's reason comes from the
+component that contributed most to its blended score.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from recommender.engine.als import ALSRecommender
+from recommender.engine.base import Recommendation, Recommender, UserProfile, top_k
+from recommender.engine.blend import blend, rescaled
+from recommender.engine.content import ContentRecommender
+from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
+from recommender.engine.diversity import DEFAULT_LAMBDA, mmr_order
+from recommender.engine.item_knn import ItemKNNRecommender
+from recommender.engine.popularity import PopularityRecommender
+from recommender.engine.reasons import Reason
+from recommender.engine.tuning import tune_weights
+
+DEFAULT_WEIGHTS = {"content": 0.5, "item_knn": 1.0, "als": 1.0, "popularity": 0.1}
+COLD_WEIGHTS = {"content": 1.0, "popularity": 0.5}
+
+
+def default_components() -> dict[str, Recommender]:
+    return {
+        "content": ContentRecommender(),
+        "item_knn": ItemKNNRecommender(),
+        "als": ALSRecommender(),
+        "popularity": PopularityRecommender(),
+    }
+
+
+class HybridRecommender(Recommender):
+    name = "hybrid"
+
+    def __init__(
+        self,
+        weights: Mapping[str, float] | None = None,
+        make_components: Callable[[], dict[str, Recommender]] = default_components,
+        cold_weights: Mapping[str, float] = COLD_WEIGHTS,
+        cold_likes: int = 2,
+        diversity_lambda: float | None = DEFAULT_LAMBDA,
+        pool_factor: int = 5,
+        tune: bool = False,
+        seed: int = 0,
+    ) -> None:
+        super().__init__()
+        self.make_components = make_components
+        self.components = make_components()
+        self.weights = dict(weights or DEFAULT_WEIGHTS)
+        self.cold_weights = dict(cold_weights)
+        self.cold_likes = cold_likes
+        self.diversity_lambda = diversity_lambda
+        self.pool_factor = pool_factor
+        self.tune = tune
+        self.seed = seed
+        self.fit_seconds: dict[str, float] = {}
+        self._check_weights(self.weights)
+        self._check_weights(self.cold_weights)
+
+    def _check_weights(self, weights: Mapping[str, float]) -> None:
+        unknown = set(weights) - set(self.components)
+        if unknown:
+            raise ValueError(
+                f"weights for unknown components {sorted(unknown)}; known: {sorted(self.components)}"
+            )
+
+    def _fit(self, data: InteractionData) -> None:
+        if self.tune:
+            started = time.perf_counter()
+            self.weights = tune_weights(data, self.make_components, seed=self.seed).weights
+            self.fit_seconds["tuning"] = time.perf_counter() - started
+        for name, component in self.components.items():
+            started = time.perf_counter()
+            component.fit(data)
+            self.fit_seconds[name] = time.perf_counter() - started
+
+    def weights_for(self, profile: UserProfile) -> dict[str, float]:
+        return self.cold_weights if profile.n_likes <= self.cold_likes else self.weights
+
+    def parts(self, profile: UserProfile) -> dict[str, np.ndarray]:
+        """Each weighted component's scores, rescaled to 0..1 and multiplied by its weight (NaN: no evidence)."""
+        return {
+            name: weight * rescaled(self.components[name].scores(profile))
+            for name, weight in self.weights_for(profile).items()
+            if weight > 0
+        }
+
+    def _score(self, profile: UserProfile) -> np.ndarray:
+        return blend(self.parts(profile), self.data.n_items)
+
+    def rank(self, profile: UserProfile, k: int, exclude_seen: bool = True) -> list[Recommendation]:
+        if k < 0:
+            raise ValueError(f"k must be zero or more, got {k}")
+        parts = self.parts(profile) if self.data.n_items else {}
+        scores = blend(parts, self.data.n_items)
+        scores[profile.disliked] = -np.inf
+        if exclude_seen:
+            scores[profile.liked] = -np.inf
+        items = self._diversified(scores, k)
+        reasons = self._explain_from(profile, items, parts)
+        return [
+            Recommendation(item=int(item), score=float(scores[item]), reason=reason)
+            for item, reason in zip(items, reasons, strict=True)
+        ]
+
+    def _diversified(self, scores: np.ndarray, k: int) -> np.ndarray:
+        vectors = self._unit_vectors()
+        if self.diversity_lambda is None or vectors is None:
+            return top_k(scores, k)
+        pool = top_k(scores, self.pool_factor * k)
+        picks = mmr_order(scores[pool], dense_rows(vectors, pool), k, self.diversity_lambda)
+        return pool[picks]
+
+    def _unit_vectors(self) -> FeatureMatrix | None:
+        content = self.components.get("content")
+        if isinstance(content, ContentRecommender) and content.vectors.shape[1] > 0:
+            return content.vectors
+        als = self.components.get("als")
+        if isinstance(als, ALSRecommender) and len(als.item_factors):
+            return als.unit_item_factors
+        return None
+
+    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+        return self._explain_from(profile, items, self.parts(profile))
+
+    def _explain_from(
+        self, profile: UserProfile, items: np.ndarray, parts: dict[str, np.ndarray]
+    ) -> list[Reason]:
+        if not len(items):
+            return []
+        names = list(parts)
+        leading = np.argmax(np.nan_to_num(np.stack([parts[name][items] for name in names]), nan=-1.0), axis=0)
+        reasons: list[Reason | None] = [None] * len(items)
+        for index, name in enumerate(names):
+            positions = np.flatnonzero(leading == index)
+            if len(positions):
+                for position, reason in zip(
+                    positions, self.components[name].explain(profile, items[positions]), strict=True
+                ):
+                    reasons[position] = reason
+        return [reason for reason in reasons if reason is not None]

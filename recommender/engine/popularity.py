@@ -1,0 +1,36 @@
+"""Popularity: the baseline every personalised algorithm has to beat."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.data import InteractionData
+from recommender.engine.reasons import Reason, popular_right_now, popular_with_tag, shared_favourite_tag
+
+
+def item_popularity(data: InteractionData) -> np.ndarray:
+    """How many users interacted with each item (weights ignored, so one heavy user cannot make a hit)."""
+    return np.asarray(data.interactions.getnnz(axis=0), dtype=np.float64)
+
+
+class PopularityRecommender(Recommender):
+    name = "popularity"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.popularity = np.empty(0)
+
+    def _fit(self, data: InteractionData) -> None:
+        # log1p: the hundredth like matters less than the first, which keeps blended scores balanced.
+        self.popularity = np.log1p(item_popularity(data))
+
+    def _score(self, profile: UserProfile) -> np.ndarray:
+        return self.popularity
+
+    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+        reasons = []
+        for item in items:
+            tag = shared_favourite_tag(int(item), profile.liked, self.data.meta)
+            reasons.append(popular_with_tag(tag) if tag else popular_right_now())
+        return reasons
