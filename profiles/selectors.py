@@ -177,3 +177,11 @@ def simulation_catalogue() -> Catalogue:
     for image_id, name in shared_tags.values_list("image_id", "tag__name"):
         tags.setdefault(image_id, []).append(name)
     return Catalogue(images=frame, families=families, tags=tags)
+
+
+def has_activity(user: AbstractBaseUser) -> bool:
+    """True when the user has liked or tagged anything, i.e. a profile can say something."""
+    return (
+        Like.objects.filter(user_id=user.pk).exists()
+        or ImageTag.objects.filter(user_id=user.pk, origin="user").exists()
+    )

@@ -15,6 +15,7 @@ The preference model:
    picked uniformly at random: people like things outside their taste too.
 4. A user makes 10-40 likes, except about COLD_SHARE of users, who are "cold" with 1-2 likes.
    Each liked photo is tagged with one of its interest's tags with probability TAG_PROBABILITY.
+   The likes are spread over the last LIKE_SPAN_DAYS days.
 
 Everything is drawn from one numpy Generator seeded by (seed), in a fixed order, over the catalogue
 sorted by image id, so the same seed and catalogue give the same users, tastes, likes and tags.
@@ -33,6 +34,7 @@ COLD_SHARE = 0.1
 NOISE = 0.1
 SHARPNESS = 3.0
 TAG_PROBABILITY = 0.3
+LIKE_SPAN_DAYS = 60
 FAMILY_WEIGHT, TAG_WEIGHT, ORIENTATION_WEIGHT, SIZE_WEIGHT = 3.0, 2.0, 0.5, 0.3
 
 
@@ -51,6 +53,7 @@ class SimulatedUser:
     interests: list[Interest]
     is_cold: bool
     liked_image_ids: list[int] = field(default_factory=list)
+    like_days_ago: list[int] = field(default_factory=list)  # same order as liked_image_ids
     user_tags: list[tuple[int, str]] = field(default_factory=list)  # (image id, tag)
 
     def interests_json(self) -> list[dict[str, Any]]:
@@ -109,6 +112,10 @@ def _simulate_one(
     like_count = int(rng.integers(1, 3)) if is_cold else int(rng.integers(MIN_LIKES, MAX_LIKES + 1))
     user = SimulatedUser(username=username, interests=interests, is_cold=is_cold)
     _draw_likes(catalogue, user, min(like_count, len(catalogue.images)), rng)
+    # Spread the likes over the last LIKE_SPAN_DAYS days, oldest first, so charts over time show a story.
+    user.like_days_ago = sorted(
+        (int(d) for d in rng.integers(0, LIKE_SPAN_DAYS, size=len(user.liked_image_ids))), reverse=True
+    )
     return user
 
 

@@ -30,6 +30,23 @@ COLOUR_FAMILIES = (
 )
 
 
+FRAME_COLUMNS = {
+    "likes": ["image_id", "created_at"],
+    "user_tags": ["image_id", "tag", "created_at"],
+    "images": [
+        "image_id",
+        "orientation",
+        "size_class",
+        "camera_make",
+        "camera_model",
+        "taken_at",
+        "histogram",
+    ],
+    "colours": ["image_id", "hex", "red", "green", "blue", "share", "name", "family"],
+    "image_tags": ["image_id", "tag"],
+}
+
+
 def empty_frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=object) for name in columns})
 
@@ -47,25 +64,25 @@ class ProfileInputs:
     - image_tags: image_id, tag (tags of any origin on those images)
     """
 
-    likes: pd.DataFrame = field(default_factory=lambda: empty_frame(["image_id", "created_at"]))
-    user_tags: pd.DataFrame = field(default_factory=lambda: empty_frame(["image_id", "tag", "created_at"]))
-    images: pd.DataFrame = field(
-        default_factory=lambda: empty_frame(
-            ["image_id", "orientation", "size_class", "camera_make", "camera_model", "taken_at", "histogram"]
-        )
-    )
-    colours: pd.DataFrame = field(
-        default_factory=lambda: empty_frame(
-            ["image_id", "hex", "red", "green", "blue", "share", "name", "family"]
-        )
-    )
-    image_tags: pd.DataFrame = field(default_factory=lambda: empty_frame(["image_id", "tag"]))
+    likes: pd.DataFrame = field(default_factory=lambda: empty_frame(FRAME_COLUMNS["likes"]))
+    user_tags: pd.DataFrame = field(default_factory=lambda: empty_frame(FRAME_COLUMNS["user_tags"]))
+    images: pd.DataFrame = field(default_factory=lambda: empty_frame(FRAME_COLUMNS["images"]))
+    colours: pd.DataFrame = field(default_factory=lambda: empty_frame(FRAME_COLUMNS["colours"]))
+    image_tags: pd.DataFrame = field(default_factory=lambda: empty_frame(FRAME_COLUMNS["image_tags"]))
     # How many images of the collection carry each tag, and the collection size, for TF-IDF.
     tag_document_frequency: dict[str, int] = field(default_factory=dict)
     collection_size: int = 0
     # Shares of the whole collection, shown beside the user's own for comparison.
     collection_orientation: dict[str, float] = field(default_factory=dict)
     collection_size_class: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # A frame built from zero rows often has no columns at all; give it the expected ones.
+        for name, columns in FRAME_COLUMNS.items():
+            frame: pd.DataFrame = getattr(self, name)
+            missing = [column for column in columns if column not in frame.columns]
+            if missing:
+                setattr(self, name, frame.assign(**{column: pd.Series(dtype=object) for column in missing}))
 
 
 def image_weights(inputs: ProfileInputs) -> pd.Series:

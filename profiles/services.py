@@ -1,0 +1,153 @@
+"""Writes for the profiles app: rebuilding profiles (debounced), the public flag, simulated users,
+and the cached chart SVGs and CSVs."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AbstractUser
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from gallery.models import ImageTag, Like, Tag, TagOrigin
+from gallery.tagging import InvalidTag, normalise_tag
+from profiles import selectors
+from profiles.charts.collection import COLLECTION_CHARTS
+from profiles.charts.user import USER_CHARTS
+from profiles.models import ProfileSnapshot, SimulatedTaste, UserProfile
+from profiles.simulation import SimulatedUser, simulate_users
+from profiles.taste import PROFILE_VERSION, build_profile
+
+logger = logging.getLogger(__name__)
+
+# Debounce: the first like or tag in a quiet period sets a per-user cache key for
+# REBUILD_DELAY_SECONDS and queues one rebuild that many seconds later; likes and tags arriving while
+# the key lives queue nothing, because that rebuild will read them. The task deletes the key as it
+# starts, so anything committed during or after the rebuild queues a fresh one. A burst of likes
+# therefore costs one rebuild every few seconds at most.
+REBUILD_DELAY_SECONDS: int = getattr(settings, "IMGSITE_PROFILE_REBUILD_DELAY", 5)
+SNAPSHOTS_KEPT = 3  # older snapshots are deleted; the latest one is the profile
+CHART_CACHE_SECONDS = 24 * 3600  # keys change with the data anyway; this only bounds memory
+DEMO_PASSWORD = "imgsite-demo"  # shared by every demo and simulated account; never for production
+
+
+def rebuild_key(user_id: int) -> str:
+    return f"profiles:rebuild-pending:{user_id}"
+
+
+def schedule_profile_rebuild(*, user_id: int) -> bool:
+    """Queue a rebuild of the user's profile unless one is already pending. True when queued."""
+    from profiles.tasks import rebuild_profile_task  # the task module imports this one
+
+    if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
+        return False
+    rebuild_profile_task.apply_async(args=(user_id,), countdown=REBUILD_DELAY_SECONDS)
+    return True
+
+
+def rebuild_profile(user: AbstractBaseUser) -> ProfileSnapshot:
+    """Compute the user's profile from their current likes and tags and store it as the latest snapshot."""
+    cache.delete(rebuild_key(user.pk))
+    data = build_profile(selectors.profile_inputs(user))
+    with transaction.atomic():
+        snapshot = ProfileSnapshot.objects.create(user_id=user.pk, data=data, version=PROFILE_VERSION)
+        stale = ProfileSnapshot.objects.filter(user_id=user.pk).order_by("-computed_at", "-id")[
+            SNAPSHOTS_KEPT:
+        ]
+        ProfileSnapshot.objects.filter(pk__in=list(stale.values_list("pk", flat=True))).delete()
+    return snapshot
+
+
+def current_snapshot(user: AbstractBaseUser) -> ProfileSnapshot | None:
+    """The latest snapshot; built now if the user has likes or tags but no profile yet (first visit)."""
+    snapshot = selectors.latest_snapshot(user)
+    if snapshot is None and selectors.has_activity(user):
+        snapshot = rebuild_profile(user)
+    return snapshot
+
+
+def set_profile_public(*, user: AbstractBaseUser, is_public: bool) -> UserProfile:
+    profile, _ = UserProfile.objects.update_or_create(user_id=user.pk, defaults={"is_public": is_public})
+    return profile
+
+
+def user_chart_svg(*, snapshot: ProfileSnapshot, name: str) -> str:
+    """One dashboard chart; cached per snapshot, so a rebuilt profile gets fresh charts."""
+    _, render = USER_CHARTS[name]
+    key = f"profiles:user-chart:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{name}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = render(snapshot.data)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return str(svg)
+
+
+def collection_chart(*, name: str, kind: str) -> str:
+    """One statistics chart as "svg" or "csv"; cached until an image is added, removed or re-analysed."""
+    chart = COLLECTION_CHARTS[name]
+    key = f"profiles:stats:{selectors.collection_version()}:{name}:{kind}"
+    text = cache.get(key)
+    if text is None:
+        data = chart.data(selectors.collection_frames())
+        text = chart.render(data) if kind == "svg" else chart.csv(data)
+        cache.set(key, text, CHART_CACHE_SECONDS)
+    return str(text)
+
+
+def create_simulated_users(*, count: int, seed: int) -> list[SimulatedUser]:
+    """Create (or recreate) sim001..simNNN with their hidden tastes, likes and tags, then their profiles.
+
+    Re-running with the same seed over the same collection gives the same users, likes and tags:
+    a simulated user's earlier likes, tags and taste are replaced. Their profiles are public so the
+    demo has profiles to browse. Likes are bulk-created, which sends no signals, and profiles are
+    built once per user at the end instead of once per like.
+    """
+    simulated = simulate_users(selectors.simulation_catalogue(), count=count, seed=seed)
+    with transaction.atomic():
+        users = [_store_simulated_user(sim, seed) for sim in simulated]
+    for user in users:
+        rebuild_profile(user)
+    return simulated
+
+
+def _store_simulated_user(sim: SimulatedUser, seed: int) -> AbstractUser:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(username=sim.username)
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    Like.objects.filter(user=user).delete()
+    ImageTag.objects.filter(user=user).delete()
+    SimulatedTaste.objects.update_or_create(
+        user=user, defaults={"interests": sim.interests_json(), "seed": seed, "is_cold": sim.is_cold}
+    )
+    UserProfile.objects.update_or_create(user=user, defaults={"is_public": True})
+    Like.objects.bulk_create([Like(user=user, image_id=image_id) for image_id in sim.liked_image_ids])
+    _backdate_likes(user, sim)
+    _add_user_tags(user, sim)
+    return user
+
+
+def _backdate_likes(user: AbstractBaseUser, sim: SimulatedUser) -> None:
+    # created_at is auto_now_add, so the spread over past days is written after the insert.
+    now = timezone.now().replace(microsecond=0)
+    for image_id, days_ago in zip(sim.liked_image_ids, sim.like_days_ago, strict=True):
+        Like.objects.filter(user_id=user.pk, image_id=image_id).update(
+            created_at=now - timedelta(days=days_ago)
+        )
+
+
+def _add_user_tags(user: AbstractBaseUser, sim: SimulatedUser) -> None:
+    rows = []
+    for image_id, raw in sim.user_tags:
+        try:
+            tag, _ = Tag.objects.get_or_create(name=normalise_tag(raw))
+        except InvalidTag:
+            logger.warning("Simulated user %s: skipped tag %r", sim.username, raw)
+            continue
+        rows.append(ImageTag(image_id=image_id, tag=tag, origin=TagOrigin.USER, user_id=user.pk))
+    ImageTag.objects.bulk_create(rows, ignore_conflicts=True)
