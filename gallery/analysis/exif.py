@@ -1,0 +1,242 @@
+"""Camera EXIF read with Pillow into plain, JSON-safe data.
+
+`raw` holds every tag of IFD0 and the Exif sub-IFD by its PIL.ExifTags name, and the GPS sub-IFD as a
+nested dict under "GPSInfo" with GPSTAGS names. Values are made JSON-safe: rationals become floats
+(NaN and infinities, e.g. a 0/0 rational, are dropped), tuples become lists, bytes become text when they
+are printable (an EXIF "ASCII\\0\\0\\0" charset prefix is removed) or short hex when not, strings lose NULs
+and surrounding spaces. Dropped: MakerNote (vendor binary), embedded thumbnails, IFD pointers, tags
+Pillow has no name for, and values longer than ``MAX_VALUE_LENGTH`` characters.
+
+An unreadable EXIF block is not an error: the result carries a `warning` and empty fields.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import warnings
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, Final
+
+from PIL import Image, TiffImagePlugin
+from PIL.ExifTags import GPSTAGS, IFD, TAGS
+
+from gallery.analysis.result import ExifData
+
+MAX_VALUE_LENGTH: Final = 2000
+_SHORT_HEX_BYTES: Final = 32
+_DROPPED_TAGS: Final = frozenset(
+    {
+        "MakerNote",
+        "ExifOffset",
+        "GPSInfo",
+        "InteropOffset",
+        "JpegIFOffset",
+        "JpegIFByteCount",
+        "JPEGInterchangeFormat",
+        "JPEGInterchangeFormatLength",
+        "PrintImageMatching",
+        "StripOffsets",
+        "StripByteCounts",
+        "TileOffsets",
+        "TileByteCounts",
+    }
+)
+_CHARSET_PREFIXES: Final = (b"ASCII\0\0\0", b"UNICODE\0", b"JIS\0\0\0\0\0", b"\0" * 8)
+_DATE_FORMAT: Final = "%Y:%m:%d %H:%M:%S"
+
+
+def exif_from_bytes(data: bytes) -> ExifData:
+    """Parse a raw EXIF block (with or without the "Exif\\0\\0" prefix); never raises."""
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exif = Image.Exif()
+            exif.load(data)
+            result = parse_exif(exif)
+    except (SyntaxError, ValueError, TypeError, KeyError, IndexError, OSError, struct.error) as error:
+        return ExifData(warning=_unreadable(error))
+    if caught and not result.raw:
+        return ExifData(warning=_unreadable(caught[0].message))
+    return result
+
+
+def exif_from_image(image: Image.Image) -> ExifData:
+    """Read the EXIF of an open image, from its raw block when it has one (JPEG, WebP, PNG)."""
+    data = image.info.get("exif")
+    if isinstance(data, bytes):
+        return exif_from_bytes(data)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return parse_exif(image.getexif())
+    except (SyntaxError, ValueError, TypeError, KeyError, IndexError, OSError, struct.error) as error:
+        return ExifData(warning=_unreadable(error))
+
+
+def parse_exif(exif: Image.Exif) -> ExifData:
+    """The camera fields and the JSON-safe `raw` dict of a loaded `Image.Exif`."""
+    base = dict(exif)
+    detail = dict(exif.get_ifd(IFD.Exif))
+    gps = dict(exif.get_ifd(IFD.GPSInfo))
+    raw = _named(base, TAGS) | _named(detail, TAGS)
+    gps_raw = _named(gps, GPSTAGS)
+    if gps_raw:
+        raw["GPSInfo"] = gps_raw
+    tags = base | detail  # the Exif IFD wins where both carry a tag (DateTimeOriginal, ISO, ...)
+    latitude, longitude = gps_coordinates(gps)
+    return ExifData(
+        taken_at=taken_at(tags),
+        camera_make=_text(tags.get(0x010F))[:100],
+        camera_model=_text(tags.get(0x0110))[:100],
+        lens=_text(tags.get(0xA434))[:200],
+        iso=_iso(tags),
+        f_number=_positive(tags.get(0x829D)),
+        exposure_time=_positive(tags.get(0x829A)),
+        focal_length=_positive(tags.get(0x920A)),
+        gps_latitude=latitude,
+        gps_longitude=longitude,
+        orientation_tag=_orientation(base.get(0x0112)),
+        raw=raw,
+    )
+
+
+def taken_at(tags: dict[int, Any]) -> datetime | None:
+    """DateTimeOriginal (else DateTime) with its OffsetTime* when present, else taken as UTC."""
+    for date_tag, offset_tag in ((0x9003, 0x9011), (0x0132, 0x9010)):
+        moment = _parse_date(_text(tags.get(date_tag)), _text(tags.get(offset_tag)))
+        if moment is not None:
+            return moment
+    return None
+
+
+def gps_coordinates(gps: dict[int, Any]) -> tuple[float | None, float | None]:
+    """Signed decimal degrees (south and west negative) from the GPS IFD, or None where unusable."""
+    latitude = _degrees(gps.get(2), _text(gps.get(1)), negative="S", limit=90)
+    longitude = _degrees(gps.get(4), _text(gps.get(3)), negative="W", limit=180)
+    return latitude, longitude
+
+
+def json_safe(value: Any) -> Any:
+    """A JSON-safe copy of an EXIF value, or None when it has no faithful JSON form."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, TiffImagePlugin.IFDRational | float):
+        number = _float(value)
+        return number
+    if isinstance(value, str):
+        text = value.replace("\0", "").strip()
+        return text if len(text) <= MAX_VALUE_LENGTH else None
+    if isinstance(value, bytes):
+        return _bytes_value(value)
+    if isinstance(value, tuple | list):
+        items = [json_safe(item) for item in value]
+        return items if all(item is not None for item in items) else None
+    if isinstance(value, dict):
+        return {
+            str(key): item for key, item in ((k, json_safe(v)) for k, v in value.items()) if item is not None
+        }
+    return None
+
+
+def _named(tags: dict[int, Any], names: dict[int, str]) -> dict[str, Any]:
+    raw: dict[str, Any] = {}
+    for number, value in tags.items():
+        name = names.get(number)
+        if name is None or name in _DROPPED_TAGS:
+            continue
+        safe = json_safe(value)
+        if safe is not None and safe != "":
+            raw[name] = safe
+    return raw
+
+
+def _bytes_value(value: bytes) -> str | None:
+    for prefix in _CHARSET_PREFIXES:
+        if value.startswith(prefix):
+            value = value[len(prefix) :]
+            break
+    text = value.rstrip(b"\0")
+    try:
+        decoded = text.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is not None and decoded.isprintable() and len(decoded) <= MAX_VALUE_LENGTH:
+        return decoded
+    if len(value) <= _SHORT_HEX_BYTES:
+        return value.hex()
+    return None
+
+
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _positive(value: Any) -> float | None:
+    if isinstance(value, tuple | list):
+        value = value[0] if value else None
+    number = _float(value)
+    return number if number is not None and number > 0 else None
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    if not isinstance(value, str):
+        return ""
+    return value.replace("\0", "").strip()
+
+
+def _iso(tags: dict[int, Any]) -> int | None:
+    # 0x8827 is ISOSpeedRatings (PhotographicSensitivity since EXIF 2.3); 0x8833 is ISOSpeed.
+    for tag in (0x8827, 0x8833):
+        number = _positive(tags.get(tag))
+        if number is not None:
+            return int(number)
+    return None
+
+
+def _orientation(value: Any) -> int:
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _parse_date(text: str, offset: str) -> datetime | None:
+    try:
+        moment = datetime.strptime(text[:19], _DATE_FORMAT)
+    except ValueError:  # empty, or the "0000:00:00 00:00:00" some cameras write
+        return None
+    return moment.replace(tzinfo=_offset(offset))
+
+
+def _offset(text: str) -> timezone:
+    try:
+        sign = -1 if text[0] == "-" else 1
+        hours, minutes = int(text[1:3]), int(text[4:6])
+    except (IndexError, ValueError):
+        return UTC
+    if hours > 14 or minutes > 59:
+        return UTC
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def _degrees(dms: Any, reference: str, *, negative: str, limit: float) -> float | None:
+    if not isinstance(dms, tuple | list) or len(dms) != 3:
+        return None
+    parts = [_float(part) for part in dms]
+    if any(part is None or part < 0 for part in parts):
+        return None
+    degrees, minutes, seconds = (part or 0.0 for part in parts)
+    value = degrees + minutes / 60 + seconds / 3600
+    if value > limit:
+        return None
+    return -value if reference.upper().startswith(negative) else value
+
+
+def _unreadable(error: object) -> str:
+    return f"EXIF block could not be read ({error}); analysed without it"

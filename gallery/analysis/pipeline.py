@@ -1,0 +1,81 @@
+"""The whole analysis of one image file: validate and decode once, then derive everything from that.
+
+Stages, each timed into `AnalysisResult.timings` (seconds):
+
+- decode: header checks and the one decode (JPEG draft mode at 1/2 to 1/8 scale; see validate.py);
+- exif: camera fields and the JSON-safe raw tags (exif.py);
+- thumbnails: orientation, colour conversion, preview and grid thumbnail as JPEG bytes (thumbnails.py);
+- colours: five dominant colours with names (colours.py, palette.py);
+- features: HSV histogram and perceptual hash (features.py).
+
+Width and height are the file's full size after EXIF orientation, not the decoded draft size.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from gallery.analysis import shape, thumbnails
+from gallery.analysis.colours import dominant_colours
+from gallery.analysis.features import colour_histogram, perceptual_hash
+from gallery.analysis.result import AnalysisResult
+from gallery.analysis.validate import decode_image
+
+
+def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
+    """Analyse the image at `path`; raises ImageRejected when it is not an image we accept."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    decoded = decode_image(path, max_pixels=max_pixels)
+    exif = decoded.exif
+    timings["decode"] = time.perf_counter() - started - decoded.exif_seconds
+    timings["exif"] = decoded.exif_seconds
+
+    started = time.perf_counter()
+    picture = thumbnails.upright(thumbnails.to_rgb(decoded.image), exif.orientation_tag)
+    preview = thumbnails.fit(picture, thumbnails.PREVIEW_LONG_EDGE)
+    grid = thumbnails.fit(preview, thumbnails.THUMBNAIL_LONG_EDGE)
+    preview_jpeg = thumbnails.jpeg_bytes(preview, quality=thumbnails.PREVIEW_QUALITY)
+    thumbnail_jpeg = thumbnails.jpeg_bytes(grid, quality=thumbnails.THUMBNAIL_QUALITY)
+    small = thumbnails.fit(grid, thumbnails.ANALYSIS_LONG_EDGE)
+    timings["thumbnails"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    rgb, visible = _pixels(small)
+    colours = dominant_colours(rgb if visible is None else rgb[visible.reshape(-1)])
+    timings["colours"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    histogram = colour_histogram(small.convert("RGB"), visible)
+    phash = perceptual_hash(thumbnails.flatten(small))
+    timings["features"] = time.perf_counter() - started
+
+    width, height = thumbnails.oriented_size(decoded.info.width, decoded.info.height, exif.orientation_tag)
+    return AnalysisResult(
+        width=width,
+        height=height,
+        format=decoded.info.format,
+        mode=decoded.mode,
+        orientation=shape.orientation(width, height),
+        size_class=shape.size_class(width, height),
+        exif=exif,
+        colours=colours,
+        colour_histogram=histogram,
+        phash=phash,
+        thumbnail_jpeg=thumbnail_jpeg,
+        preview_jpeg=preview_jpeg,
+        timings=timings,
+    )
+
+
+def _pixels(image: Image.Image) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_] | None]:
+    """RGB pixels as (n, 3), and a mask of the visible ones when the image has an alpha channel."""
+    array = np.asarray(image)
+    if image.mode == "RGBA":
+        return array[..., :3].reshape(-1, 3), array[..., 3] > 0
+    return array.reshape(-1, 3), None
