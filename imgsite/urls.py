@@ -7,6 +7,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("account/", include("profiles.accounts.urls")),
     path("", include("gallery.urls")),
+    path("", include("profiles.urls")),
 ]
 
 if settings.DEBUG:

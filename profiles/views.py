@@ -1,0 +1,146 @@
+"""The taste dashboard (/me/), public profiles, their SVG charts, and the collection statistics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from gallery.models import Image
+from profiles import selectors, services
+from profiles.charts.collection import COLLECTION_CHARTS
+from profiles.charts.user import USER_CHARTS
+from profiles.models import ProfileSnapshot
+
+INTEREST_THUMBNAILS = 6
+
+
+def _get_profile_owner_for(request: HttpRequest, username: str) -> AbstractBaseUser:
+    """The owner of the profile at `username`, if the viewer may see it: the owner themself, staff,
+    or anyone when the profile is public. Otherwise 404, so private profiles do not show they exist."""
+    owner = get_object_or_404(get_user_model(), username=username, is_active=True)
+    viewer = request.user
+    if viewer.pk == owner.pk or getattr(viewer, "is_staff", False) or selectors.profile_is_public(owner):
+        return owner
+    raise Http404("No such profile.")
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, AbstractBaseUser)  # login_required guarantees it
+    return _render_profile(request, request.user)
+
+
+@require_GET
+def public_profile(request: HttpRequest, username: str) -> HttpResponse:
+    return _render_profile(request, _get_profile_owner_for(request, username))
+
+
+@require_GET
+def user_chart(request: HttpRequest, username: str, chart: str) -> HttpResponse:
+    owner = _get_profile_owner_for(request, username)
+    if chart not in USER_CHARTS:
+        raise Http404("No such chart.")
+    snapshot = services.current_snapshot(owner)
+    if snapshot is None:
+        raise Http404("No profile yet.")
+    return _svg_response(services.user_chart_svg(snapshot=snapshot, name=chart), private=True)
+
+
+@login_required
+@require_POST
+def set_public(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, AbstractBaseUser)
+    is_public = request.POST.get("is_public") == "1"
+    services.set_profile_public(user=request.user, is_public=is_public)
+    if is_public:
+        messages.success(request, "Your profile is now public: anyone with the link can see it.")
+    else:
+        messages.success(request, "Your profile is now private: only you can see it.")
+    return redirect("profiles:me")
+
+
+@require_GET
+def stats(request: HttpRequest) -> HttpResponse:
+    charts = [
+        {"name": chart.name, "title": chart.title, "caption": chart.caption}
+        for chart in COLLECTION_CHARTS.values()
+    ]
+    return render(
+        request,
+        "profiles/stats.html",
+        {"charts": charts, "image_count": selectors.analysed_images().count()},
+    )
+
+
+@require_GET
+def stats_chart_svg(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in COLLECTION_CHARTS:
+        raise Http404("No such chart.")
+    return _svg_response(services.collection_chart(name=chart, kind="svg"), private=False)
+
+
+@require_GET
+def stats_chart_csv(request: HttpRequest, chart: str) -> HttpResponse:
+    if chart not in COLLECTION_CHARTS:
+        raise Http404("No such chart.")
+    response = HttpResponse(
+        services.collection_chart(name=chart, kind="csv"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="imgsite-{chart}.csv"'
+    return response
+
+
+def _render_profile(request: HttpRequest, owner: AbstractBaseUser) -> HttpResponse:
+    snapshot = services.current_snapshot(owner)
+    profile = snapshot.data if snapshot is not None else {}
+    context: dict[str, Any] = {
+        "owner": owner,
+        "is_owner": request.user.pk == owner.pk,
+        "is_public": selectors.profile_is_public(owner),
+        "snapshot": snapshot,
+        "profile": profile,
+        "has_profile": bool(profile.get("image_count")),
+        "charts": _chart_links(owner, snapshot),
+        "interests": _interests_with_images(profile.get("interests") or []),
+    }
+    return render(request, "profiles/dashboard.html", context)
+
+
+def _chart_links(owner: AbstractBaseUser, snapshot: ProfileSnapshot | None) -> dict[str, dict[str, str]]:
+    """Chart name -> title and URL. The snapshot id in the query string busts browser caches."""
+    if snapshot is None:
+        return {}
+    return {
+        name: {
+            "title": title,
+            "url": reverse("profiles:user_chart", args=[owner.get_username(), name]) + f"?v={snapshot.pk}",
+        }
+        for name, (title, _) in USER_CHARTS.items()
+    }
+
+
+def _interests_with_images(interests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each interest with its representative and first member Image rows, for thumbnails."""
+    wanted = {i for interest in interests for i in interest["member_image_ids"][:INTEREST_THUMBNAILS]}
+    images = Image.objects.in_bulk(wanted)
+    enriched = []
+    for interest in interests:
+        members = [images[i] for i in interest["member_image_ids"][:INTEREST_THUMBNAILS] if i in images]
+        enriched.append({**interest, "images": members, "more": max(0, interest["size"] - len(members))})
+    return enriched
+
+
+def _svg_response(svg: str, *, private: bool) -> HttpResponse:
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    # Profiles are personal: browsers may keep them, shared caches may not.
+    response["Cache-Control"] = "private, max-age=300" if private else "public, max-age=300"
+    return response
