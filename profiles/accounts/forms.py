@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from profiles.accounts.ratelimit import login_rate_limiter, minutes_to_wait
 
 
-class SignupForm(UserCreationForm[User]):
+class SignupForm(UserCreationForm):
     email = forms.EmailField(required=True, help_text="For resetting your password. Never shown to others.")
 
     class Meta:
