@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
@@ -20,8 +21,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from gallery.licences import is_free_licence, normalise_licence
 from gallery.models import IngestJob, Source, Tag
 from gallery.services.tags import merge_tags
+from gallery.sources.base import SourceError
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -29,13 +32,16 @@ if TYPE_CHECKING:
 # Staff start jobs by hand; a bigger run belongs on the command line, where it can be watched.
 MAX_INGEST_COUNT = 1000
 LOCAL_SOURCES = {"folder"}
+SOURCES_WITH_DEFAULT_QUERY = {"commons"}
 
 
 class IngestJobStartForm(forms.Form):
     source = forms.ChoiceField()
     query = forms.CharField(
         max_length=500,
-        help_text="Commons category or search text, Openverse search, or a file or folder on the server.",
+        required=False,
+        help_text="Commons: a category (Category:…) or search words, empty for the default selection. "
+        "Openverse: search words. Unsplash Lite, URL list, folder: a folder or file on the server.",
     )
     count = forms.IntegerField(
         min_value=1, max_value=MAX_INGEST_COUNT, initial=20, help_text="How many new photos to collect."
@@ -53,18 +59,45 @@ class IngestJobStartForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        if cleaned.get("source") in LOCAL_SOURCES:
-            if not cleaned.get("licence", "").strip():
-                self.add_error(
-                    "licence", "A folder has no licence of its own: say which licence its photos have."
-                )
-            query = cleaned.get("query", "")
-            if query and not Path(query).is_dir():
-                self.add_error("query", f"There is no folder {query!r} on the server.")
+        source, query = cleaned.get("source"), cleaned.get("query", "").strip()
+        if source and source not in SOURCES_WITH_DEFAULT_QUERY and not query:
+            self.add_error(
+                "query", "This source needs something to look for: search words, a file or a folder."
+            )
+        if source in LOCAL_SOURCES:
+            self._check_folder_options(query)
+        if source and not self.errors:
+            self._check_source_accepts(source, query, cleaned.get("count") or 1)
         return cleaned
 
+    def _check_folder_options(self, query: str) -> None:
+        licence, author = (
+            self.cleaned_data.get("licence", "").strip(),
+            self.cleaned_data.get("author", "").strip(),
+        )
+        if not licence:
+            self.add_error(
+                "licence", "A folder has no licence of its own: say which licence its photos have."
+            )
+        elif not is_free_licence(normalise_licence(licence), settings.IMGSITE_EXTRA_LICENCES):
+            self.add_error("licence", "Only CC0, public domain, CC BY and CC BY-SA photos are collected.")
+        if not author:
+            self.add_error("author", "Say who took the photos, so they can be credited.")
+        if query and not Path(query).expanduser().is_dir():
+            self.add_error("query", f"There is no folder {query!r} on the server.")
+
+    def _check_source_accepts(self, source: str, query: str, count: int) -> None:
+        # The source's own checks (files that must exist, option rules), so a job that could only
+        # fail at once is refused here with the same message instead of being started.
+        from gallery.sources.registry import build_source
+
+        try:
+            build_source(source, query, limit=count, options=self.options())
+        except SourceError as exc:
+            self.add_error(None, str(exc))
+
     def options(self) -> dict[str, str]:
-        options = {key: self.cleaned_data[key].strip() for key in ("licence", "author")}
+        options = {key: self.cleaned_data.get(key, "").strip() for key in ("licence", "author")}
         return {key: value for key, value in options.items() if value}
 
 

@@ -71,31 +71,21 @@ def test_the_start_page_offers_every_source(admin_client: Client) -> None:
     assert "folder" in offered
 
 
+FOLDER = {"source": "folder", "query": "PHOTOS", "count": "5", "licence": "CC0", "author": "Ada"}
+
+
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        (
-            {"source": "commons", "query": "Category:Cats", "count": "0"},
-            "count",
-            "greater than or equal to 1",
-        ),
-        (
-            {"source": "commons", "query": "Category:Cats", "count": "5000"},
-            "count",
-            "less than or equal to 1000",
-        ),
-        ({"source": "flickr", "query": "cats", "count": "5"}, "source", "Select a valid choice"),
-        ({"source": "commons", "query": "", "count": "5"}, "query", "This field is required"),
-        (
-            {"source": "folder", "query": "PHOTOS", "count": "5", "author": "Me"},
-            "licence",
-            "say which licence",
-        ),
-        (
-            {"source": "folder", "query": "/no/such/folder", "count": "5", "licence": "CC0"},
-            "query",
-            "no folder",
-        ),
+        ({**FOLDER, "count": "0"}, "count", "greater than or equal to 1"),
+        ({**FOLDER, "count": "5000"}, "count", "less than or equal to 1000"),
+        ({**FOLDER, "source": "flickr"}, "source", "Select a valid choice"),
+        ({"source": "openverse", "query": " ", "count": "5"}, "query", "needs something to look for"),
+        ({**FOLDER, "licence": ""}, "licence", "say which licence"),
+        ({**FOLDER, "licence": "CC BY-NC 4.0"}, "licence", "Only CC0, public domain, CC BY and CC BY-SA"),
+        ({**FOLDER, "author": ""}, "author", "Say who took the photos"),
+        ({**FOLDER, "query": "/no/such/folder"}, "query", "no folder"),
+        ({"source": "urls", "query": "/no/such/list.csv", "count": "5"}, "__all__", "/no/such/list.csv"),
     ],
     ids=[
         "count-zero",
@@ -103,7 +93,10 @@ def test_the_start_page_offers_every_source(admin_client: Client) -> None:
         "unknown-source",
         "no-query",
         "folder-without-licence",
+        "folder-with-non-free-licence",
+        "folder-without-author",
         "missing-folder",
+        "missing-url-list",
     ],
 )
 def test_bad_input_shows_form_errors_and_starts_nothing(
@@ -117,6 +110,18 @@ def test_bad_input_shows_form_errors_and_starts_nothing(
     assert "Please correct the errors below." in response.content.decode()
     assert any(message in error for error in response.context["form"].errors[field])
     assert not IngestJob.objects.exists()
+
+
+def test_an_empty_commons_query_starts_a_job_on_the_default_selection(
+    admin_client: Client, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(start_url(), {"source": "commons", "query": "", "count": "3"})
+
+    job = IngestJob.objects.get()
+    assert response["Location"] == progress_url(job)
+    assert (job.source, job.query, job.wanted) == ("commons", "", 3)
+    assert len(callbacks) == 1  # the job is handed to a worker once the request commits
 
 
 def test_starting_a_folder_job_ingests_its_photos_and_shows_the_job(
