@@ -4,8 +4,12 @@
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from imgsite.settings.env import env_bool, env_float, env_int, env_list, env_str
+
+# Lets typed generics such as admin.ModelAdmin[Image] work at run time, not only under mypy.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
