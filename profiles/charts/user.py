@@ -118,7 +118,7 @@ USER_CHARTS: dict[str, tuple[str, Callable[[dict[str, Any]], str]]] = {
     "colours": ("Favourite colours", colour_swatches),
     "interests": ("Interests", interests),
     "orientation": ("Orientation", orientation_bars),
-    "size-class": ("Size class", size_class_bars),
+    "size_class": ("Size class", size_class_bars),
     "tags": ("Top tags", top_tags),
     "likes": ("Likes over time", likes_over_time),
 }
