@@ -218,6 +218,9 @@ class IngestJob(models.Model):
     done = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0, help_text="Duplicates already in the collection.")
     failed = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(
+        default=0, help_text="Offered by the source but refused by policy, e.g. a non-free licence."
+    )
     status = models.CharField(
         max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
     )
