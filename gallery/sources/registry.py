@@ -1,0 +1,80 @@
+"""Source names as the ingest command knows them, and building a source from settings.
+
+`query` means: commons - a category ("Category:X") or search words (empty: the default category);
+openverse - search words; unsplash-lite - the dataset folder; urls - the CSV file; folder - the
+folder (options: licence, author).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import requests
+from django.conf import settings
+
+from gallery.sources.base import ImageSource, SourceError
+from gallery.sources.commons import CommonsSource
+from gallery.sources.folder import FolderSource
+from gallery.sources.http import make_session
+from gallery.sources.openverse import DEFAULT_LICENCES, OpenverseSource
+from gallery.sources.unsplash_lite import UnsplashLiteSource
+from gallery.sources.url_list import UrlListSource
+
+SOURCE_NAMES = ("commons", "openverse", "unsplash-lite", "urls", "folder")
+
+
+def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str]) -> ImageSource:
+    """The source called `name`, set up from settings; SourceError for an unknown name."""
+    query = query.strip()
+    extra_licences = tuple(settings.IMGSITE_EXTRA_LICENCES)
+    if name == "commons":
+        return CommonsSource(
+            query or settings.IMGSITE_DEFAULT_COMMONS_CATEGORY,
+            limit=limit,
+            api_url=settings.IMGSITE_COMMONS_API,
+            session=_api_session(),
+            extra_licences=extra_licences,
+            timeout=_timeout(),
+        )
+    if name == "openverse":
+        return OpenverseSource(
+            query,
+            limit=limit,
+            api_url=settings.IMGSITE_OPENVERSE_API,
+            session=_api_session(),
+            licences=options.get("licences") or DEFAULT_LICENCES,
+            extra_licences=extra_licences,
+            timeout=_timeout(),
+        )
+    if name == "unsplash-lite":
+        return UnsplashLiteSource(_path(name, query, "the folder holding the dataset"), limit=limit)
+    if name == "urls":
+        return UrlListSource(_path(name, query, "the CSV file"), limit=limit, extra_licences=extra_licences)
+    if name == "folder":
+        return FolderSource(
+            _path(name, query, "the folder"),
+            licence=options.get("licence", ""),
+            author=options.get("author", ""),
+            limit=limit,
+            extra_licences=extra_licences,
+        )
+    raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(SOURCE_NAMES)}.")
+
+
+def _api_session() -> requests.Session:
+    return make_session(
+        settings.IMGSITE_USER_AGENT,
+        retries=settings.IMGSITE_DOWNLOAD_RETRIES,
+        backoff=settings.IMGSITE_RETRY_BACKOFF,
+    )
+
+
+def _timeout() -> tuple[float, float]:
+    return (float(settings.IMGSITE_CONNECT_TIMEOUT), float(settings.IMGSITE_READ_TIMEOUT))
+
+
+def _path(name: str, query: str, what: str) -> Path:
+    if not query:
+        raise SourceError(f"The {name} source needs {what} as its argument.")
+    return Path(query).expanduser()
