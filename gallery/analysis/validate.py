@@ -175,9 +175,11 @@ def _describe_non_image(head: bytes) -> str:
 def _looks_like_text(head: bytes) -> bool:
     try:
         text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        # The head may end in the middle of a multi-byte character.
-        text = head[:-3].decode("utf-8", errors="strict") if len(head) > 3 else ""
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 3:
+            return False
+        # Only the last character was cut off by taking the first bytes.
+        text = head[: error.start].decode("utf-8")
     return all(char.isprintable() or char in "\r\n\t" for char in text)
 
 

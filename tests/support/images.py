@@ -68,3 +68,22 @@ def _dms(value: float) -> tuple[float, float, float]:
     minutes = int(minutes_full)
     seconds = round((minutes_full - minutes) * 60, 4)
     return (float(degrees), float(minutes), seconds)
+
+
+def smooth_pattern(width: int = 256, height: int = 192, *, seed: int = 0) -> Image.Image:
+    """A smooth random RGB picture (low-frequency blobs), different for every seed."""
+    import numpy as np
+
+    coarse = np.random.default_rng(seed).integers(0, 256, size=(6, 8, 3), dtype=np.uint8)
+    return Image.fromarray(coarse, "RGB").resize((width, height), Image.Resampling.BICUBIC)
+
+
+def jpeg_with_app1(payload: bytes, width: int = 64, height: int = 48) -> bytes:
+    """A JPEG whose APP1 segment carries `payload` (e.g. b"Exif\\0\\0" + garbage)."""
+    return encode(Image.new("RGB", (width, height), (30, 160, 60)), "JPEG", exif=payload)
+
+
+def minimal_heic() -> bytes:
+    """The start of a HEIC file: an ISO-BMFF ftyp box with the heic brand, then an empty meta box."""
+    ftyp = b"ftyp" + b"heic" + b"\x00\x00\x00\x00" + b"mif1heic"
+    return (4 + len(ftyp)).to_bytes(4, "big") + ftyp + b"\x00\x00\x00\x08meta"
