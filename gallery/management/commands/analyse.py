@@ -1,0 +1,45 @@
+"""`manage.py analyse --missing|--all`: (re-)run the analysis of stored photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from gallery.models import AnalysisStatus, Image
+from gallery.services.analysis import analyse_image, queue_analysis
+
+
+class Command(BaseCommand):
+    help = "Analyse photos: --missing for those not yet analysed (or failed), --all for every one."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        group = parser.add_mutually_exclusive_group(required=True)
+        group.add_argument("--missing", action="store_true", help="Pending and failed photos only.")
+        group.add_argument("--all", action="store_true", help="Every photo.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        images = Image.objects.all()
+        if options["missing"]:
+            images = images.exclude(status=AnalysisStatus.DONE)
+        ids = list(images.order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            self.stdout.write("Nothing to analyse.")
+            return
+        if not settings.CELERY_TASK_ALWAYS_EAGER:
+            self.stdout.write(f"Queued {queue_analysis(ids)} photos for the workers.")
+            return
+        for image_id in tqdm(ids, desc="analyse", unit="photo"):
+            analyse_image(image_id)
+        self.summarise(ids)
+
+    def summarise(self, ids: list[int]) -> None:
+        failed = Image.objects.filter(pk__in=ids, status=AnalysisStatus.FAILED)
+        for image in failed[:20]:
+            self.stderr.write(f"  failed: #{image.pk} {image}: {image.analysis_error}")
+        count = failed.count()
+        self.stdout.write(f"Analysed {len(ids) - count} photos; {count} failed.")
+        if count == len(ids):
+            raise CommandError("Every analysis failed; see the reasons above.")

@@ -1,0 +1,133 @@
+"""Run the pure analysis on a stored image and save what it found: fields, files, colours, tags."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from gallery.analysis.pipeline import analyse_file
+from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected
+from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
+from gallery.services import jobs
+from gallery.services.storage import derivative_name, media_path, write_bytes_atomically
+
+log = logging.getLogger(__name__)
+
+# A colour family becomes an automatic tag when it covers at least this share of the pixels.
+AUTO_TAG_MIN_SHARE = 0.10
+
+
+def analyse_image(image_id: int) -> Image | None:
+    """Analyse one image; a failure is recorded on the image (and its job), never raised."""
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        log.info("image %s is gone; nothing to analyse", image_id)
+        return None
+    path = media_path(image.file.name)
+    if not path.is_file():
+        return mark_failed(image, f"the original file is missing from the media folder ({image.file.name})")
+    try:
+        result = analyse_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+    except ImageRejected as exc:
+        return mark_failed(image, str(exc))
+    save_analysis(image, result)
+    return image
+
+
+def save_analysis(image: Image, result: AnalysisResult) -> None:
+    # Files first (atomic renames), then every database change in one transaction.
+    thumbnail = derivative_name("thumbs", image.sha256)
+    preview = derivative_name("previews", image.sha256)
+    write_bytes_atomically(thumbnail, result.thumbnail_jpeg)
+    write_bytes_atomically(preview, result.preview_jpeg)
+    with transaction.atomic():
+        apply_result_fields(image, result)
+        image.thumbnail.name = thumbnail
+        image.preview.name = preview
+        image.save()
+        replace_colours(image, result.colours)
+        replace_auto_tags(image, colour_family_shares(result.colours))
+
+
+def apply_result_fields(image: Image, result: AnalysisResult) -> None:
+    exif = result.exif
+    image.width, image.height = result.width, result.height
+    image.format, image.mode = result.format, result.mode
+    image.orientation, image.size_class = result.orientation, result.size_class
+    image.taken_at = exif.taken_at or image.taken_at
+    image.camera_make, image.camera_model, image.lens = exif.camera_make, exif.camera_model, exif.lens
+    image.iso, image.f_number = exif.iso, exif.f_number
+    image.exposure_time, image.focal_length = exif.exposure_time, exif.focal_length
+    image.gps_latitude, image.gps_longitude = exif.gps_latitude, exif.gps_longitude
+    image.exif = exif.raw
+    image.colour_histogram = result.colour_histogram
+    image.phash = result.phash
+    image.file_size = media_path(image.file.name).stat().st_size
+    image.status = AnalysisStatus.DONE
+    # An unreadable EXIF block is not a failure, but staff should see it.
+    image.analysis_error = f"EXIF: {exif.warning}" if exif.warning else ""
+
+
+def replace_colours(image: Image, colours: list[DominantColour]) -> None:
+    image.colours.all().delete()
+    Colour.objects.bulk_create(
+        [
+            Colour(
+                image=image,
+                rank=rank,
+                hex=colour.hex,
+                red=colour.rgb[0],
+                green=colour.rgb[1],
+                blue=colour.rgb[2],
+                share=colour.share,
+                name=colour.name,
+                family=colour.family,
+            )
+            for rank, colour in enumerate(colours)
+        ]
+    )
+
+
+def colour_family_shares(colours: Iterable[DominantColour]) -> dict[str, float]:
+    shares: dict[str, float] = defaultdict(float)
+    for colour in colours:
+        shares[colour.family] += colour.share
+    return {family: share for family, share in shares.items() if share >= AUTO_TAG_MIN_SHARE}
+
+
+def replace_auto_tags(image: Image, confidences: dict[str, float]) -> None:
+    ImageTag.objects.filter(image=image, origin=TagOrigin.AUTO).delete()
+    Tag.objects.bulk_create([Tag(name=name) for name in confidences], ignore_conflicts=True)
+    tags = Tag.objects.filter(name__in=list(confidences))
+    ImageTag.objects.bulk_create(
+        [
+            ImageTag(image=image, tag=tag, origin=TagOrigin.AUTO, confidence=round(confidences[tag.name], 3))
+            for tag in tags
+        ]
+    )
+
+
+def mark_failed(image: Image, message: str) -> Image:
+    log.warning("analysis of image %s failed: %s", image.pk, message)
+    image.status = AnalysisStatus.FAILED
+    image.analysis_error = message
+    image.save(update_fields=["status", "analysis_error", "updated_at"])
+    if image.ingest_job_id:
+        jobs.record_analysis_failure(image.ingest_job_id, f"{image}: analysis failed: {message}")
+    return image
+
+
+def queue_analysis(image_ids: Iterable[int]) -> int:
+    """Mark images pending and queue their analysis once this transaction commits."""
+    from gallery.tasks import analyse_image_task
+
+    ids = list(image_ids)
+    Image.objects.filter(pk__in=ids).update(status=AnalysisStatus.PENDING, updated_at=timezone.now())
+    for image_id in ids:
+        transaction.on_commit(lambda image_id=image_id: analyse_image_task.delay(image_id))  # type: ignore[misc]
+    return len(ids)

@@ -1,0 +1,233 @@
+"""The ingest pipeline: take a source's candidates, fetch, check, deduplicate and store each one.
+
+Per candidate the order is: skip if (source, source_id) is known; fetch into a temporary file;
+validate the bytes as an image; skip if the sha256 is known; move the file into its
+content-addressed place; create the Image row and its source tags in one transaction; queue the
+analysis once that commits. Any failure removes what this item wrote and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from gallery.analysis.result import ImageRejected
+from gallery.analysis.validate import ImageInfo, validate_image_file
+from gallery.models import Image, ImageTag, IngestJob, Tag, TagOrigin
+from gallery.services import jobs
+from gallery.services.download import (
+    DownloadError,
+    DownloadLimits,
+    FetchedFile,
+    copy_local_to_temp,
+    download_to_temp,
+)
+from gallery.services.storage import media_path, move_into_place, original_name, remove_quietly, temp_dir
+from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.http import make_session
+from gallery.sources.registry import build_source
+from gallery.tagging import normalise_tags
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[IngestJob], None]
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    outcome: jobs.Outcome
+    message: str = ""
+    image_id: int | None = None
+
+
+class ItemFailed(Exception):
+    """One candidate could not be ingested; the message goes on the job."""
+
+
+def run_ingest_job(job: IngestJob, *, progress: ProgressCallback | None = None) -> IngestJob:
+    """Ingest until `job.wanted` new images are stored or the source runs dry."""
+    jobs.mark_running(job)
+    session = download_session()
+    try:
+        # Skipped, failed and refused items do not count, so ask the source for plenty.
+        source = build_source(job.source, job.query, limit=job.wanted * 20, options=job.options)
+        for item in source.candidates():
+            if job.done >= job.wanted:
+                break
+            result = ingest_item(item, job=job, session=session)
+            jobs.record_outcome(job, result.outcome, result.message)
+            if progress is not None:
+                progress(job)
+    except SourceError as exc:
+        jobs.mark_failed(job, str(exc))
+        return job
+    jobs.mark_finished(job)
+    return job
+
+
+def ingest_item(
+    item: Candidate | Rejection, *, job: IngestJob | None, session: requests.Session
+) -> ItemResult:
+    if isinstance(item, Rejection):
+        log.info("source refused %s: %s", item.source_id, item.reason)
+        return ItemResult("rejected", f"{item.source_id}: {item.reason}")
+    try:
+        return ingest_candidate(item, job=job, session=session)
+    except ItemFailed as exc:
+        return ItemResult("failed", f"{describe(item)}: {exc}")
+
+
+def ingest_candidate(candidate: Candidate, *, job: IngestJob | None, session: requests.Session) -> ItemResult:
+    known = find_known_image(candidate)
+    if known is not None:
+        return ItemResult("skipped", f"{describe(candidate)}: already in the collection", known)
+    fetched = fetch(candidate, session=session)
+    try:
+        info = check_image(fetched, candidate)
+        duplicate = Image.objects.filter(sha256=fetched.sha256).values_list("pk", flat=True).first()
+        if duplicate is not None:
+            return ItemResult("skipped", f"{describe(candidate)}: same file as image #{duplicate}", duplicate)
+        image = store(candidate, fetched, info, job=job)
+    finally:
+        remove_quietly(fetched.path)
+    if image is None:
+        return ItemResult("skipped", f"{describe(candidate)}: stored by another worker meanwhile")
+    return ItemResult("done", image_id=image.pk)
+
+
+def find_known_image(candidate: Candidate) -> int | None:
+    if not candidate.source_id:
+        return None
+    return (
+        Image.objects.filter(source=candidate.source, source_id=candidate.source_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def fetch(candidate: Candidate, *, session: requests.Session) -> FetchedFile:
+    limits = download_limits()
+    try:
+        if candidate.local_path:
+            return copy_local_to_temp(Path(candidate.local_path), max_bytes=limits.max_bytes, into=temp_dir())
+        return download_to_temp(candidate.file_url, session=session, limits=limits, into=temp_dir())
+    except DownloadError as exc:
+        raise ItemFailed(str(exc)) from exc
+
+
+def check_image(fetched: FetchedFile, candidate: Candidate) -> ImageInfo:
+    if candidate.expected_sha1 and candidate.expected_sha1.lower() != fetched.sha1:
+        raise ItemFailed("the downloaded bytes do not match the checksum the source published")
+    try:
+        return validate_image_file(fetched.path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+    except ImageRejected as exc:
+        raise ItemFailed(str(exc)) from exc
+
+
+def store(
+    candidate: Candidate, fetched: FetchedFile, info: ImageInfo, *, job: IngestJob | None
+) -> Image | None:
+    """Move the file into place and create its row; undo the file if the row cannot be made."""
+    name = original_name(fetched.sha256, info.format)
+    created_file = move_into_place(fetched.path, name)
+    try:
+        with transaction.atomic():
+            image = Image.objects.create(**image_fields(candidate, fetched, info, name), ingest_job=job)
+            add_source_tags(image, candidate.tags)
+    except IntegrityError:
+        # Another worker stored the same bytes or source id first; its row owns the file now.
+        if created_file and not Image.objects.filter(file=name).exists():
+            remove_quietly(media_path(name))
+        return None
+    except BaseException:
+        if created_file:
+            remove_quietly(media_path(name))
+        raise
+    queue_analysis_on_commit(image.pk)
+    return image
+
+
+def image_fields(candidate: Candidate, fetched: FetchedFile, info: ImageInfo, name: str) -> dict[str, object]:
+    return {
+        "sha256": fetched.sha256,
+        "file": name,
+        "file_size": fetched.size,
+        "format": info.format,
+        "width": info.width,
+        "height": info.height,
+        "source": candidate.source,
+        "source_id": candidate.source_id[:255],
+        "file_url": candidate.file_url[:2000],
+        "source_page_url": candidate.source_page_url[:2000],
+        "licence": candidate.licence[:100],
+        "licence_url": candidate.licence_url[:500],
+        "author": candidate.author[:500],
+        "attribution": candidate.attribution,
+        "title": candidate.title[:500],
+        "description": candidate.description,
+        "taken_at": parse_source_date(candidate.taken_at),
+    }
+
+
+def add_source_tags(image: Image, raw_tags: tuple[str, ...]) -> None:
+    names = normalise_tags(list(raw_tags))
+    if not names:
+        return
+    Tag.objects.bulk_create([Tag(name=n) for n in names], ignore_conflicts=True)
+    tags = Tag.objects.filter(name__in=names)
+    ImageTag.objects.bulk_create(
+        [ImageTag(image=image, tag=tag, origin=TagOrigin.SOURCE) for tag in tags], ignore_conflicts=True
+    )
+
+
+def queue_analysis_on_commit(image_id: int) -> None:
+    from gallery.tasks import analyse_image_task
+
+    transaction.on_commit(lambda: analyse_image_task.delay(image_id))
+
+
+def parse_source_date(text: str) -> datetime | None:
+    """Sources state dates loosely ('2019-05-01 12:00:00', '2019-05-01'); EXIF overrides later."""
+    if not text:
+        return None
+    cleaned = text.strip().replace("T", " ")[:19]
+    if len(cleaned) == 10:
+        cleaned += " 00:00:00"
+    try:
+        parsed = parse_datetime(cleaned)
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+
+
+def download_session() -> requests.Session:
+    return make_session(
+        settings.IMGSITE_USER_AGENT,
+        retries=settings.IMGSITE_DOWNLOAD_RETRIES,
+        backoff=settings.IMGSITE_RETRY_BACKOFF,
+    )
+
+
+def download_limits() -> DownloadLimits:
+    return DownloadLimits(
+        max_bytes=settings.IMGSITE_MAX_DOWNLOAD_BYTES,
+        connect_timeout=settings.IMGSITE_CONNECT_TIMEOUT,
+        read_timeout=settings.IMGSITE_READ_TIMEOUT,
+    )
+
+
+def describe(candidate: Candidate | Rejection) -> str:
+    if isinstance(candidate, Rejection):
+        return candidate.source_id
+    return candidate.title or candidate.source_id or candidate.file_url or candidate.local_path

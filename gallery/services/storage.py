@@ -1,0 +1,90 @@
+"""Files on disk: content-addressed originals and derived thumbnails, written atomically.
+
+Originals live at originals/<sha[:2]>/<sha>.<ext>, so the same bytes are never stored twice and a
+path says which content it holds. Every write goes to a temporary file in the same folder first
+and is then renamed into place, so a crash never leaves a half-written file under a real name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from gallery.models import Image
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "TIFF": "tif", "GIF": "gif", "BMP": "bmp"}
+
+
+def media_path(name: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / name
+
+
+def original_name(sha256: str, image_format: str) -> str:
+    extension = EXTENSIONS.get(image_format.upper(), "bin")
+    return f"originals/{sha256[:2]}/{sha256}.{extension}"
+
+
+def derivative_name(kind: str, sha256: str) -> str:
+    """Thumbnails and previews are JPEG and named by the original's hash."""
+    return f"{kind}/{sha256[:2]}/{sha256}.jpg"
+
+
+def temp_dir() -> Path:
+    """Downloads land here first; it is on the same file system as the media so renames are atomic."""
+    path = media_path("tmp")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def move_into_place(temp_file: Path, name: str) -> bool:
+    """Atomically rename a finished temporary file to `name`. Returns False if it already existed."""
+    target = media_path(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    existed = target.exists()
+    os.replace(temp_file, target)
+    return not existed
+
+
+def write_bytes_atomically(name: str, data: bytes) -> None:
+    target = media_path(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        remove_quietly(Path(temp))
+        raise
+
+
+def remove_quietly(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def image_file_names(image: Image) -> list[str]:
+    return [field.name for field in (image.file, image.thumbnail, image.preview) if field and field.name]
+
+
+def delete_image(image: Image) -> None:
+    """Delete the row, then its files once the deletion has committed (a rollback keeps them)."""
+    names = image_file_names(image)
+    image.delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        remove_quietly(media_path(name))
+        log.info("deleted %s", name)
