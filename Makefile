@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_PHOTOS ?= 150
 # PostgreSQL and Redis for the integration suite; both run locally in development and in CI.
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
 REDIS_URL ?= redis://127.0.0.1:6379/15
@@ -23,7 +24,7 @@ install: $(STAMP)
 ## demo: install, migrate, ingest the default Commons selection, create demo users, serve on 127.0.0.1:8000
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
-	$(MANAGE) ingest commons --until-total 100
+	$(MANAGE) ingest commons --until-total $(DEMO_PHOTOS)
 	$(MANAGE) analyse --missing
 	$(MANAGE) create_demo_users
 	$(MANAGE) runserver $(HOST):$(PORT)
