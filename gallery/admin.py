@@ -337,6 +337,7 @@ class IngestJobAdmin(admin.ModelAdmin):
         "wanted",
         "done",
         "skipped",
+        "rejected",
         "failed",
         "progress_bar",
         "created_at",
@@ -385,5 +386,5 @@ class IngestJobAdmin(admin.ModelAdmin):
 
     @admin.display(description="progress")
     def progress_bar(self, job: IngestJob) -> SafeString:
-        percent = round(job.progress * 100)
+        percent = admin_views.job_percent(job)
         return format_html('<progress max="100" value="{}">{}%</progress> {}%', percent, percent, percent)

@@ -168,12 +168,18 @@ def job_progress_data(job: IngestJob) -> dict[str, Any]:
         "wanted": job.wanted,
         "done": job.done,
         "skipped": job.skipped,
+        "rejected": job.rejected,
         "failed": job.failed,
-        "percent": round(job.progress * 100),
+        "percent": job_percent(job),
         "errors": [error if isinstance(error, str) else str(error) for error in job.errors],
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def job_percent(job: IngestJob) -> int:
+    """How far along the job is. A finished job is complete even when the source ran out early."""
+    return 100 if job.is_finished else round(job.progress * 100)
 
 
 def _viewable_job(request: HttpRequest, job_id: int, *, model_admin: ModelAdmin[IngestJob]) -> IngestJob:

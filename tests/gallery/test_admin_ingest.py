@@ -142,7 +142,7 @@ def test_starting_a_folder_job_ingests_its_photos_and_shows_the_job(
     )
     assert job.status == JobStatus.DONE
     assert job.done == 2
-    assert sorted(Image.objects.values_list("licence", "author")) == [("CC0", "Ada"), ("CC0", "Ada")]
+    assert sorted(Image.objects.values_list("licence", "author")) == [("CC0 1.0", "Ada")] * 2
     page = admin_client.get(response["Location"]).content.decode()
     assert "Started ingest job #" in page
     assert '<progress id="job-bar" max="100" value="100"' in page
@@ -183,7 +183,9 @@ def test_error_lines_are_shown_as_text_not_html(admin_client: Client) -> None:
 
 
 def test_the_progress_endpoint_reports_counts_and_errors(admin_client: Client) -> None:
-    job = make_job(status=JobStatus.RUNNING, wanted=20, done=5, skipped=2, failed=1, errors=["x: 404"])
+    job = make_job(
+        status=JobStatus.RUNNING, wanted=20, done=5, skipped=2, rejected=3, failed=1, errors=["x: 404"]
+    )
 
     response = admin_client.get(progress_json_url(job))
 
@@ -191,7 +193,8 @@ def test_the_progress_endpoint_reports_counts_and_errors(admin_client: Client) -
     data = json.loads(response.content)
     assert data["status"] == "running"
     assert data["finished"] is False
-    assert (data["wanted"], data["done"], data["skipped"], data["failed"]) == (20, 5, 2, 1)
+    counts = (data["wanted"], data["done"], data["skipped"], data["rejected"], data["failed"])
+    assert counts == (20, 5, 2, 3, 1)
     assert data["percent"] == 25
     assert data["errors"] == ["x: 404"]
 
