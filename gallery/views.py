@@ -51,6 +51,10 @@ class FilterField:
     options: list[FacetOption]
     current: str
 
+    @property
+    def current_label(self) -> str:
+        return next((o.label for o in self.options if o.value == self.current), self.current)
+
 
 def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]:
     labels = [

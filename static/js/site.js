@@ -45,9 +45,9 @@
     });
   }
 
-  // On a phone the filter panel starts closed unless a filter is active, so photos come first.
+  // On a phone the filter panel starts closed so photos come first; chips show active filters.
   function collapseOnNarrowScreens(details) {
-    if (window.matchMedia("(max-width: 859px)").matches && !details.hasAttribute("data-active")) {
+    if (window.matchMedia("(max-width: 859px)").matches) {
       details.removeAttribute("open");
     }
   }

@@ -197,7 +197,9 @@ def test_resetting_a_forgotten_password_by_email(client):
     response = client.post("/account/password-reset/", {"email": "alice@example.com"})
     assert response["Location"] == "/account/password-reset/sent/"
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/account/reset/\S+/)", mail.outbox[0].body).group(1)
+    found = re.search(r"http://testserver(/account/reset/\S+/)", str(mail.outbox[0].body))
+    assert found, mail.outbox[0].body
+    link = found.group(1)
     form_url = client.get(link)["Location"]  # Django swaps the token for a session marker
     response = client.post(
         form_url, {"new_password1": "fresh-Long-phrase-9", "new_password2": "fresh-Long-phrase-9"}
