@@ -1,10 +1,11 @@
 """Dominant colours of an image by k-means clustering in CIELAB.
 
-The caller passes the visible pixels of a small copy of the image (about 128 px on the long edge, some
-12,000 pixels): clustering the full 12 megapixels would cost seconds and give the same answer.
+The caller passes the visible pixels of a small copy of the image (96 px on the long edge, some 7,000
+pixels): clustering all 12 megapixels takes some 20 seconds (bench/analyse.py) for the same colours.
 
 - k-means (scikit-learn, k=5, fixed seed, one k-means++ initialisation) runs on a random sample of at most
-  4,000 of those pixels, in Lab so that clusters follow visible differences.
+  2,000 of those pixels, in Lab so that clusters follow visible differences. On a photo-like image 2,000
+  points converged in half the iterations 4,000 needed, with an inertia within 1.5% of theirs.
 - Every pixel is then assigned to its nearest centre, and a colour's share is its cluster's size over all
   pixels, so shares sum to 1. A colour's RGB is the mean of its members' RGB.
 - Clusters closer than ``MERGE_BELOW_DELTA_E`` (CIE76) are merged, and k never exceeds the number of
@@ -26,7 +27,7 @@ from gallery.analysis.palette import colour_family, nearest_css_name, rgb_to_hex
 from gallery.analysis.result import DominantColour
 
 DEFAULT_K: Final = 5
-SAMPLE_SIZE: Final = 4000
+SAMPLE_SIZE: Final = 2000
 SEED: Final = 0
 MERGE_BELOW_DELTA_E: Final = 4.0
 
