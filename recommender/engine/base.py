@@ -97,8 +97,8 @@ class Recommender(ABC):
 
     def scores(self, profile: UserProfile) -> np.ndarray:
         if self.data.n_items == 0:
-            return np.empty(0, dtype=np.float64)
-        return np.asarray(self._score(profile), dtype=np.float64)
+            return np.empty(0, dtype=np.float32)
+        return np.asarray(self._score(profile))
 
     def recommend(self, user: int, k: int = 10, exclude_seen: bool = True) -> list[Recommendation]:
         return self.rank(self.profile(user), k, exclude_seen=exclude_seen)

@@ -10,11 +10,13 @@ import numpy as np
 def rescaled(scores: np.ndarray) -> np.ndarray:
     """Min-max to 0..1 over the items with evidence (finite scores); the others get NaN."""
     finite = np.isfinite(scores)
-    out = np.full(len(scores), np.nan)
     if not finite.any():
-        return out
-    low, high = scores[finite].min(), scores[finite].max()
-    out[finite] = (scores[finite] - low) / (high - low) if high > low else 1.0
+        return np.full(len(scores), np.nan, dtype=np.float32)
+    low = np.min(scores, where=finite, initial=np.inf)
+    high = np.max(scores, where=finite, initial=-np.inf)
+    span = high - low if high > low else 1.0
+    out = ((scores - low) / span).astype(np.float32)
+    out[~finite] = np.nan
     return out
 
 

@@ -106,12 +106,18 @@ class ContentRecommender(Recommender):
         centroids = self.interests(profile) if profile.n_likes else np.zeros((0, 0))
         if not len(centroids):
             return np.full(n_items, -np.inf)  # no likes (or featureless ones): no evidence about anything
-        scores = np.asarray(self.vectors @ centroids.T).max(axis=1).astype(np.float64)
+        scores = self._best_match(centroids)
         if len(profile.disliked) and self.dislike_penalty:
-            disliked = dense_rows(self.vectors, profile.disliked)
-            closeness = np.asarray(self.vectors @ disliked.T).max(axis=1)
+            closeness = self._best_match(dense_rows(self.vectors, profile.disliked))
             scores -= self.dislike_penalty * np.clip(closeness, 0.0, None)
         return scores
+
+    def _best_match(self, targets: np.ndarray) -> np.ndarray:
+        """Each item's highest cosine to any of the target rows."""
+        if sp.issparse(self.vectors):
+            return np.asarray(self.vectors @ targets.T).max(axis=1)
+        # (targets x items) keeps the max a fast reduction across rows rather than along short ones.
+        return np.asarray(targets @ self.vectors.T).max(axis=0)
 
     def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
         meta = self.data.meta

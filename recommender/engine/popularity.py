@@ -11,7 +11,7 @@ from recommender.engine.reasons import Reason, popular_right_now, popular_with_t
 
 def item_popularity(data: InteractionData) -> np.ndarray:
     """How many users interacted with each item (weights ignored, so one heavy user cannot make a hit)."""
-    return np.asarray(data.interactions.getnnz(axis=0), dtype=np.float64)
+    return np.asarray(data.interactions.getnnz(axis=0), dtype=np.float32)
 
 
 class PopularityRecommender(Recommender):

@@ -52,6 +52,8 @@ def planted_tastes(
     feature_noise: float = 0.6,
     seed: int = 0,
 ) -> PlantedTastes:
+    if n_items < n_themes:
+        raise ValueError(f"need at least one item per theme ({n_themes}), got {n_items} items")
     rng = np.random.default_rng(seed)
     item_theme = rng.permutation(np.arange(n_items) % n_themes)
     centres = rng.standard_normal((n_themes, n_features))
@@ -60,20 +62,16 @@ def planted_tastes(
     )
     popularity = (1.0 + rng.permutation(n_items)) ** -popularity_exponent
 
-    counts = _activity(rng, n_users, n_interactions)
     themes_per_user = rng.integers(1, 4, n_users)
     themes = rng.integers(0, n_themes, (n_users, 3))
-    users = np.repeat(np.arange(n_users), counts)
-    which = (rng.random(len(users)) * themes_per_user[users]).astype(np.int64)
-    from_taste = rng.random(len(users)) < taste_share
-    items = np.where(
-        from_taste,
-        _draw_in_theme(rng, themes[users, which], item_theme, popularity),
-        _draw(rng, len(users), popularity),
-    )
-    matrix = sp.csr_matrix((np.ones(len(users), dtype=np.float32), (users, items)), shape=(n_users, n_items))
-    matrix.sum_duplicates()
-    matrix.data[:] = 1.0
+    weights = rng.pareto(2.0, n_users) + 1.0  # power-law activity
+    tastes = _Tastes(themes, themes_per_user, item_theme, popularity, taste_share)
+    matrix = _draw_interactions(rng, tastes, _counts(weights, n_interactions))
+    # Popular items get drawn twice by the same user; draw again, scaled up, to land near the target.
+    if matrix.nnz:
+        matrix = _draw_interactions(
+            rng, tastes, _counts(weights, min(3 * n_interactions, round(n_interactions**2 / matrix.nnz)))
+        )
     metadata = ItemMetadata(
         titles=[f"Photo {i}" for i in range(n_items)],
         tags=[(f"theme{t}", f"mood{t % 7}") for t in item_theme],
@@ -83,9 +81,33 @@ def planted_tastes(
     return PlantedTastes(data, item_theme, [themes[u, : themes_per_user[u]] for u in range(n_users)])
 
 
-def _activity(rng: np.random.Generator, n_users: int, n_interactions: int) -> np.ndarray:
-    weights = rng.pareto(2.0, n_users) + 1.0
+@dataclass(frozen=True)
+class _Tastes:
+    themes: np.ndarray
+    themes_per_user: np.ndarray
+    item_theme: np.ndarray
+    popularity: np.ndarray
+    taste_share: float
+
+
+def _counts(weights: np.ndarray, n_interactions: int) -> np.ndarray:
     return np.maximum(1, np.round(weights / weights.sum() * n_interactions)).astype(np.int64)
+
+
+def _draw_interactions(rng: np.random.Generator, tastes: _Tastes, counts: np.ndarray) -> sp.csr_matrix:
+    n_users, n_items = len(counts), len(tastes.item_theme)
+    users = np.repeat(np.arange(n_users), counts)
+    which = (rng.random(len(users)) * tastes.themes_per_user[users]).astype(np.int64)
+    from_taste = rng.random(len(users)) < tastes.taste_share
+    items = np.where(
+        from_taste,
+        _draw_in_theme(rng, tastes.themes[users, which], tastes.item_theme, tastes.popularity),
+        _draw(rng, len(users), tastes.popularity),
+    )
+    matrix = sp.csr_matrix((np.ones(len(users), dtype=np.float32), (users, items)), shape=(n_users, n_items))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
 
 
 def _draw(rng: np.random.Generator, n: int, popularity: np.ndarray) -> np.ndarray:
