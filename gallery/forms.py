@@ -24,6 +24,14 @@ class TagForm(forms.Form):
             raise forms.ValidationError(str(exc)) from exc
 
 
+def _tag_or_raw(raw: str) -> str:
+    """A tag typed into a URL as people type them ("#Sunset") finds the stored "sunset"."""
+    try:
+        return normalise_tag(raw) if raw.strip() else ""
+    except InvalidTag:
+        return raw.strip().lower()  # matches nothing, and the page says so
+
+
 def _blank_choice(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "Any"), *choices]
 
@@ -47,9 +55,8 @@ class GalleryFilterForm(forms.Form):
     def filters(self) -> GalleryFilters:
         self.is_valid()
         data = self.cleaned_data  # only the fields that parsed
-        tag = data.get("tag") or ""
         return GalleryFilters(
-            tag=tag.strip().lower(),
+            tag=_tag_or_raw(data.get("tag") or ""),
             colour=data.get("colour") or "",
             orientation=data.get("orientation") or "",
             size=data.get("size") or "",

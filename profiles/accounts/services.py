@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from gallery.models import ImageTag, Like, TagOrigin
+from profiles.models import ProfileSnapshot, UserProfile
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "date_joined", "last_login")
 
@@ -15,6 +16,9 @@ PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "date_joined",
 def export_user_data(*, user: User) -> dict[str, Any]:
     """Everything the site keeps that is about this person, as JSON-ready data."""
     profile = {name: _jsonable(getattr(user, name, None)) for name in PROFILE_FIELDS}
+    settings_row = UserProfile.objects.filter(user=user).first()
+    profile["is_public"] = settings_row.is_public if settings_row else False
+    snapshot = ProfileSnapshot.objects.filter(user=user).order_by("-computed_at", "-id").first()
     likes = [
         {"image_id": like.image_id, "title": like.image.title, "liked_at": like.created_at.isoformat()}
         for like in Like.objects.filter(user=user).select_related("image").order_by("created_at")
@@ -25,7 +29,12 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         .select_related("tag")
         .order_by("created_at")
     ]
-    return {"profile": profile, "likes": likes, "tags": tags}
+    return {
+        "profile": profile,
+        "taste": snapshot.data if snapshot else None,  # what the site learnt from the likes and tags
+        "likes": likes,
+        "tags": tags,
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -63,6 +63,12 @@ def test_filters_from_the_url_combine(client):
     assert _shown_ids(response) == [match.pk]
 
 
+def test_a_tag_in_the_url_is_normalised_like_typed_tags(client):
+    image = make_image(tags=["sunset beach"])
+    make_image(tags=["sea"])
+    assert _shown_ids(client.get(GALLERY, {"tag": "#Sunset  Beach"})) == [image.pk]
+
+
 def test_licence_source_size_and_camera_filters_work(client):
     match = make_image(licence="CC0", source="openverse", size_class="large", camera_make="Fujifilm")
     make_image(licence="CC BY 4.0", source="openverse", size_class="large", camera_make="Fujifilm")

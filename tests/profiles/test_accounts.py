@@ -12,6 +12,7 @@ from django.core.cache import cache
 
 from gallery.models import Image, ImageTag, Like, Tag
 from profiles.accounts.ratelimit import LoginRateLimiter
+from profiles.models import ProfileSnapshot, UserProfile
 from tests.factories import DEFAULT_PASSWORD, make_image, make_image_tag, make_like, make_user
 
 pytestmark = pytest.mark.django_db
@@ -243,7 +244,18 @@ def test_downloading_my_data_gives_my_likes_tags_and_profile(client):
     assert data["profile"]["email"] == "alice@example.com"
     assert [(like["image_id"], like["title"]) for like in data["likes"]] == [(image.pk, "Harbour")]
     assert [(tag["image_id"], tag["tag"]) for tag in data["tags"]] == [(image.pk, "boats")]
+    assert data["profile"]["is_public"] is False
     assert "password" not in json.dumps(data)
+
+
+def test_my_data_includes_my_taste_profile_and_public_setting(client):
+    alice = make_user("alice")
+    UserProfile.objects.create(user=alice, is_public=True)
+    ProfileSnapshot.objects.create(user=alice, data={"like_count": 3, "colours": {"blue": 0.5}}, version=1)
+    client.force_login(alice)
+    data = json.loads(client.get("/account/data/").content)
+    assert data["profile"]["is_public"] is True
+    assert data["taste"] == {"like_count": 3, "colours": {"blue": 0.5}}
 
 
 def test_downloading_data_needs_login(client):
