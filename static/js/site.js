@@ -14,7 +14,8 @@
       var action = form.querySelector("input[name=action]");
       var token = form.querySelector("input[name=csrfmiddlewaretoken]");
       button.disabled = true;
-      fetch(form.action, {
+      // getAttribute: the hidden input named "action" shadows the form.action property.
+      fetch(form.getAttribute("action"), {
         method: "POST",
         body: new FormData(form),
         headers: { "Accept": "application/json", "X-CSRFToken": token ? token.value : "" },
