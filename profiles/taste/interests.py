@@ -42,19 +42,25 @@ def feature_matrix(
 
 def choose_cluster_count(features: np.ndarray, weights: np.ndarray) -> int:
     """k by best silhouette over 2..4; 1 when the images are too few or do not split cleanly."""
+    return len(best_clustering(features, weights)[1])
+
+
+def best_clustering(features: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(label per image, centres) of the clustering chosen by the silhouette rule above."""
     n = len(features)
+    single = (np.zeros(n, dtype=int), np.average(features, axis=0, weights=weights)[np.newaxis, :])
     distinct = len(np.unique(features.round(6), axis=0))
     if n < MIN_IMAGES_TO_SPLIT or distinct < 2:
-        return 1
-    best_k, best_score = 1, MIN_SILHOUETTE
+        return single
+    best, best_score = single, MIN_SILHOUETTE
     for k in range(2, min(MAX_INTERESTS, n - 1, distinct) + 1):
-        labels = _kmeans(features, weights, k).labels_
-        if len(set(labels)) < 2:
+        model = _kmeans(features, weights, k)
+        if len(set(model.labels_)) < 2:
             continue
-        score = float(silhouette_score(features, labels))
+        score = float(silhouette_score(features, model.labels_))
         if score > best_score:
-            best_k, best_score = k, score
-    return best_k
+            best, best_score = (model.labels_, model.cluster_centers_), score
+    return best
 
 
 def interest_clusters(
@@ -70,13 +76,7 @@ def interest_clusters(
         return []
     features = feature_matrix(image_ids, images, palette, image_tags, idf)
     weight_array = weights.to_numpy(dtype=float)
-    k = choose_cluster_count(features, weight_array)
-    if k == 1:
-        labels = np.zeros(len(image_ids), dtype=int)
-        centres = np.average(features, axis=0, weights=weight_array)[np.newaxis, :]
-    else:
-        model = _kmeans(features, weight_array, k)
-        labels, centres = model.labels_, model.cluster_centers_
+    labels, centres = best_clustering(features, weight_array)
     total = float(weight_array.sum())
     interests = []
     for label in range(len(centres)):
@@ -130,7 +130,7 @@ def _describe(
 
 
 def _kmeans(features: np.ndarray, weights: np.ndarray, k: int) -> KMeans:
-    return KMeans(n_clusters=k, n_init=10, random_state=0).fit(features, sample_weight=weights)
+    return KMeans(n_clusters=k, n_init=5, random_state=0).fit(features, sample_weight=weights)
 
 
 def _histogram_block(image_ids: list[int], images: pd.DataFrame) -> np.ndarray:
