@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from gallery import admin_views
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
 
-THUMBNAIL_BOX = 80
+THUMBNAIL_BOX = 64
 PREVIEW_BOX = 480
 
 
@@ -119,7 +119,6 @@ class ImageAdmin(admin.ModelAdmin):
         "size_class",
         "status",
         "camera",
-        "palette",
     ]
     list_display_links = ["thumbnail_img", "title_or_hash"]
     list_filter = ["source", "licence", "orientation", "size_class", "status", CameraMakeFilter]
@@ -164,17 +163,15 @@ class ImageAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["preview_img", "title", "description"]}),
+        (None, {"fields": ["preview_img", ("status", "analysis_error"), "title", "description"]}),
         (
             "Provenance",
             {
                 "fields": [
-                    "source",
-                    "source_id",
+                    ("source", "source_id"),
                     "file_url",
                     "source_page_url",
-                    "licence",
-                    "licence_url",
+                    ("licence", "licence_url"),
                     "author",
                     "attribution",
                     "ingest_job",
@@ -183,40 +180,26 @@ class ImageAdmin(admin.ModelAdmin):
         ),
         (
             "Pixels",
-            {"fields": ["width", "height", "format", "mode", "file_size", "orientation", "size_class"]},
+            {"fields": [("width", "height"), ("format", "mode", "file_size"), ("orientation", "size_class")]},
         ),
         (
             "Camera",
             {
                 "fields": [
                     "taken_at",
-                    "camera_make",
-                    "camera_model",
+                    ("camera_make", "camera_model"),
                     "lens",
-                    "iso",
-                    "f_number",
-                    "exposure_time",
-                    "focal_length",
-                    "gps_latitude",
-                    "gps_longitude",
+                    ("iso", "f_number", "exposure_time", "focal_length"),
+                    ("gps_latitude", "gps_longitude"),
                 ]
             },
         ),
-        ("EXIF", {"fields": ["exif_json"], "classes": ["collapse"]}),
+        ("EXIF", {"fields": ["exif_json"]}),
         (
-            "Files and analysis",
+            "Files",
             {
-                "fields": [
-                    "sha256",
-                    "file",
-                    "thumbnail",
-                    "preview",
-                    "phash",
-                    "status",
-                    "analysis_error",
-                    "created_at",
-                    "updated_at",
-                ]
+                "fields": ["sha256", "file", "thumbnail", "preview", "phash", ("created_at", "updated_at")],
+                "classes": ["collapse"],
             },
         ),
     ]
@@ -232,8 +215,9 @@ class ImageAdmin(admin.ModelAdmin):
         return False
 
     @admin.display(description="thumbnail")
-    def thumbnail_img(self, image: Image) -> SafeString | str:
-        return _img_tag(image, image.thumbnail, box=THUMBNAIL_BOX) or "—"
+    def thumbnail_img(self, image: Image) -> SafeString:
+        picture = _img_tag(image, image.thumbnail, box=THUMBNAIL_BOX) or "—"
+        return format_html('{}<span class="admin-palette">{}</span>', picture, self.palette(image))
 
     @admin.display(description="photo")
     def preview_img(self, image: Image) -> SafeString | str:
@@ -248,10 +232,9 @@ class ImageAdmin(admin.ModelAdmin):
     def camera(self, image: Image) -> str:
         return camera_label(image.camera_make, image.camera_model) or "—"
 
-    @admin.display(description="palette")
     def palette(self, image: Image) -> SafeString:
         # Reads the prefetched colours; filtering or ordering here would query once per row.
-        return format_html_join("", "{}", ((swatch(colour.hex),) for colour in image.colours.all()))
+        return format_html_join("", "{}", ((swatch(colour.hex, size=12),) for colour in image.colours.all()))
 
     @admin.display(description="EXIF")
     def exif_json(self, image: Image) -> SafeString:
@@ -300,7 +283,7 @@ def _img_tag(image: Image, picture: Any, *, box: int) -> SafeString | None:
         return None
     width, height = fit_within(image.width, image.height, box)
     return format_html(
-        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" style="object-fit:contain">',
+        '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="admin-picture">',
         picture.url,
         width,
         height,
@@ -348,6 +331,9 @@ class IngestJobAdmin(admin.ModelAdmin):
     search_fields = ["query"]
     change_list_template = "admin/gallery/ingestjob/change_list.html"
 
+    class Media:
+        css = {"all": ["admin_extra/admin_extra.css"]}
+
     def has_change_permission(self, request: HttpRequest, obj: IngestJob | None = None) -> bool:
         # Counters and errors are written by the ingest service alone, so staff can trust them.
         return False
@@ -387,4 +373,9 @@ class IngestJobAdmin(admin.ModelAdmin):
     @admin.display(description="progress")
     def progress_bar(self, job: IngestJob) -> SafeString:
         percent = admin_views.job_percent(job)
-        return format_html('<progress max="100" value="{}">{}%</progress> {}%', percent, percent, percent)
+        return format_html(
+            '<progress class="job-list-bar" max="100" value="{}">{}%</progress> {}%',
+            percent,
+            percent,
+            percent,
+        )

@@ -51,13 +51,15 @@ def test_the_list_shows_a_sized_thumbnail_title_and_camera(admin_client: Client)
     image = make_image(
         width=400, height=200, title="Harbour at dawn", camera_make="Canon", camera_model="EOS 5D"
     )
+    make_colour(image, family="blue", share=0.8, rank=0)
 
     html = changelist(admin_client)
 
-    assert f'src="{image.thumbnail.url}" width="80" height="40"' in html
+    assert f'src="{image.thumbnail.url}" width="64" height="32"' in html
     assert 'alt="Harbour at dawn"' in html
     assert "Canon EOS 5D" in html
     assert "CC BY 4.0" in html
+    assert 'title="#285ac8"' in html  # the palette swatch under the thumbnail
 
 
 def test_filters_narrow_the_list_by_camera_make_and_analysis_status(admin_client: Client) -> None:

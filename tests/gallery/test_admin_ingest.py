@@ -205,7 +205,7 @@ def test_the_job_list_links_each_job_to_its_progress_page(admin_client: Client) 
     html = admin_client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
 
     assert f'<a href="{progress_url(job)}">#{job.pk}</a>' in html
-    assert '<progress max="100" value="50">' in html
+    assert '<progress class="job-list-bar" max="100" value="50">' in html
 
 
 def test_an_unknown_job_is_not_found(admin_client: Client) -> None:
