@@ -13,8 +13,8 @@ An unreadable EXIF block is not an error: the result carries a `warning` and emp
 from __future__ import annotations
 
 import math
-import struct
 import warnings
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
@@ -54,11 +54,13 @@ def exif_from_bytes(data: bytes) -> ExifData:
             exif = Image.Exif()
             exif.load(data)
             result = parse_exif(exif)
-    except (SyntaxError, ValueError, TypeError, KeyError, IndexError, OSError, struct.error) as error:
+    except Exception as error:  # Pillow raises many kinds of error on malformed EXIF; none may stop us.
         return ExifData(warning=_unreadable(error))
-    if caught and not result.raw:
+    if not caught:
+        return result
+    if not result.raw:
         return ExifData(warning=_unreadable(caught[0].message))
-    return result
+    return replace(result, warning=f"EXIF block partly unreadable ({caught[0].message}); kept the rest")
 
 
 def exif_from_image(image: Image.Image) -> ExifData:
@@ -70,7 +72,7 @@ def exif_from_image(image: Image.Image) -> ExifData:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return parse_exif(image.getexif())
-    except (SyntaxError, ValueError, TypeError, KeyError, IndexError, OSError, struct.error) as error:
+    except Exception as error:  # as above: a broken EXIF block is a warning, not a failure
         return ExifData(warning=_unreadable(error))
 
 
@@ -226,14 +228,16 @@ def _offset(text: str) -> timezone:
 
 
 def _degrees(dms: Any, reference: str, *, negative: str, limit: float) -> float | None:
-    if not isinstance(dms, tuple | list) or len(dms) != 3:
-        return None
-    parts = [_float(part) for part in dms]
-    if any(part is None or part < 0 for part in parts):
-        return None
-    degrees, minutes, seconds = (part or 0.0 for part in parts)
-    value = degrees + minutes / 60 + seconds / 3600
-    if value > limit:
+    """Degrees, minutes and seconds (or, as some writers store it, one decimal value) to signed degrees."""
+    if isinstance(dms, tuple | list) and len(dms) == 3:
+        parts = [_float(part) for part in dms]
+        if any(part is None or part < 0 for part in parts):
+            return None
+        degrees, minutes, seconds = (part or 0.0 for part in parts)
+        value: float | None = degrees + minutes / 60 + seconds / 3600
+    else:
+        value = _positive(dms) if not isinstance(dms, tuple | list) else None
+    if value is None or value > limit:
         return None
     return -value if reference.upper().startswith(negative) else value
 

@@ -18,6 +18,8 @@ from typing import Final
 import numpy as np
 from PIL import Image
 
+from gallery.analysis.result import ImageRejected
+
 PREVIEW_LONG_EDGE: Final = 1024
 THUMBNAIL_LONG_EDGE: Final = 480
 ANALYSIS_LONG_EDGE: Final = 96
@@ -55,9 +57,13 @@ def to_rgb(image: Image.Image) -> Image.Image:
         return image
     if image.mode in _SIXTEEN_BIT or image.mode == "F":
         return _high_depth_to_rgb(image)
-    if image.mode in _HAS_ALPHA or (image.mode == "P" and "transparency" in image.info):
-        return image.convert("RGBA")
-    return image.convert("RGB")
+    target = (
+        "RGBA" if image.mode in _HAS_ALPHA or (image.mode == "P" and "transparency" in image.info) else "RGB"
+    )
+    try:
+        return image.convert(target)
+    except ValueError as error:  # e.g. LAB or multi-channel TIFFs that Pillow cannot show as RGB
+        raise ImageRejected(f"unsupported colour mode {image.mode}: {error}") from error
 
 
 def fit(image: Image.Image, long_edge: int) -> Image.Image:

@@ -131,3 +131,22 @@ def test_an_image_without_exif_has_empty_fields_and_no_warning():
     assert exif.raw == {}
     assert exif.warning == ""
     assert exif.orientation_tag == 1
+
+
+def test_it_reads_gps_written_as_a_single_decimal_value():
+    def build(exif: Image.Exif) -> None:
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2], gps[3], gps[4] = "S", 12.5, "E", 130.25
+
+    exif = exif_from_bytes(exif_block(build))
+
+    assert exif.gps_latitude == pytest.approx(-12.5)
+    assert exif.gps_longitude == pytest.approx(130.25)
+
+
+def test_an_out_of_range_position_is_ignored():
+    def build(exif: Image.Exif) -> None:
+        gps = exif.get_ifd(0x8825)
+        gps[1], gps[2] = "N", (95.0, 0.0, 0.0)
+
+    assert exif_from_bytes(exif_block(build)).gps_latitude is None
