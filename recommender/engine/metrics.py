@@ -28,9 +28,10 @@ def precision_at_k(recommended: Sequence[int], relevant: Collection[int], k: int
 
 
 def recall_at_k(recommended: Sequence[int], relevant: Collection[int], k: int) -> float:
-    if not relevant:
+    n_relevant = len(set(relevant))
+    if n_relevant == 0:
         return 0.0
-    return float(_hits(recommended, relevant, k).sum() / len(set(relevant)))
+    return float(_hits(recommended, relevant, k).sum() / n_relevant)
 
 
 def ndcg_at_k(recommended: Sequence[int], relevant: Collection[int], k: int) -> float:
