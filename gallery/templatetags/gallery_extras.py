@@ -6,13 +6,11 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from gallery.analysis.thumbnails import THUMBNAIL_LONG_EDGE
 from gallery.models import Image
 
 register = template.Library()
 
-# The long edge of grid thumbnails. Only the aspect ratio matters to the browser (CSS sizes the
-# cells), but a realistic size keeps the intrinsic dimensions honest for layout and lighthouse.
-THUMBNAIL_LONG_EDGE = 400
 # Alt text names at most this many tags when an image has no title.
 ALT_TAG_COUNT = 4
 

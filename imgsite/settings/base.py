@@ -130,6 +130,23 @@ IMGSITE_MAX_IMAGE_PIXELS = env_int("IMGSITE_MAX_IMAGE_PIXELS", 120_000_000)
 # Licences accepted besides CC0, public domain, CC BY and CC BY-SA (short names, comma separated).
 IMGSITE_EXTRA_LICENCES = env_list("IMGSITE_EXTRA_LICENCES")
 
+# --- Caches, login limits, profiles ---------------------------------------------------------------
+# Per-process memory by default. CACHE_URL=redis://… shares the login limiter's counts and the
+# profile-rebuild debounce between web and worker processes; production requires it.
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
+LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+# A burst of likes rebuilds a taste profile at most once per this many seconds.
+IMGSITE_PROFILE_REBUILD_DELAY = env_int("IMGSITE_PROFILE_REBUILD_DELAY", 5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
