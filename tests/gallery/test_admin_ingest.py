@@ -204,13 +204,30 @@ def test_the_job_list_links_each_job_to_its_progress_page(admin_client: Client) 
 
     html = admin_client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
 
-    assert f'<a href="{progress_url(job)}">#{job.pk}</a>' in html
+    assert f'<a href="{progress_url(job)}">#{job.pk} Category:Lighthouses</a>' in html
     assert '<progress class="job-list-bar" max="100" value="50">' in html
 
 
 def test_an_unknown_job_is_not_found(admin_client: Client) -> None:
     assert admin_client.get(reverse("admin:gallery_ingestjob_progress", args=[999])).status_code == 404
     assert admin_client.get(reverse("admin:gallery_ingestjob_progress_json", args=[999])).status_code == 404
+
+
+def test_only_finished_jobs_can_be_deleted(admin_client: Client) -> None:
+    running = make_job(status=JobStatus.RUNNING)
+    finished = make_job(status=JobStatus.DONE, finished_at=timezone.now())
+    changelist = reverse("admin:gallery_ingestjob_changelist")
+
+    both = {"action": "delete_selected", "_selected_action": [running.pk, finished.pk]}
+    confirmation = admin_client.post(changelist, both)
+    assert "have permission to delete the following types of objects" in confirmation.content.decode()
+    assert admin_client.post(changelist, {**both, "post": "yes"}).status_code == 403
+    assert IngestJob.objects.count() == 2
+
+    only_finished = {"action": "delete_selected", "_selected_action": [finished.pk], "post": "yes"}
+    admin_client.post(changelist, only_finished)
+    assert list(IngestJob.objects.all()) == [running]
+    assert admin_client.get(reverse("admin:gallery_ingestjob_delete", args=[running.pk])).status_code == 403
 
 
 # --- Access ----------------------------------------------------------------------------------------
