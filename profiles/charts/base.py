@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 # readable by screen readers), and ids are stable so the same data gives the same SVG.
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["svg.hashsalt"] = "imgsite"
-matplotlib.rcParams["font.size"] = 10
+matplotlib.rcParams["font.size"] = 11
 matplotlib.rcParams["axes.titlesize"] = 12
 matplotlib.rcParams["axes.spines.top"] = False
 matplotlib.rcParams["axes.spines.right"] = False
@@ -28,7 +28,7 @@ MUTED = "#b8c2cc"
 INK = "#222222"
 
 
-def new_figure(width: float = 6.4, height: float = 3.2) -> tuple[Figure, Axes]:
+def new_figure(width: float = 5.6, height: float = 3.2) -> tuple[Figure, Axes]:
     figure = Figure(figsize=(width, height), layout="constrained")
     return figure, figure.add_subplot()
 
@@ -39,7 +39,7 @@ def to_svg(figure: Figure) -> str:
     return out.getvalue()
 
 
-def empty_chart(message: str, width: float = 6.4, height: float = 1.6) -> str:
+def empty_chart(message: str, width: float = 5.2, height: float = 1.6) -> str:
     """A small chart that says there is nothing to show yet, instead of empty axes."""
     figure, axes = new_figure(width, height)
     axes.set_axis_off()

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.offsetbox import AnnotationBbox, OffsetImage
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 from PIL import Image as PILImage
 from sklearn.decomposition import PCA
 
@@ -25,6 +26,7 @@ from profiles.charts.base import (
     to_svg,
 )
 from profiles.taste.interests import feature_matrix
+from profiles.taste.profile import camera_name
 from profiles.taste.tags import inverse_document_frequency
 
 NO_IMAGES = "No analysed photos yet."
@@ -77,11 +79,16 @@ def camera_makes(frames: CollectionFrames) -> pd.DataFrame:
 
 def camera_models(frames: CollectionFrames) -> pd.DataFrame:
     images = frames.images
-    names = (
-        images["camera_make"].fillna("").astype(str).str.strip()
-        + " "
-        + images["camera_model"].fillna("").astype(str).str.strip()
-    ).str.strip()
+    names = pd.Series(
+        [
+            camera_name(make, model)
+            for make, model in zip(
+                images["camera_make"].tolist(), images["camera_model"].tolist(), strict=True
+            )
+        ],
+        index=images.index,
+        dtype=object,
+    )
     table = (
         names[images["camera_model"].fillna("").astype(str).str.strip() != ""]
         .value_counts()
@@ -168,10 +175,11 @@ def render_counts(title: str, xlabel: str) -> Callable[[pd.DataFrame], str]:
             return empty_chart(NO_IMAGES)
         labels = [str(v) for v in data.iloc[:, 0]][::-1]
         counts = [int(v) for v in data["images"]][::-1]
-        figure, axes = new_figure(6.4, 0.32 * len(labels) + 1.1)
+        figure, axes = new_figure(5.6, 0.32 * len(labels) + 1.1)
         bars = axes.barh(labels, counts, color=ACCENT)
         label_bars(axes, bars, [str(c) for c in counts])
         axes.set_xlim(0, max(counts) * 1.15)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel(xlabel)
         axes.set_title(title)
         return to_svg(figure)
@@ -182,12 +190,13 @@ def render_counts(title: str, xlabel: str) -> Callable[[pd.DataFrame], str]:
 def render_years(data: pd.DataFrame) -> str:
     if data.empty:
         return empty_chart("No photo has a date taken.")
-    figure, axes = new_figure(6.4, 3.0)
+    figure, axes = new_figure(5.6, 3.0)
     axes.bar(data["year"].to_numpy(dtype=int), data["images"].to_numpy(dtype=int), color=ACCENT, width=0.8)
     axes.set_xlabel("Year taken")
     axes.set_ylabel("Photos")
     axes.set_title("Photos per year taken")
-    axes.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     return to_svg(figure)
 
 
@@ -196,7 +205,7 @@ def render_hues(data: pd.DataFrame) -> str:
         return empty_chart(NO_IMAGES)
     centres = ((data["hue_from"] + data["hue_to"]) / 2).to_numpy(dtype=float)
     colours = [_hue_colour(h) for h in centres]
-    figure, axes = new_figure(6.4, 3.0)
+    figure, axes = new_figure(5.6, 3.0)
     axes.bar(
         centres,
         data["pixel_share"].to_numpy(dtype=float),
@@ -219,7 +228,7 @@ def render_hues(data: pd.DataFrame) -> str:
 def render_brightness_saturation(data: pd.DataFrame) -> str:
     if data.empty:
         return empty_chart(NO_IMAGES)
-    figure, axes = new_figure(6.4, 4.0)
+    figure, axes = new_figure(5.6, 4.0)
     sizes = 20 + 200 * data["share"].to_numpy(dtype=float)
     axes.scatter(
         data["saturation"],
@@ -244,7 +253,7 @@ def render_mosaic(data: pd.DataFrame) -> str:
     count = len(data)
     columns = int(np.ceil(np.sqrt(count * 2)))
     rows = int(np.ceil(count / columns))
-    figure, axes = new_figure(6.4, max(1.2, 6.4 * rows / columns + 0.6))
+    figure, axes = new_figure(5.6, max(1.2, 5.6 * rows / columns + 0.6))
     for index, hex_colour in enumerate(data["hex"].tolist()):
         row, column = divmod(index, columns)
         axes.add_patch(_square(column, rows - 1 - row, hex_colour))
@@ -259,7 +268,7 @@ def render_mosaic(data: pd.DataFrame) -> str:
 def render_map(data: pd.DataFrame) -> str:
     if data.empty:
         return empty_chart("The map needs at least two analysed photos.")
-    figure, axes = new_figure(7.2, 5.4)
+    figure, axes = new_figure(6.4, 5.0)
     axes.scatter(data["x"], data["y"], s=8, color=ACCENT, alpha=0.5)
     sample = _spread_sample(data, MAP_THUMBNAILS)
     for x, y, path in zip(

@@ -6,9 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from profiles.charts.base import ACCENT, INK, MUTED, empty_chart, label_bars, new_figure, to_svg
 
+WIDTH = 5.2  # inches; narrow enough that labels stay legible when a phone scales the SVG down
 NO_DATA = "Nothing here yet: like a few photos and this chart fills in."
 
 
@@ -18,7 +20,7 @@ def colour_swatches(profile: dict[str, Any]) -> str:
     if not colours:
         return empty_chart(NO_DATA)
     colours = list(reversed(colours))  # largest at the top
-    figure, axes = new_figure(6.4, 0.5 * len(colours) + 0.9)
+    figure, axes = new_figure(WIDTH, 0.5 * len(colours) + 0.9)
     labels = [f"{c['name']}  {c['hex']}" for c in colours]
     shares = [float(c["share"]) for c in colours]
     bars = axes.barh(labels, shares, color=[c["hex"] for c in colours], edgecolor=INK, linewidth=0.5)
@@ -42,7 +44,7 @@ def top_tags(profile: dict[str, Any]) -> str:
     if not tags:
         return empty_chart("No tags yet: the photos you like have no distinctive tags.")
     tags = list(reversed(tags[:10]))
-    figure, axes = new_figure(6.4, 0.32 * len(tags) + 1.0)
+    figure, axes = new_figure(WIDTH, 0.32 * len(tags) + 1.0)
     shares = [float(t["share"]) for t in tags]
     bars = axes.barh([t["tag"] for t in tags], shares, color=ACCENT)
     label_bars(axes, bars, [f"{s:.0%}" for s in shares])
@@ -58,7 +60,7 @@ def likes_over_time(profile: dict[str, Any]) -> str:
         return empty_chart(NO_DATA)
     dates = np.array([np.datetime64(day) for day, _ in days])
     counts = np.array([int(count) for _, count in days])
-    figure, axes = new_figure(6.4, 3.0)
+    figure, axes = new_figure(WIDTH, 3.0)
     axes.bar(dates, counts, color=MUTED, width=0.8, label="Likes that day")
     axes.set_ylabel("Likes per day")
     total_axes = axes.twinx()
@@ -66,8 +68,11 @@ def likes_over_time(profile: dict[str, Any]) -> str:
     total_axes.set_ylabel("Total likes")
     total_axes.set_ylim(bottom=0)
     total_axes.spines["right"].set_visible(True)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    total_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.autofmt_xdate()
-    figure.legend(loc="upper left", fontsize=9, frameon=False)
+    handles = axes.get_legend_handles_labels()[0] + total_axes.get_legend_handles_labels()[0]
+    total_axes.legend(handles=handles, loc="upper left", fontsize=9, frameon=True)
     axes.set_title("Your likes over time")
     return to_svg(figure)
 
@@ -78,7 +83,7 @@ def interests(profile: dict[str, Any]) -> str:
     if not found:
         return empty_chart(NO_DATA)
     found = list(reversed(found))
-    figure, axes = new_figure(6.4, 0.55 * len(found) + 1.0)
+    figure, axes = new_figure(WIDTH, 0.55 * len(found) + 1.0)
     shares = [float(i["share"]) for i in found]
     colours = [(i.get("colours") or [ACCENT])[0] for i in found]
     bars = axes.barh([i["label"] for i in found], shares, color=colours, edgecolor=INK, linewidth=0.5)
@@ -97,7 +102,7 @@ def _versus_collection(distribution: dict[str, Any], what: str) -> str:
         return empty_chart(NO_DATA)
     values = list(dict.fromkeys([*mine, *everyone]))
     positions = np.arange(len(values))
-    figure, axes = new_figure(6.4, 3.0)
+    figure, axes = new_figure(WIDTH, 3.0)
     width = 0.38
     yours = [mine.get(v, 0.0) for v in values]
     theirs = [everyone.get(v, 0.0) for v in values]

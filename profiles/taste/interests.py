@@ -116,7 +116,9 @@ def _describe(
     tag_scores = tag_scores[tag_scores > 0]
     top_tags = [str(t) for t, _ in sorted(tag_scores.items(), key=lambda item: (-item[1], item[0]))[:3]]
     family = str(families.index[0]) if not families.empty else ""
-    label_parts = [part for part in [family, ", ".join(top_tags[:2])] if part]
+    # The family already names the colour; a tag repeating it (an automatic colour tag) adds nothing.
+    label_tags = [tag for tag in top_tags if tag != family][:2]
+    label_parts = [part for part in [family, ", ".join(label_tags)] if part]
     return {
         "label": " · ".join(label_parts) or "photos",
         "share": round(share, 4),

@@ -68,11 +68,15 @@ def weighted_distribution(images: pd.DataFrame, column: str, weights: pd.Series)
 
 def top_cameras(images: pd.DataFrame, weights: pd.Series, top: int = TOP_CAMERAS) -> list[dict[str, Any]]:
     """Camera make and model of the user's images, by weight."""
-    names = (
-        images["camera_make"].fillna("").astype(str).str.strip()
-        + " "
-        + images["camera_model"].fillna("").astype(str).str.strip()
-    ).str.strip()
+    names = pd.Series(
+        [
+            camera_name(make, model)
+            for make, model in zip(
+                images["camera_make"].tolist(), images["camera_model"].tolist(), strict=True
+            )
+        ],
+        dtype=object,
+    )
     frame = pd.DataFrame({"camera": names, "weight": images["image_id"].map(weights).to_numpy()})
     frame = frame[frame["camera"] != ""]
     if frame.empty:
@@ -103,3 +107,12 @@ def likes_per_day(likes: pd.DataFrame) -> list[list[Any]]:
     days = pd.to_datetime(likes["created_at"], utc=True, errors="coerce").dropna().dt.strftime("%Y-%m-%d")
     counts = days.value_counts().sort_index()
     return [[str(day), int(count)] for day, count in counts.items()]
+
+
+def camera_name(make: object, model: object) -> str:
+    """ "Canon EOS 5D" from make and model; many cameras repeat the make in the model, so say it once."""
+    make_text = str(make or "").strip()
+    model_text = str(model or "").strip()
+    if make_text and model_text.lower().startswith(make_text.lower()):
+        return model_text
+    return f"{make_text} {model_text}".strip()
