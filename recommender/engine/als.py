@@ -19,6 +19,7 @@ import itertools
 
 import numpy as np
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
 
 from recommender.engine.base import Recommender, UserProfile
 from recommender.engine.data import InteractionData
@@ -117,9 +118,12 @@ class ALSRecommender(Recommender):
         items = (rng.standard_normal((data.n_items, self.factors)) * 0.01).astype(np.float32)
         by_user = sp.csr_matrix(data.interactions * self.alpha, dtype=np.float32)
         by_item = sp.csr_matrix(by_user.T.tocsr(), dtype=np.float32)
-        for _ in range(self.iterations):
-            solve_side(by_user, items, users, self.regularization, self.cg_steps)
-            solve_side(by_item, users, items, self.regularization, self.cg_steps)
+        # The products here are small (a chunk x factors by factors x factors); BLAS threads only add
+        # hand-off cost, and on a busy machine spinning threads made a fit five times slower.
+        with threadpool_limits(limits=1, user_api="blas"):
+            for _ in range(self.iterations):
+                solve_side(by_user, items, users, self.regularization, self.cg_steps)
+                solve_side(by_item, users, items, self.regularization, self.cg_steps)
         self.user_factors, self.item_factors = users, items
         norms = np.linalg.norm(items, axis=1, keepdims=True)
         self.unit_item_factors = (items / np.where(norms > 0, norms, 1.0)).astype(np.float32)
