@@ -61,12 +61,12 @@ class Image(models.Model):
     camera_make = models.CharField(max_length=100, blank=True, db_index=True)
     camera_model = models.CharField(max_length=100, blank=True)
     lens = models.CharField(max_length=200, blank=True)
-    iso = models.PositiveIntegerField(null=True, blank=True)
+    iso = models.PositiveIntegerField("ISO", null=True, blank=True)
     f_number = models.FloatField(null=True, blank=True)
     exposure_time = models.FloatField(null=True, blank=True, help_text="Seconds.")
     focal_length = models.FloatField(null=True, blank=True, help_text="Millimetres.")
-    gps_latitude = models.FloatField(null=True, blank=True)
-    gps_longitude = models.FloatField(null=True, blank=True)
+    gps_latitude = models.FloatField("GPS latitude", null=True, blank=True)
+    gps_longitude = models.FloatField("GPS longitude", null=True, blank=True)
     exif = models.JSONField(
         default=dict, blank=True, help_text="Full EXIF, tag names as keys, JSON-safe values."
     )

@@ -9,6 +9,7 @@ analysis once that commits. Any failure removes what this item wrote and the bat
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -57,6 +58,7 @@ def run_ingest_job(job: IngestJob, *, progress: ProgressCallback | None = None) 
     """Ingest until `job.wanted` new images are stored or the source runs dry."""
     jobs.mark_running(job)
     session = download_session()
+    refusals: Counter[str] = Counter()
     try:
         # Skipped, failed and refused items do not count, so ask the source for plenty.
         source = build_source(job.source, job.query, limit=job.wanted * 20, options=job.options)
@@ -65,20 +67,30 @@ def run_ingest_job(job: IngestJob, *, progress: ProgressCallback | None = None) 
                 break
             result = ingest_item(item, job=job, session=session)
             jobs.record_outcome(job, result.outcome, result.message)
+            if isinstance(item, Rejection):
+                refusals[item.reason] += 1
             if progress is not None:
                 progress(job)
     except SourceError as exc:
         jobs.mark_failed(job, str(exc))
         return job
+    finally:
+        log_refusals(job, refusals)
     jobs.mark_finished(job)
     return job
+
+
+def log_refusals(job: IngestJob, refusals: Counter[str]) -> None:
+    """One line per reason rather than one per item: a category can hold thousands of refusals."""
+    for reason, count in refusals.most_common():
+        log.info("job %s: the source offered %d item(s) refused with: %s", job.pk, count, reason)
 
 
 def ingest_item(
     item: Candidate | Rejection, *, job: IngestJob | None, session: requests.Session
 ) -> ItemResult:
     if isinstance(item, Rejection):
-        log.info("source refused %s: %s", item.source_id, item.reason)
+        log.debug("source refused %s: %s", item.source_id, item.reason)
         return ItemResult("rejected", f"{item.source_id}: {item.reason}")
     try:
         return ingest_candidate(item, job=job, session=session)

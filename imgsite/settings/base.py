@@ -153,7 +153,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django": {"level": "INFO"}},
+    "loggers": {
+        "django": {"level": "INFO"},
+        # In-process tasks would print a "succeeded" line per photo over the progress bar.
+        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+    },
 }
 
 DEBUG = env_bool("DEBUG", DEBUG)
