@@ -22,7 +22,9 @@ def test_a_burst_of_likes_rebuilds_the_profile_once_on_the_worker(start_worker: 
     for image in images:
         like_image(user=user, image=image)
 
-    wait_for(lambda: ProfileSnapshot.objects.filter(user=user).exists(), timeout=60, what="a profile snapshot")
+    wait_for(
+        lambda: ProfileSnapshot.objects.filter(user=user).exists(), timeout=60, what="a profile snapshot"
+    )
     time.sleep(3)  # long enough for a second, wrongly scheduled rebuild to land
     snapshots = list(ProfileSnapshot.objects.filter(user=user))
     assert len(snapshots) == 1
