@@ -113,6 +113,7 @@ def test_the_task_rebuilds_from_a_user_id_and_shrugs_at_a_deleted_user(collectio
 
     snapshot_id = rebuild_profile_task.delay(alice.pk).get()
 
+    assert snapshot_id is not None
     assert ProfileSnapshot.objects.get(pk=snapshot_id).data["like_count"] == 4
     assert rebuild_profile_task.delay(999_999).get() is None
 

@@ -60,7 +60,7 @@ def test_simulated_users_mostly_like_photos_that_match_their_hidden_taste() -> N
     cat = catalogue()
     users = [user for user in simulate_users(cat, count=30, seed=3) if not user.is_cold]
 
-    matches = 0
+    matches = 0.0
     for user in users:
         best = pd.Series(
             sum(interest.weight * affinity(cat, interest) for interest in user.interests),
