@@ -54,6 +54,7 @@ def main() -> None:
         )
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the runs\n")
 
+        run_decode_floor(paths[:6])
         for workers in (1, 2):
             run_pool(paths, workers)
         run_naive(paths[: args.naive], fast_seconds_per_image=last_fast_seconds[0])
@@ -99,30 +100,55 @@ def timed_analysis(path: Path) -> tuple[float, dict[str, float]]:
     return time.process_time() - started, result.timings
 
 
+def run_decode_floor(paths: list[Path]) -> None:
+    """The part no shortcut removes: libjpeg must entropy-decode the whole file even at 1/8 scale."""
+    cpu = []
+    for path in [paths[0], *paths]:  # the first, uncounted, loads the JPEG plugin
+        data = path.read_bytes()
+        started = time.process_time()
+        with Image.open(io.BytesIO(data)) as image:
+            image.draft("RGB", (image.width // 4, image.height // 4))
+            image.load()
+        cpu.append(time.process_time() - started)
+    seconds = statistics.mean(cpu[1:])
+    megabytes = statistics.mean(path.stat().st_size / 1e6 for path in paths)
+    print(
+        f"floor: the draft decode alone takes {seconds * 1000:.1f} ms CPU per image "
+        f"({seconds * 1000 / megabytes:.1f} ms per MB of JPEG), at most {1 / seconds:.1f} images/s per core\n"
+    )
+
+
 def run_naive(paths: list[Path], *, fast_seconds_per_image: float) -> None:
     """The same steps without the shortcuts: full-size decode, resizes from full size, k-means on all pixels."""
     from sklearn.cluster import KMeans
 
-    times = []
+    steps: dict[str, list[float]] = {"decode": [], "thumbnails": [], "k-means on all pixels": []}
     for path in paths:
         started = time.perf_counter()
         with Image.open(path) as image:
             image.load()
-            exif = image.getexif()
             upright = ImageOps.exif_transpose(image).convert("RGB")
+        steps["decode"].append(time.perf_counter() - started)
+
+        started = time.perf_counter()
         for long_edge in (1024, 480):
-            preview = upright.copy()
-            preview.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS, reducing_gap=None)
-            preview.save(io.BytesIO(), "JPEG", quality=85)
-        pixels = np.asarray(upright, dtype=np.float32).reshape(-1, 3)
-        KMeans(n_clusters=5, n_init=1, random_state=0).fit(pixels)
-        np.histogram(np.asarray(upright.convert("HSV"))[..., 0], bins=12)
-        times.append(time.perf_counter() - started)
-        del exif
-    naive = statistics.mean(times)
-    print(f"naive (1 process, {len(paths)} images): {1 / naive:.2f} images/s, {naive:.2f} s per image")
+            copy = upright.copy()
+            copy.thumbnail((long_edge, long_edge), Image.Resampling.LANCZOS, reducing_gap=None)
+            copy.save(io.BytesIO(), "JPEG", quality=85)
+        steps["thumbnails"].append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        KMeans(n_clusters=5, n_init=1, random_state=0).fit(
+            np.asarray(upright, dtype=np.float32).reshape(-1, 3)
+        )
+        steps["k-means on all pixels"].append(time.perf_counter() - started)
+
+    means = {step: statistics.mean(times) for step, times in steps.items()}
+    total = sum(means.values())
+    print(f"naive (1 process, {len(paths)} image{'s' if len(paths) > 1 else ''}): {1 / total:.2f} images/s")
+    print("  mean s per step  " + "  ".join(f"{step} {seconds:.2f}" for step, seconds in means.items()))
     if fast_seconds_per_image:
-        print(f"  the pipeline is {naive / fast_seconds_per_image:.0f}x faster per image")
+        print(f"  the pipeline is {total / fast_seconds_per_image:.0f}x faster per image (wall, 1 worker)")
 
 
 def write_photos(folder: Path, count: int) -> list[Path]:
