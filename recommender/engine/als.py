@@ -111,6 +111,7 @@ class ALSRecommender(Recommender):
         self.user_factors = np.zeros((0, factors), dtype=np.float32)
         self.item_factors = np.zeros((0, factors), dtype=np.float32)
         self.unit_item_factors: np.ndarray = self.item_factors
+        self.item_gram = np.eye(factors, dtype=np.float32)
 
     def _fit(self, data: InteractionData) -> None:
         rng = np.random.default_rng(self.seed)
@@ -125,6 +126,8 @@ class ALSRecommender(Recommender):
                 solve_side(by_user, items, users, self.regularization, self.cg_steps)
                 solve_side(by_item, users, items, self.regularization, self.cg_steps)
         self.user_factors, self.item_factors = users, items
+        # Kept for folding in new users: Y^T Y over 100k items costs more than the rest of a request.
+        self.item_gram = items.T @ items + self.regularization * np.eye(self.factors, dtype=np.float32)
         norms = np.linalg.norm(items, axis=1, keepdims=True)
         self.unit_item_factors = (items / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
@@ -134,8 +137,7 @@ class ALSRecommender(Recommender):
             return self.user_factors[profile.user]
         liked_factors = self.item_factors[profile.liked]
         extra = self.alpha * profile.weights
-        gram = self.item_factors.T @ self.item_factors + self.regularization * np.eye(self.factors)
-        lhs = gram + liked_factors.T @ (extra[:, None] * liked_factors)
+        lhs = self.item_gram + liked_factors.T @ (extra[:, None] * liked_factors)
         rhs = liked_factors.T @ (1.0 + extra)
         return np.linalg.solve(lhs, rhs).astype(np.float32)
 

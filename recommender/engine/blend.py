@@ -24,6 +24,11 @@ def blend(parts: Mapping[str, np.ndarray], n_items: int) -> np.ndarray:
     """Sum of weighted rescaled parts; an item no part has evidence for stays out (-inf)."""
     if not parts:
         return np.full(n_items, -np.inf)
-    stacked = np.stack(list(parts.values()))
-    evidence = ~np.isnan(stacked).all(axis=0)
-    return np.where(evidence, np.nansum(stacked, axis=0), -np.inf)
+    total = np.zeros(n_items, dtype=np.float32)
+    evidence = np.zeros(n_items, dtype=bool)
+    for part in parts.values():
+        known = ~np.isnan(part)
+        evidence |= known
+        total += np.where(known, part, 0.0)
+    total[~evidence] = -np.inf
+    return total
