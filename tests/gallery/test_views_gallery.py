@@ -36,7 +36,7 @@ def test_anonymous_visitors_see_the_grid(client):
     assert _shown_ids(response) == [image.pk]
     assert 'alt="Harbour at dawn"' in html
     assert 'loading="lazy"' in html
-    assert 'width="400" height="267"' in html  # thumbnail size from the stored 1200x800
+    assert 'width="480" height="320"' in html  # the 480 px grid thumbnail of the stored 1200x800
 
 
 def test_an_untitled_image_is_described_by_its_tags(client):
