@@ -3,6 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+admin.site.site_header = "imgsite curation"
+admin.site.site_title = "imgsite curation"
+admin.site.index_title = "Collection, jobs and people"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("account/", include("profiles.accounts.urls")),
