@@ -468,4 +468,8 @@ def print_table(results: list[Measurement]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        # The context managers have already stopped gunicorn and dropped the database.
+        sys.exit("interrupted")
