@@ -10,6 +10,7 @@ admin.site.index_title = "Collection, jobs and people"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("account/", include("profiles.accounts.urls")),
+    path("", include("recommender.urls")),  # before gallery: its "/" is the home page
     path("", include("gallery.urls")),
     path("", include("profiles.urls")),
 ]

@@ -1,0 +1,144 @@
+"""A fitted hybrid as bytes and back: numpy's .npz, loaded with allow_pickle=False. Pure; no Django.
+
+Stored: the data the model was fitted on (likes, "not interested", item features, ids and the
+metadata reasons are made of, as JSON), the blend weights and settings, and the ALS factors.
+On load the cheap, deterministic components (content, item-item, popularity) are refitted from the
+stored data, which takes milliseconds at the site's scale; the ALS factors, the one iterative part,
+are put back as they were fitted, so the served model is exactly the one that was built.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from recommender.engine import (
+    ALSRecommender,
+    ContentRecommender,
+    HybridRecommender,
+    IdMap,
+    InteractionData,
+    ItemKNNRecommender,
+    ItemMetadata,
+    PopularityRecommender,
+    Recommender,
+)
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class AlsSettings:
+    factors: int = 64
+    iterations: int = 15
+    regularization: float = 0.05
+    alpha: float = 10.0
+    seed: int = 0
+
+
+def make_components(als: AlsSettings) -> dict[str, Recommender]:
+    return {
+        "content": ContentRecommender(),
+        "item_knn": ItemKNNRecommender(),
+        "als": ALSRecommender(
+            factors=als.factors,
+            iterations=als.iterations,
+            regularization=als.regularization,
+            alpha=als.alpha,
+            seed=als.seed,
+        ),
+        "popularity": PopularityRecommender(),
+    }
+
+
+def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
+    data = hybrid.data
+    factors = hybrid.components["als"]
+    if not isinstance(factors, ALSRecommender):
+        raise TypeError("the hybrid's 'als' component is not an ALSRecommender")
+    arrays: dict[str, np.ndarray] = {}
+    _put_csr(arrays, "interactions", data.interactions)
+    _put_csr(arrays, "negatives", data.dislikes)
+    _put_csr(arrays, "features", sp.csr_matrix(data.features))
+    arrays["als_user_factors"] = factors.user_factors
+    arrays["als_item_factors"] = factors.item_factors
+    ids = data.ids or IdMap()
+    config = {
+        "version": FORMAT_VERSION,
+        "weights": hybrid.weights,
+        "cold_weights": hybrid.cold_weights,
+        "cold_likes": hybrid.cold_likes,
+        "diversity_lambda": hybrid.diversity_lambda,
+        "als": als.__dict__,
+        "feature_groups": {name: [part.start, part.stop] for name, part in data.feature_groups.items()},
+        "user_ids": list(ids.user_ids),
+        "item_ids": list(ids.item_ids),
+        "titles": list(data.meta.titles),
+        "tags": [list(tags) for tags in data.meta.tags],
+        "colour_families": [list(families) for families in data.meta.colour_families],
+    }
+    arrays["config"] = np.array(json.dumps(config))
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def hybrid_from_bytes(blob: bytes) -> HybridRecommender:
+    with np.load(io.BytesIO(blob), allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    config: dict[str, Any] = json.loads(str(arrays["config"]))
+    if config.get("version") != FORMAT_VERSION:
+        raise ValueError(f"stored model format {config.get('version')} is not {FORMAT_VERSION}: rebuild it")
+    data = InteractionData(
+        interactions=_get_csr(arrays, "interactions"),
+        negatives=_get_csr(arrays, "negatives"),
+        item_features=_get_csr(arrays, "features"),
+        feature_groups={name: slice(start, stop) for name, (start, stop) in config["feature_groups"].items()},
+        metadata=ItemMetadata(
+            titles=config["titles"],
+            tags=[tuple(tags) for tags in config["tags"]],
+            colour_families=[tuple(families) for families in config["colour_families"]],
+        ),
+        ids=IdMap(user_ids=config["user_ids"], item_ids=config["item_ids"]),
+    )
+    als = AlsSettings(**config["als"])
+    # Refit everything but ALS; ALS gets zero iterations, then its stored factors.
+    components = make_components(AlsSettings(**{**als.__dict__, "iterations": 0}))
+    hybrid = HybridRecommender(
+        weights=config["weights"],
+        make_components=lambda: components,
+        cold_weights=config["cold_weights"],
+        cold_likes=config["cold_likes"],
+        diversity_lambda=config["diversity_lambda"],
+    ).fit(data)
+    _restore_als(components["als"], arrays["als_user_factors"], arrays["als_item_factors"])
+    return hybrid
+
+
+def _restore_als(component: Recommender, users: np.ndarray, items: np.ndarray) -> None:
+    if not isinstance(component, ALSRecommender):
+        raise TypeError("the hybrid's 'als' component is not an ALSRecommender")
+    component.user_factors = users.astype(np.float32)
+    component.item_factors = items.astype(np.float32)
+    norms = np.linalg.norm(items, axis=1, keepdims=True)
+    component.unit_item_factors = (items / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
+def _put_csr(arrays: dict[str, np.ndarray], name: str, matrix: sp.csr_matrix) -> None:
+    matrix = sp.csr_matrix(matrix)
+    arrays[f"{name}_data"] = matrix.data
+    arrays[f"{name}_indices"] = matrix.indices
+    arrays[f"{name}_indptr"] = matrix.indptr
+    arrays[f"{name}_shape"] = np.asarray(matrix.shape, dtype=np.int64)
+
+
+def _get_csr(arrays: dict[str, np.ndarray], name: str) -> sp.csr_matrix:
+    shape = tuple(int(n) for n in arrays[f"{name}_shape"])
+    return sp.csr_matrix(
+        (arrays[f"{name}_data"], arrays[f"{name}_indices"], arrays[f"{name}_indptr"]), shape=shape
+    )

@@ -1,0 +1,152 @@
+"""Reads for the recommender: the rows its features are built from, models, and the photos it shows.
+
+Every function runs a fixed number of queries, whatever the size of the lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
+from gallery.selectors import visible_images
+from profiles.models import SimulatedTaste
+from recommender.features import (
+    COLOUR_COLUMNS,
+    EVENT_COLUMNS,
+    IMAGE_COLUMNS,
+    TAG_COLUMNS,
+    CatalogueRows,
+    EventRows,
+)
+from recommender.models import BuildStatus, NotInterested, RecommenderModel
+
+# How many co-liked photos, similar photos and cards per home-page section to show.
+RELATED_COUNT = 6
+
+
+def catalogue_rows() -> CatalogueRows:
+    """The visible photos, sorted by id, with their colours and source/automatic tags."""
+    images = visible_images().order_by("id")
+    return CatalogueRows(
+        images=pd.DataFrame(
+            list(images.values_list("id", "title", "orientation", "size_class", "colour_histogram")),
+            columns=IMAGE_COLUMNS,
+        ),
+        colours=pd.DataFrame(
+            list(
+                Colour.objects.filter(image__in=images)
+                .order_by("image_id", "rank")
+                .values_list("image_id", "family", "share")
+            ),
+            columns=COLOUR_COLUMNS,
+        ),
+        tags=pd.DataFrame(
+            list(
+                ImageTag.objects.filter(image__in=images)
+                .exclude(origin=TagOrigin.USER)
+                .order_by("image_id", "tag__name")
+                .values_list("image_id", "tag__name")
+            ),
+            columns=TAG_COLUMNS,
+        ),
+    )
+
+
+def event_rows() -> EventRows:
+    return EventRows(
+        likes=pd.DataFrame(list(Like.objects.values_list("user_id", "image_id")), columns=EVENT_COLUMNS),
+        not_interested=pd.DataFrame(
+            list(NotInterested.objects.values_list("user_id", "image_id")), columns=EVENT_COLUMNS
+        ),
+    )
+
+
+def simulated_tastes() -> dict[int, list[dict[str, object]]]:
+    """User id -> hidden interests, for every simulated user."""
+    return dict(SimulatedTaste.objects.values_list("user_id", "interests"))
+
+
+def latest_ready_model() -> RecommenderModel | None:
+    """The newest usable model, without its (possibly large) arrays."""
+    return (
+        RecommenderModel.objects.filter(status=BuildStatus.READY)
+        .defer("artefact")
+        .order_by("-built_at", "-id")
+        .first()
+    )
+
+
+def model_artefact(model_id: int) -> bytes:
+    blob = RecommenderModel.objects.filter(pk=model_id).values_list("artefact", flat=True).first()
+    return bytes(blob or b"")
+
+
+def liked_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    return list(Like.objects.filter(user_id=user.pk).order_by("image_id").values_list("image_id", flat=True))
+
+
+def not_interested_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        NotInterested.objects.filter(user_id=user.pk).order_by("image_id").values_list("image_id", flat=True)
+    )
+
+
+def _like_count() -> Coalesce:
+    likes = (
+        Like.objects.filter(image=OuterRef("pk"))
+        .order_by()
+        .values("image")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
+
+
+def card_images() -> QuerySet[Image]:
+    """Visible photos ready for photo cards: like counts and tags (for alt text) in two queries."""
+    tags = Prefetch(
+        "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
+    )
+    return visible_images().annotate(like_count=_like_count()).prefetch_related(tags)
+
+
+def images_in_order(image_ids: Sequence[int]) -> list[Image]:
+    """The visible photos among image_ids, in that order; hidden or deleted ones are left out."""
+    by_id = {image.pk: image for image in card_images().filter(pk__in=list(image_ids))}
+    return [by_id[image_id] for image_id in image_ids if image_id in by_id]
+
+
+def popular_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:
+    return list(
+        card_images()
+        .exclude(pk__in=list(exclude))
+        .filter(Exists(Like.objects.filter(image=OuterRef("pk"))))
+        .order_by("-like_count", "-created_at", "-id")[:limit]
+    )
+
+
+def fresh_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:
+    return list(card_images().exclude(pk__in=list(exclude)).order_by("-created_at", "-id")[:limit])
+
+
+def also_liked_image_ids(image_id: int, *, limit: int = RELATED_COUNT) -> list[int]:
+    """Photos most often liked by the people who liked this one (one grouped query)."""
+    fans = Like.objects.filter(image_id=image_id).values("user_id")
+    rows = (
+        Like.objects.filter(user_id__in=fans)
+        .exclude(image_id=image_id)
+        .filter(Exists(visible_images().filter(pk=OuterRef("image_id"))))
+        .values("image_id")
+        .annotate(n=Count("user_id"))
+        .order_by("-n", "-image_id")[:limit]
+    )
+    return [row["image_id"] for row in rows]

@@ -1,0 +1,241 @@
+"""Writes and the serving path of the recommender: building models, loading them once per process,
+picks for /for-you/ with their reasons, similar photos, and "not interested".
+
+A model is built in the background (`rebuild_model_task`, on the Celery beat schedule and from the
+admin) and stored in a RecommenderModel row. Each web process loads the newest ready model once and
+keeps it until a newer one appears. Picks are always computed from the user's *current* likes and
+"not interested" photos (the model folds them in), so a like or a hidden photo counts at once, not
+only after the next rebuild. With no model yet, /for-you/ falls back on popular and new photos.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from gallery.models import Image
+from recommender import selectors
+from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
+from recommender.engine import ContentRecommender, HybridRecommender, ReasonKind, Recommendation
+from recommender.engine.data import InteractionData, dense_rows
+from recommender.engine.hybrid import DEFAULT_WEIGHTS
+from recommender.engine.tuning import tune_weights
+from recommender.features import load_site_data
+from recommender.models import BuildStatus, NotInterested, RecommenderModel
+
+logger = logging.getLogger(__name__)
+
+# Tuning on fewer warm validation users than this is noise: the default weights are used instead.
+MIN_TUNING_USERS = 5
+MODELS_KEPT = 5  # older rows (and their arrays) are deleted after each successful build
+FOR_YOU_COUNT = 24
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    model_id: int
+    built_at: datetime | None
+    hybrid: HybridRecommender
+    item_index: dict[int, int]  # image id -> item index
+    item_ids: list[int]  # item index -> image id
+
+    def indices(self, image_ids: Sequence[int]) -> list[int]:
+        return [self.item_index[i] for i in image_ids if i in self.item_index]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One photo on /for-you/ with why it was picked; `liked_image` is the photo a reason points at."""
+
+    image: Image
+    kind: str
+    text: str
+    liked_image: Image | None = None
+    tag: str | None = None
+    colour: str | None = None
+
+
+@dataclass(frozen=True)
+class ForYou:
+    picks: list[Pick]
+    fallback: bool  # no model yet: popular and new photos instead of personal picks
+    built_at: datetime | None
+    like_count: int
+
+
+# --- Building -----------------------------------------------------------------------------------
+
+
+def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> RecommenderModel:
+    """Fit the hybrid on the site's current data and store it; the row says FAILED (and why) on error."""
+    model = RecommenderModel.objects.create(status=BuildStatus.BUILDING)
+    started = time.perf_counter()
+    try:
+        data = load_site_data()
+        hybrid, metrics = _fit_hybrid(data, tune=tune, als=als or AlsSettings())
+        blob = hybrid_to_bytes(hybrid, als or AlsSettings())
+    except Exception as exc:  # a failed build must be visible in the admin, not only in a log
+        logger.exception("Recommender build #%s failed", model.pk)
+        model.status, model.error = BuildStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        model.save(update_fields=["status", "error"])
+        raise
+    metrics["build_seconds"] = round(time.perf_counter() - started, 3)
+    model.status = BuildStatus.READY
+    model.weights = hybrid.weights
+    model.metrics = metrics
+    model.n_users, model.n_items, model.n_interactions = data.n_users, data.n_items, data.interactions.nnz
+    model.artefact = blob
+    model.built_at = timezone.now()
+    with transaction.atomic():
+        model.save()
+        _delete_old_models(keep_from=model)
+    return model
+
+
+def _fit_hybrid(
+    data: InteractionData, *, tune: bool, als: AlsSettings
+) -> tuple[HybridRecommender, dict[str, object]]:
+    weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
+    metrics: dict[str, object] = {}
+    if tune and data.n_users:
+        tuned = tune_weights(data, lambda: make_components(als))
+        metrics.update({"validation_ndcg@10": round(tuned.ndcg, 4), "validation_users": tuned.n_users})
+        if tuned.n_users >= MIN_TUNING_USERS:
+            weights = tuned.weights
+    metrics["tuned"] = weights != DEFAULT_WEIGHTS
+    hybrid = HybridRecommender(weights=weights, make_components=lambda: make_components(als)).fit(data)
+    metrics["fit_seconds"] = {name: round(seconds, 3) for name, seconds in hybrid.fit_seconds.items()}
+    return hybrid, metrics
+
+
+def _delete_old_models(*, keep_from: RecommenderModel) -> None:
+    kept = list(
+        RecommenderModel.objects.order_by("-created_at", "-id").values_list("pk", flat=True)[:MODELS_KEPT]
+    )
+    RecommenderModel.objects.exclude(pk__in=[*kept, keep_from.pk]).exclude(
+        status=BuildStatus.BUILDING
+    ).delete()
+
+
+def schedule_rebuild() -> None:
+    """Queue a background rebuild once the current transaction commits."""
+    from recommender.tasks import rebuild_model_task  # the task module imports this one
+
+    transaction.on_commit(lambda: rebuild_model_task.delay())
+
+
+# --- Loading, once per process ------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cache: dict[str, LoadedModel] = {}
+
+
+def current_model() -> LoadedModel | None:
+    """The newest ready model; one small query per call, the arrays only when a newer model appears."""
+    latest = selectors.latest_ready_model()
+    if latest is None:
+        return None
+    cached = _cache.get("model")
+    if cached is not None and cached.model_id == latest.pk:
+        return cached
+    with _lock:
+        cached = _cache.get("model")
+        if cached is None or cached.model_id != latest.pk:
+            cached = _load(latest)
+            _cache["model"] = cached
+    return cached
+
+
+def _load(model: RecommenderModel) -> LoadedModel:
+    hybrid = hybrid_from_bytes(selectors.model_artefact(model.pk))
+    ids = hybrid.data.ids
+    item_ids = [int(str(i)) for i in ids.item_ids] if ids is not None else []  # stored as ints
+    return LoadedModel(
+        model_id=model.pk,
+        built_at=model.built_at,
+        hybrid=hybrid,
+        item_index={image_id: index for index, image_id in enumerate(item_ids)},
+        item_ids=item_ids,
+    )
+
+
+def forget_loaded_model() -> None:
+    """Drop this process's cached model (tests, and after deleting models by hand)."""
+    _cache.clear()
+
+
+# --- Serving ------------------------------------------------------------------------------------
+
+
+def for_you(user: AbstractBaseUser, *, count: int = FOR_YOU_COUNT) -> ForYou:
+    liked = selectors.liked_image_ids(user)
+    hidden = selectors.not_interested_image_ids(user)
+    model = current_model()
+    if model is None:
+        return ForYou(_fallback_picks(liked, hidden, count), True, None, len(liked))
+    recommendations = model.hybrid.recommend_for_likes(
+        model.indices(liked), k=count, disliked_items=model.indices(hidden)
+    )
+    return ForYou(_picks(model, recommendations), False, model.built_at, len(liked))
+
+
+def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pick]:
+    image_ids = [model.item_ids[r.item] for r in recommendations]
+    reason_ids = [model.item_ids[r.reason.item] for r in recommendations if r.reason.item is not None]
+    images = {image.pk: image for image in selectors.images_in_order([*image_ids, *reason_ids])}
+    picks = []
+    for recommendation, image_id in zip(recommendations, image_ids, strict=True):
+        image = images.get(image_id)
+        if image is None:
+            continue  # hidden or deleted since the model was built
+        reason = recommendation.reason
+        liked = images.get(model.item_ids[reason.item]) if reason.item is not None else None
+        if reason.kind == ReasonKind.LIKED_ITEM and liked is None:
+            picks.append(Pick(image, ReasonKind.POPULAR, "Popular right now"))
+            continue
+        picks.append(Pick(image, str(reason.kind), reason.text, liked, reason.tag, reason.colour))
+    return picks
+
+
+def _fallback_picks(liked: Sequence[int], hidden: Sequence[int], count: int) -> list[Pick]:
+    seen = [*liked, *hidden]
+    popular = selectors.popular_images(limit=count, exclude=seen)
+    picks = [Pick(image, ReasonKind.POPULAR, "Popular right now") for image in popular]
+    fresh = selectors.fresh_images(limit=count - len(picks), exclude=[*seen, *(p.image.pk for p in picks)])
+    picks += [Pick(image, "fresh", "New in the collection") for image in fresh]
+    return picks
+
+
+def similar_image_ids(image_id: int, *, count: int = selectors.RELATED_COUNT) -> list[int]:
+    """Nearest neighbours on the feature vectors (cosine); [] when the photo is not in the model."""
+    model = current_model()
+    if model is None or image_id not in model.item_index:
+        return []
+    content = model.hybrid.components.get("content")
+    if not isinstance(content, ContentRecommender) or not content.vectors.shape[1]:
+        return []
+    index = model.item_index[image_id]
+    target = dense_rows(content.vectors, np.array([index]))[0]
+    similarity = np.asarray(content.vectors @ target).ravel()
+    similarity[index] = -np.inf
+    order = np.lexsort((np.arange(len(similarity)), -similarity))[:count]
+    return [model.item_ids[i] for i in order if np.isfinite(similarity[i]) and similarity[i] > 0]
+
+
+def mark_not_interested(*, user: AbstractBaseUser, image: Image) -> NotInterested:
+    hidden, _ = NotInterested.objects.get_or_create(user_id=user.pk, image=image)
+    return hidden
+
+
+def undo_not_interested(*, user: AbstractBaseUser, image: Image) -> bool:
+    deleted, _ = NotInterested.objects.filter(user_id=user.pk, image=image).delete()
+    return bool(deleted)

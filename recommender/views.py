@@ -1,0 +1,69 @@
+"""/for-you/, "not interested", and the home page. Small function views: load, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from gallery.models import AnalysisStatus, Image
+from recommender import selectors, services
+
+HOME_SECTION_SIZE = 8
+HOME_PICKS = 4
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    # Only called behind login_required; the check narrows the type and guards a misuse.
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def _visible_image_or_404(pk: int) -> Image:
+    return get_object_or_404(Image, pk=pk, status=AnalysisStatus.DONE)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    picks = []
+    if request.user.is_authenticated:
+        picks = services.for_you(_signed_in_user(request), count=HOME_PICKS).picks
+    popular = selectors.popular_images(limit=HOME_SECTION_SIZE)
+    fresh = selectors.fresh_images(limit=HOME_SECTION_SIZE, exclude=[image.pk for image in popular])
+    return render(request, "recommender/home.html", {"picks": picks, "popular": popular, "fresh": fresh})
+
+
+@require_GET
+@login_required
+def for_you(request: HttpRequest) -> HttpResponse:
+    user = _signed_in_user(request)
+    page = services.for_you(user)
+    just_hidden = None
+    hidden_pk = request.GET.get("hidden", "")
+    if hidden_pk.isdigit() and int(hidden_pk) in selectors.not_interested_image_ids(user):
+        just_hidden = Image.objects.filter(pk=int(hidden_pk)).first()
+    return render(request, "recommender/for_you.html", {"page": page, "just_hidden": just_hidden})
+
+
+@require_POST
+@login_required
+def not_interested(request: HttpRequest, pk: int) -> HttpResponse:
+    # Always for the signed-in user: nothing in the request can name somebody else.
+    image = _visible_image_or_404(pk)
+    services.mark_not_interested(user=_signed_in_user(request), image=image)
+    return redirect(f"{reverse('recommender:for_you')}?hidden={image.pk}")
+
+
+@require_POST
+@login_required
+def undo_not_interested(request: HttpRequest, pk: int) -> HttpResponse:
+    image = _visible_image_or_404(pk)
+    if services.undo_not_interested(user=_signed_in_user(request), image=image):
+        messages.success(request, "The photo is back among your picks.")
+    return redirect("recommender:for_you")
