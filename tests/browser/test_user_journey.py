@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from gallery.models import Image, IngestJob, JobStatus, Like, Source
 from tests.browser.conftest import DESKTOP, PHONE, Screenshots
@@ -58,16 +58,20 @@ def _card_titles(page: Page) -> set[str]:
     return set(page.locator("#photos .card__title").all_inner_texts())
 
 
+def _nav(page: Page) -> Locator:
+    return page.get_by_role("navigation", name="Main")
+
+
 def _sign_up(page: Page, base: str) -> None:
     page.goto(f"{base}/")
-    page.get_by_role("link", name="Sign up").click()
+    _nav(page).get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill("robin")
     page.get_by_label("Email").fill("robin@example.com")
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Password confirmation").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator(".messages")).to_contain_text("Welcome, robin!")
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    expect(_nav(page).get_by_role("button", name="Log out")).to_be_visible()
 
 
 def _filter_by_blue(page: Page, screenshots: Screenshots) -> None:
@@ -117,9 +121,9 @@ def _phone_gallery(page: Page, base: str, screenshots: Screenshots) -> None:
 
 
 def _log_out(page: Page) -> None:
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
-    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
+    _nav(page).get_by_role("button", name="Log out").click()
+    expect(_nav(page).get_by_role("link", name="Log in")).to_be_visible()
+    expect(_nav(page).get_by_role("button", name="Log out")).to_have_count(0)
 
 
 def _curator_visits_ingest_pages(page: Page, base: str, job: IngestJob, screenshots: Screenshots) -> None:
@@ -143,7 +147,7 @@ def _curator_visits_ingest_pages(page: Page, base: str, job: IngestJob, screensh
 
     page.locator("#logout-form button").click()
     # LOGOUT_REDIRECT_URL sends the curator back to the public site, signed out.
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(_nav(page).get_by_role("link", name="Log in")).to_be_visible()
     page.goto(f"{base}/admin/gallery/ingestjob/start/")
     expect(page).to_have_url(re.compile(r"/admin/login/"))
 
