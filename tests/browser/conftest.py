@@ -71,6 +71,8 @@ class Screenshots:
 
     def save(self, page: Page, name: str) -> Path:
         path = self.folder / f"{name}.png"
+        # Deferred scripts (the admin's sidebar, site.js) have run once the page has loaded.
+        page.wait_for_load_state("load")
         # From the top: after a jump to #tags the sticky header and photo would be drawn mid-page.
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(path), full_page=True)
