@@ -23,6 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gallery.models import Image
+from profiles.selectors import simulation_catalogue
+from profiles.simulation import Interest, affinity
 from recommender import selectors
 from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
 from recommender.engine import ContentRecommender, HybridRecommender, ReasonKind, Recommendation
@@ -38,6 +40,11 @@ logger = logging.getLogger(__name__)
 MIN_TUNING_USERS = 5
 MODELS_KEPT = 5  # older rows (and their arrays) are deleted after each successful build
 FOR_YOU_COUNT = 24
+# A photo matches a simulated user's hidden taste when its affinity for one of their interests (see
+# profiles.simulation: 3 x family share + 2 x tag share + 0.5 orientation + 0.3 size) reaches this:
+# e.g. half its palette in the interest's colours and one of its two tags. About a quarter of the
+# 136 sample photos match a typical interest.
+TASTE_MATCH = 2.5
 
 
 @dataclass(frozen=True)
@@ -145,11 +152,11 @@ def current_model() -> LoadedModel | None:
     if latest is None:
         return None
     cached = _cache.get("model")
-    if cached is not None and cached.model_id == latest.pk:
+    if cached is not None and (cached.model_id, cached.built_at) == (latest.pk, latest.built_at):
         return cached
     with _lock:
         cached = _cache.get("model")
-        if cached is None or cached.model_id != latest.pk:
+        if cached is None or (cached.model_id, cached.built_at) != (latest.pk, latest.built_at):
             cached = _load(latest)
             _cache["model"] = cached
     return cached
@@ -239,3 +246,27 @@ def mark_not_interested(*, user: AbstractBaseUser, image: Image) -> NotIntereste
 def undo_not_interested(*, user: AbstractBaseUser, image: Image) -> bool:
     deleted, _ = NotInterested.objects.filter(user_id=user.pk, image=image).delete()
     return bool(deleted)
+
+
+# --- Evaluation ---------------------------------------------------------------------------------
+
+
+def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> dict[int, list[int]]:
+    """User index -> item indices matching that simulated user's hidden taste; {} with no simulated users."""
+    tastes = selectors.simulated_tastes()
+    if not tastes or data.ids is None:
+        return {}
+    catalogue = simulation_catalogue()
+    image_ids = [int(i) for i in catalogue.images["image_id"]]
+    item_index = {int(str(image_id)): index for index, image_id in enumerate(data.ids.item_ids)}
+    user_index = {int(str(user_id)): index for index, user_id in enumerate(data.ids.user_ids)}
+    result: dict[int, list[int]] = {}
+    for user_id, interests in tastes.items():
+        if user_id not in user_index:
+            continue
+        best = np.zeros(len(image_ids))
+        for interest in interests:
+            best = np.maximum(best, affinity(catalogue, Interest(**interest)))  # type: ignore[arg-type]
+        matching = [image_ids[row] for row in np.flatnonzero(best >= threshold)]
+        result[user_index[user_id]] = [item_index[i] for i in matching if i in item_index]
+    return result
