@@ -11,7 +11,7 @@ DEMO_PHOTOS ?= 150
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test lint typecheck migrations-check unit integration install serve worker bench clean
+.PHONY: demo test lint typecheck migrations-check unit integration install serve worker bench bench-analyse bench-pages bench-recommend clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,18 @@ serve: $(STAMP)
 worker: $(STAMP)
 	$(BIN)/celery -A imgsite worker --loglevel=INFO --concurrency=2
 
-bench: $(STAMP)
+## bench: every benchmark; each prints its figures and ratios (none is part of `make test`)
+bench: bench-analyse bench-recommend bench-pages
+
+bench-analyse: $(STAMP)
 	$(BIN)/python bench/analyse.py
+
+bench-recommend: $(STAMP)
+	$(BIN)/python bench/recommend.py
+
+# Needs PostgreSQL and Redis on 127.0.0.1 (see bench/README.md).
+bench-pages: $(STAMP)
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
