@@ -120,7 +120,7 @@ def _described(data: InteractionData, source: str) -> str:
 def format_table(table: pd.DataFrame) -> str:
     """Held-out scores with coverage, novelty and fit time; then, if any, the hidden-taste scores."""
     taste = [column for column in table.columns if column.startswith("taste ")]
-    held_out = table.drop(columns=taste)
+    held_out = table.drop(columns=[*taste, "fit_seconds"], errors="ignore")
     parts = ["On held-out likes:", held_out.to_string(float_format=lambda value: f"{value:.3f}")]
     if taste:
         renamed = table[taste].rename(columns=lambda column: column.removeprefix("taste "))
@@ -128,6 +128,9 @@ def format_table(table: pd.DataFrame) -> str:
             "Against the simulated users' hidden tastes (unseen photos that match them):",
             renamed.to_string(float_format=lambda value: f"{value:.3f}"),
         ]
+    if "fit_seconds" in table.columns:
+        timings = ", ".join(f"{name} {seconds:.2f}" for name, seconds in table["fit_seconds"].items())
+        parts.append(f"Fit seconds: {timings}.")
     return "\n".join(parts)
 
 
@@ -135,8 +138,8 @@ def _summary(table: pd.DataFrame, k: int) -> str:
     column = f"ndcg@{k}"
     if "hybrid" not in table.index or "popularity" not in table.index:
         return ""
-    popular = float(table.loc["popularity", column])
-    hybrid = float(table.loc["hybrid", column])
+    scores = table[column].astype(float)
+    popular, hybrid = float(scores["popularity"]), float(scores["hybrid"])
     ratio = f"{hybrid / popular:.2f}x" if popular > 0 else "n/a (popularity scored 0)"
     return f"Hybrid NDCG@{k} on held-out likes {hybrid:.3f} vs popularity {popular:.3f}: {ratio}."
 
