@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch,
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 
+from gallery.analysis.palette import FAMILIES
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -32,19 +33,7 @@ from gallery.models import (
 # sky in a landscape but drops a small blue sign, whatever rank the colour has in the palette.
 COLOUR_SHARE_THRESHOLD = 0.15
 
-COLOUR_FAMILIES = (
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "grey",
-    "white",
-)
+COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
 
 # The tag facet lists the most common tags only; a long tail of one-off tags is noise in a sidebar.
 TAG_FACET_LIMIT = 30

@@ -13,21 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from gallery.analysis.palette import FAMILIES
 from recommender.engine.data import InteractionData, ItemMetadata
 
-COLOUR_FAMILIES = (
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "grey",
-    "white",
-)
+COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
 
 
 @dataclass(frozen=True)
