@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery.models import AnalysisStatus, Image
 from recommender import selectors, services
 
-HOME_SECTION_SIZE = 8
+HOME_SECTION_SIZE = 10  # two full rows on a desktop grid of five
 HOME_PICKS = 4
 
 
