@@ -11,7 +11,7 @@ DEMO_PHOTOS ?= 150
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test lint typecheck migrations-check unit integration install serve worker bench bench-analyse bench-pages bench-recommend clean
+.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-pages bench-recommend clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ demo: $(STAMP)
 	$(MANAGE) ingest commons --until-total $(DEMO_PHOTOS)
 	$(MANAGE) analyse --missing
 	$(MANAGE) create_demo_users
+	$(MANAGE) rebuild_recommender
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## test: install, lint, type-check, check migrations, run the unit suite and the integration suite
@@ -56,6 +57,10 @@ serve: $(STAMP)
 
 worker: $(STAMP)
 	$(BIN)/celery -A imgsite worker --loglevel=INFO --concurrency=2
+
+# The schedule (recommender rebuilds) lives in CELERY_BEAT_SCHEDULE in imgsite/settings/base.py.
+beat: $(STAMP)
+	$(BIN)/celery -A imgsite beat --loglevel=INFO
 
 ## bench: every benchmark; each prints its figures and ratios (none is part of `make test`)
 bench: bench-analyse bench-recommend bench-pages

@@ -5,7 +5,6 @@ from gallery import views
 app_name = "gallery"
 
 urlpatterns: list[URLPattern] = [
-    path("", views.home, name="home"),
     path("gallery/", views.gallery_index, name="index"),
     path("photos/<int:pk>/", views.image_detail, name="image"),
     path("photos/<int:pk>/like/", views.like, name="like"),

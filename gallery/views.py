@@ -87,11 +87,6 @@ def _signed_in_user(request: HttpRequest) -> User:
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("gallery:index")
-
-
-@require_GET
 def gallery_index(request: HttpRequest) -> HttpResponse:
     filters = GalleryFilterForm(request.GET).filters()
     page = Paginator(gallery_images(filters), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -27,22 +27,11 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from gallery.analysis.features import HISTOGRAM_LENGTH
+from gallery.analysis.palette import FAMILIES
 from gallery.models import Orientation, SizeClass
 from recommender.engine import IdMap, InteractionData, ItemMetadata
 
-COLOUR_FAMILIES = (
-    "red",
-    "orange",
-    "yellow",
-    "green",
-    "blue",
-    "purple",
-    "pink",
-    "brown",
-    "black",
-    "grey",
-    "white",
-)
+COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
 ORIENTATIONS = tuple(value for value, _ in Orientation.choices)
 SIZE_CLASSES = tuple(value for value, _ in SizeClass.choices)
 

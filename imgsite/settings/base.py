@@ -108,6 +108,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Rebuild the recommender in the background; `make beat` (celery -A imgsite beat) runs this schedule.
+CELERY_BEAT_SCHEDULE = {
+    "rebuild-recommender": {
+        "task": "recommender.tasks.rebuild_model_task",
+        "schedule": env_int("IMGSITE_RECOMMENDER_REBUILD_MINUTES", 30) * 60.0,
+    },
+}
 
 # --- Ingest and analysis ------------------------------------------------------------------------
 IMGSITE_USER_AGENT = env_str(
