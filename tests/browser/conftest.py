@@ -37,7 +37,7 @@ def missing_browser() -> str:
     return ""
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="module")
 def _chromium_or_skip() -> None:
     """Runs only for selected tests, so a run that deselects the browser tests never fails here."""
     reason = missing_browser()
