@@ -59,14 +59,43 @@ def profile_from_likes(
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k highest finite scores, best first; ties go to the lower index."""
-    candidates = np.flatnonzero(np.isfinite(scores))
-    if k <= 0 or not len(candidates):
+    if k <= 0 or not len(scores):
         return np.empty(0, dtype=np.int64)
+    candidates = _above_sampled_threshold(scores, k)
+    if candidates is None:
+        candidates = np.flatnonzero(np.isfinite(scores))
     if len(candidates) > k:
-        part = np.argpartition(-scores[candidates], k - 1)[:k]
-        candidates = candidates[part]
+        # argpartition alone would pick any of the items tied with the k-th; take the lowest indices.
+        values = scores[candidates]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        better = candidates[values > kth]
+        tied = candidates[values == kth][: k - len(better)]  # candidates are in index order
+        candidates = np.concatenate([better, tied])
     order = np.lexsort((candidates, -scores[candidates]))
     return candidates[order]
+
+
+SAMPLE_STRIDE = 32
+
+
+def _above_sampled_threshold(scores: np.ndarray, k: int) -> np.ndarray | None:
+    """The items scoring at least a threshold that about 4k items reach, or None to look at them all.
+
+    Partitioning 100k scores costs a millisecond; a threshold read off every 32nd score and one
+    comparison pass cost a twentieth of that. Exact: whenever k or more items reach the threshold,
+    the k best (and every item tied with the k-th) are among them.
+    """
+    n = len(scores)
+    if n < 64 * k:
+        return None
+    sample = scores[::SAMPLE_STRIDE]
+    rank = min(len(sample), 4 * k // SAMPLE_STRIDE + 2)
+    threshold = np.partition(sample, len(sample) - rank)[len(sample) - rank]
+    if not np.isfinite(threshold):
+        return None
+    candidates = np.flatnonzero(scores >= threshold)
+    candidates = candidates[np.isfinite(scores[candidates])]  # +inf is no score either
+    return candidates if len(candidates) >= k else None
 
 
 class Recommender(ABC):
@@ -77,6 +106,9 @@ class Recommender(ABC):
     """
 
     name: ClassVar[str] = "base"
+    # True when evidence reaches only a few items (item-item): the hybrid then asks for evidence(profile)
+    # and blends those items alone instead of a mostly -inf array over the whole catalogue.
+    sparse_evidence: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._data: InteractionData | None = None
@@ -99,6 +131,12 @@ class Recommender(ABC):
         if self.data.n_items == 0:
             return np.empty(0, dtype=np.float32)
         return np.asarray(self._score(profile))
+
+    def evidence(self, profile: UserProfile) -> tuple[np.ndarray, np.ndarray]:
+        """(items, scores) for the items with a finite score, items sorted."""
+        scores = self.scores(profile)
+        items = np.flatnonzero(np.isfinite(scores))
+        return items, scores[items]
 
     def recommend(self, user: int, k: int = 10, exclude_seen: bool = True) -> list[Recommendation]:
         return self.rank(self.profile(user), k, exclude_seen=exclude_seen)

@@ -16,7 +16,7 @@ import numpy as np
 
 from recommender.engine.als import ALSRecommender
 from recommender.engine.base import Recommendation, Recommender, UserProfile, top_k
-from recommender.engine.blend import blend, rescaled
+from recommender.engine.blend import WeightedPart, blend_parts, sparse_weighted_part, weighted_part
 from recommender.engine.content import ContentRecommender
 from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
 from recommender.engine.diversity import DEFAULT_LAMBDA, mmr_order
@@ -86,22 +86,34 @@ class HybridRecommender(Recommender):
     def weights_for(self, profile: UserProfile) -> dict[str, float]:
         return self.cold_weights if profile.n_likes <= self.cold_likes else self.weights
 
+    def weighted_parts(self, profile: UserProfile) -> dict[str, WeightedPart]:
+        """Each weighted component with evidence for this person, in the order of the weights."""
+        parts = {}
+        for name, weight in self.weights_for(profile).items():
+            if weight <= 0:
+                continue
+            component = self.components[name]
+            part = (
+                sparse_weighted_part(weight, *component.evidence(profile))
+                if component.sparse_evidence
+                else weighted_part(weight, component.scores(profile))
+            )
+            if part is not None:
+                parts[name] = part
+        return parts
+
     def parts(self, profile: UserProfile) -> dict[str, np.ndarray]:
         """Each weighted component's scores, rescaled to 0..1 and multiplied by its weight (NaN: no evidence)."""
-        return {
-            name: weight * rescaled(self.components[name].scores(profile))
-            for name, weight in self.weights_for(profile).items()
-            if weight > 0
-        }
+        return {name: part.dense(self.data.n_items) for name, part in self.weighted_parts(profile).items()}
 
     def _score(self, profile: UserProfile) -> np.ndarray:
-        return blend(self.parts(profile), self.data.n_items)
+        return blend_parts(list(self.weighted_parts(profile).values()), self.data.n_items)
 
     def rank(self, profile: UserProfile, k: int, exclude_seen: bool = True) -> list[Recommendation]:
         if k < 0:
             raise ValueError(f"k must be zero or more, got {k}")
-        parts = self.parts(profile) if self.data.n_items else {}
-        scores = blend(parts, self.data.n_items)
+        parts = self.weighted_parts(profile) if self.data.n_items else {}
+        scores = blend_parts(list(parts.values()), self.data.n_items)
         scores[profile.disliked] = -np.inf
         if exclude_seen:
             scores[profile.liked] = -np.inf
@@ -130,15 +142,18 @@ class HybridRecommender(Recommender):
         return None
 
     def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
-        return self._explain_from(profile, items, self.parts(profile))
+        return self._explain_from(profile, items, self.weighted_parts(profile))
 
     def _explain_from(
-        self, profile: UserProfile, items: np.ndarray, parts: dict[str, np.ndarray]
+        self, profile: UserProfile, items: np.ndarray, parts: Mapping[str, WeightedPart]
     ) -> list[Reason]:
-        if not len(items):
+        """Each item's reason from the component that added most to its score; parts are read at the
+        final items only."""
+        if not len(items) or not parts:
             return []
         names = list(parts)
-        leading = np.argmax(np.nan_to_num(np.stack([parts[name][items] for name in names]), nan=-1.0), axis=0)
+        shares = np.stack([parts[name].at(items) for name in names])
+        leading = np.argmax(np.nan_to_num(shares, nan=-1.0), axis=0)
         reasons: list[Reason | None] = [None] * len(items)
         for index, name in enumerate(names):
             positions = np.flatnonzero(leading == index)
