@@ -1,4 +1,4 @@
-"""Benchmark the public pages under gunicorn (2 workers) on PostgreSQL, against a bare Django view.
+"""Benchmark the site's pages under gunicorn (2 workers) on PostgreSQL, against a bare Django view.
 
 Run from the repository root:  .venv/bin/python bench/pages.py [--seconds 10] [--clients 4]
 It needs PostgreSQL on 127.0.0.1:5432 and Redis (production settings keep the cache there).
@@ -7,9 +7,12 @@ It creates a throwaway database (imgsite_bench) on PostgreSQL, migrates it, seed
 images (colours, tags, a few hundred distinct small thumbnails reused by path) and 200 users with
 likes and tags, collects static files, and starts `gunicorn imgsite.wsgi` with 2 workers under the
 production settings (bench.settings adds /bench/bare/). This process then loads each page from a
-pool of client threads on loopback for a fixed time and prints requests/s, p50 and p99 latency and
-the cost of each page relative to the bare view. It asserts nothing. At the end, or on Ctrl-C, it
-stops gunicorn, drops the database and removes its temporary folder.
+pool of client threads on loopback for a fixed time: the gallery and image pages and the home page
+anonymously, then /for-you/ signed in as 50 of the users in turn (real database sessions) on the
+fallback, then again after `manage.py rebuild_recommender` has built a model. It prints
+requests/s, p50 and p99 latency and the cost of each page relative to the bare view, and how long
+the rebuild took. It asserts nothing. At the end, or on Ctrl-C, it stops gunicorn, drops the
+database and removes its temporary folder.
 """
 
 from __future__ import annotations
@@ -46,12 +49,20 @@ DISTINCT_THUMBNAILS = 300
 TAG_VOCABULARY = 300
 WORKERS = 2
 HOST = "127.0.0.1"
+# /for-you/ cycles through this many signed-in users, so no single user's picks stay in any cache.
+SIGNED_IN_USERS = 50
+FALLBACK_MARK = b"data-fallback"  # for_you.html marks the no-model page with this attribute
 
 
 @dataclass(frozen=True)
 class Target:
     name: str
     paths: tuple[str, ...]  # requests cycle through these
+    cookies: tuple[str, ...] = ()  # Cookie headers, cycled alongside the paths; none when empty
+
+    def request(self, n: int) -> tuple[str, str | None]:
+        cookie = self.cookies[n % len(self.cookies)] if self.cookies else None
+        return self.paths[n % len(self.paths)], cookie
 
 
 @dataclass(frozen=True)
@@ -86,14 +97,22 @@ def main() -> None:
             started = time.perf_counter()
             image_ids, tag_name = prepare_site(Path(folder))
             print(f"seeded {IMAGES} images and {USERS} users in {time.perf_counter() - started:.1f} s")
+            cookies = signed_in_cookies(SIGNED_IN_USERS)
             with gunicorn(env, Path(folder)) as port:
-                targets = page_targets(image_ids, tag_name)
                 print(
                     f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
                     f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n"
                 )
-                results = [measure(port, target, args.seconds, args.clients) for target in targets]
+                results = [
+                    measure(port, target, args.seconds, args.clients)
+                    for target in page_targets(image_ids, tag_name)
+                ]
+                for_you, rebuilds = measure_for_you(port, cookies, env, args.seconds, args.clients)
+                results += for_you
+                load_at_end = os.getloadavg()
             print_table(results)
+            print("\n" + "\n".join(rebuilds))
+            print(f"load average at the end: {load_at_end[0]:.2f} {load_at_end[1]:.2f} {load_at_end[2]:.2f}")
 
 
 # --- Environment, database and server ------------------------------------------------------------
@@ -376,6 +395,46 @@ def _seed_likes_and_user_tags(
     ImageTag.objects.bulk_create(user_tags, batch_size=2000, ignore_conflicts=True)
 
 
+def signed_in_cookies(count: int) -> tuple[str, ...]:
+    """Cookie headers for `count` bench users, each with a real session in the bench database.
+
+    Made the way Django's test Client.force_login makes them (auth's login() on a fresh session), so
+    the site sees ordinary signed-in visitors; posting the login form would only add 50 password
+    hashes to the set-up time.
+    """
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    cookies = []
+    for user in User.objects.filter(username__startswith="bench").order_by("id")[:count]:
+        client = Client()
+        client.force_login(user)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    return tuple(cookies)
+
+
+def rebuild_model(env: dict[str, str], options: tuple[str, ...] = ()) -> str:
+    """`manage.py rebuild_recommender` against the bench database, as an operator would run it.
+
+    Returns what it printed and the wall time, Django start-up included.
+    """
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "manage.py", "rebuild_recommender", *options],
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"rebuild_recommender failed:\n{done.stdout}{done.stderr[-3000:]}")
+    summary = f"{done.stdout.strip()} Command wall time {seconds:.1f} s."
+    print(f"  {summary}", flush=True)
+    return summary
+
+
 # --- Load ----------------------------------------------------------------------------------------
 
 
@@ -391,22 +450,94 @@ def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
         ),
         Target(f"gallery ?tag={tag} page 2", (f"/gallery/?tag={tag}&page=2",)),
         Target("image page (50 photos)", tuple(f"/photos/{pk}/" for pk in image_ids)),
+        Target("home, anonymous", ("/",)),
     ]
 
 
-def get(port: int, path: str) -> tuple[int, int]:
-    """One GET on a fresh connection (gunicorn's sync workers close each one); (status, bytes)."""
+def measure_for_you(
+    port: int, cookies: tuple[str, ...], env: dict[str, str], seconds: float, clients: int
+) -> tuple[list[Measurement], list[str]]:
+    """/for-you/ on the fallback, then with each model as it is built, then "/" signed in.
+
+    Returns the measurements and a line per rebuild saying how long it took.
+    """
+    users = len(cookies)
+    _expect_fallback(port, cookies[0], fallback=True)
+    results = [
+        measure(port, Target(f"for-you, {users} users, no model", ("/for-you/",), cookies), seconds, clients)
+    ]
+    rebuilds = []
+    # The bench's likes are random, so tuning finds little for the collaborative parts to add and may
+    # weight them to zero; the untuned build serves all four components, as a site with real taste
+    # in its likes would.
+    for label, options in (("tuned model", ()), ("untuned model", ("--no-tune",))):
+        print(f"building the {label}: rebuild_recommender {' '.join(options)}", flush=True)
+        rebuilds.append(f"{label}: {rebuild_model(env, options)}")
+        _warm_model(port, cookies)
+        _expect_fallback(port, cookies[0], fallback=False)
+        target = Target(f"for-you, {users} users, {label}", ("/for-you/",), cookies)
+        results.append(measure(port, target, seconds, clients))
+    results.append(
+        measure(port, Target(f"home, {users} users, untuned model", ("/",), cookies), seconds, clients)
+    )
+    return results, rebuilds
+
+
+def _expect_fallback(port: int, cookie: str, *, fallback: bool) -> None:
+    status, body = fetch(port, "/for-you/", cookie)
+    if status != 200:
+        raise RuntimeError(f"/for-you/ answered {status} to a signed-in user (is the session valid?)")
+    if (FALLBACK_MARK in body) != fallback:
+        raise RuntimeError(f"/for-you/ {'is not' if fallback else 'is still'} on the fallback")
+
+
+def _warm_model(port: int, cookies: tuple[str, ...]) -> None:
+    # Each gunicorn worker loads the new model on its first request after the rebuild. Requests
+    # sent together land on different workers (a sync worker busy with one cannot accept another),
+    # so a few rounds of WORKERS simultaneous requests load it everywhere before anything is timed.
+    first: list[float] = []
+    for round_ in range(3):
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            timed = pool.map(
+                lambda n: _timed_get(port, "/for-you/", cookies[n % len(cookies)]), range(WORKERS)
+            )
+            latencies = list(timed)
+        if round_ == 0:
+            first = latencies
+    print(
+        "  first requests after the rebuild (each worker loads the model): "
+        + ", ".join(f"{ms:.0f} ms" for ms in first),
+        flush=True,
+    )
+
+
+def _timed_get(port: int, path: str, cookie: str | None) -> float:
+    started = time.perf_counter()
+    status, _ = get(port, path, cookie)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def fetch(port: int, path: str, cookie: str | None = None) -> tuple[int, bytes]:
+    """One GET on a fresh connection (gunicorn's sync workers close each one); (status, body)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = conn.getresponse()
-        return response.status, len(response.read())
+        return response.status, response.read()
     finally:
         conn.close()
 
 
+def get(port: int, path: str, cookie: str | None = None) -> tuple[int, int]:
+    status, body = fetch(port, path, cookie)
+    return status, len(body)
+
+
 def measure(port: int, target: Target, seconds: float, clients: int) -> Measurement:
-    status, size = get(port, target.paths[0])
+    # A signed-out visitor to a login_required page gets a 302, so this also checks the session.
+    status, size = get(port, *target.request(0))
     if status != 200:
         raise RuntimeError(f"{target.paths[0]} answered {status}")
     _run_load(port, target, min(2.0, seconds / 5), clients)  # warm both workers' caches
@@ -427,11 +558,11 @@ def _run_load(port: int, target: Target, seconds: float, clients: int) -> tuple[
         failed = 0
         n = offset
         while time.perf_counter() < deadline:
-            path = target.paths[n % len(target.paths)]
+            path, cookie = target.request(n)
             n += 1
             started = time.perf_counter()
             try:
-                ok = get(port, path)[0] == 200
+                ok = get(port, path, cookie)[0] == 200
             except OSError:
                 ok = False
             if ok:
