@@ -16,6 +16,7 @@ Python loop per user.
 from __future__ import annotations
 
 import itertools
+from typing import Self
 
 import numpy as np
 import scipy.sparse as sp
@@ -108,10 +109,13 @@ class ALSRecommender(Recommender):
         super().__init__()
         self.factors, self.iterations, self.cg_steps = factors, iterations, cg_steps
         self.regularization, self.alpha, self.seed = regularization, alpha, seed
+        # Public and settable: a stored model puts its factors back here (recommender/artefacts.py).
+        # use_factors() sets all three at once.
         self.user_factors = np.zeros((0, factors), dtype=np.float32)
         self.item_factors = np.zeros((0, factors), dtype=np.float32)
         self.unit_item_factors: np.ndarray = self.item_factors
-        self.item_gram = np.eye(factors, dtype=np.float32)
+        self._gram = np.eye(factors, dtype=np.float32)
+        self._gram_of: np.ndarray | None = None
 
     def _fit(self, data: InteractionData) -> None:
         rng = np.random.default_rng(self.seed)
@@ -125,11 +129,37 @@ class ALSRecommender(Recommender):
             for _ in range(self.iterations):
                 solve_side(by_user, items, users, self.regularization, self.cg_steps)
                 solve_side(by_item, users, items, self.regularization, self.cg_steps)
-        self.user_factors, self.item_factors = users, items
-        # Kept for folding in new users: Y^T Y over 100k items costs more than the rest of a request.
-        self.item_gram = items.T @ items + self.regularization * np.eye(self.factors, dtype=np.float32)
-        norms = np.linalg.norm(items, axis=1, keepdims=True)
-        self.unit_item_factors = (items / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        self.use_factors(users, items)
+
+    def use_factors(self, user_factors: np.ndarray, item_factors: np.ndarray) -> Self:
+        """Serve these factors (fitted here, or stored from an earlier fit) and what derives from them."""
+        if user_factors.ndim != 2 or item_factors.ndim != 2 or user_factors.shape[1] != item_factors.shape[1]:
+            raise ValueError(
+                f"user and item factors must be 2-d with as many columns, got {user_factors.shape} and "
+                f"{item_factors.shape}"
+            )
+        self.user_factors = np.ascontiguousarray(user_factors, dtype=np.float32)
+        self.item_factors = np.ascontiguousarray(item_factors, dtype=np.float32)
+        norms = np.linalg.norm(self.item_factors, axis=1, keepdims=True)
+        self.unit_item_factors = (self.item_factors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+        self._refresh_gram()
+        return self
+
+    @property
+    def item_gram(self) -> np.ndarray:
+        """Y^T Y + reg * I, for folding in new users (over 100k items it costs more than a request).
+
+        Follows whatever item_factors holds now, so factors assigned directly (as a stored model's
+        are) never meet a Gram matrix left over from other factors.
+        """
+        if self._gram_of is not self.item_factors:
+            self._refresh_gram()
+        return self._gram
+
+    def _refresh_gram(self) -> None:
+        items = self.item_factors
+        self._gram = items.T @ items + self.regularization * np.eye(items.shape[1], dtype=np.float32)
+        self._gram_of = items
 
     def user_vector(self, profile: UserProfile) -> np.ndarray:
         """The fitted factors, or for someone the model has not seen, the exact least-squares fold-in."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Self
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommender.engine.data import InteractionData
 from recommender.engine.reasons import Reason
@@ -37,13 +38,21 @@ class UserProfile:
 def profile_of(data: InteractionData, user: int) -> UserProfile:
     if not 0 <= user < data.n_users:
         raise ValueError(f"unknown user index {user} (the model knows {data.n_users} users)")
-    row = data.interactions[user]
+    # Read straight from the CSR arrays: scipy's row indexing builds a 1-row matrix, slower than the rest.
+    liked, weights = csr_row(data.interactions, user)
+    disliked, _ = csr_row(data.dislikes, user)
     return UserProfile(
-        liked=row.indices.astype(np.int64),
-        weights=row.data.astype(np.float32),
-        disliked=data.dislikes[user].indices.astype(np.int64),
+        liked=liked.astype(np.int64),
+        weights=weights.astype(np.float32),
+        disliked=disliked.astype(np.int64),
         user=user,
     )
+
+
+def csr_row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
+    """(column indices, values) of one row, in stored order (views, not copies)."""
+    start, stop = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[start:stop], matrix.data[start:stop]
 
 
 def profile_from_likes(

@@ -114,6 +114,8 @@ class ContentRecommender(Recommender):
 
     def _best_match(self, targets: np.ndarray) -> np.ndarray:
         """Each item's highest cosine to any of the target rows."""
+        if len(targets) == 1:  # one interest: a matrix-vector product, and no maximum to take
+            return np.asarray(self.vectors @ targets[0]).ravel()
         products = np.asarray(self.vectors @ targets.T)
         # A running maximum over the few columns: 3x faster than .max(axis=1) along rows of length 3, and
         # items x features @ features x targets is the product order OpenBLAS does fast (its transpose
@@ -124,16 +126,19 @@ class ContentRecommender(Recommender):
         return best
 
     def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+        if not len(items):
+            return []
         meta = self.data.meta
-        liked_vectors = dense_rows(self.vectors, profile.liked)
         colour = favourite_colour(profile.liked, meta)
+        # similarities[j, i]: cosine of liked item j to candidate i; one product for all candidates.
+        similarities = dense_rows(self.vectors, profile.liked) @ dense_rows(self.vectors, items).T
+        closest = np.argmax(similarities, axis=0)
+        best = similarities[closest, np.arange(len(items))]
         reasons = []
-        for item in items:
-            similarities = liked_vectors @ dense_rows(self.vectors, np.array([item]))[0]
-            closest = int(np.argmax(similarities))
+        for item, liked_position, similarity in zip(items, closest, best, strict=True):
             shares_colour = colour is not None and colour in meta.colour_families[item]
-            if shares_colour and similarities[closest] < self.liked_reason_similarity:
+            if shares_colour and similarity < self.liked_reason_similarity:
                 reasons.append(matches_favourite_colour(str(colour)))
             else:
-                reasons.append(because_you_liked(int(profile.liked[closest]), meta))
+                reasons.append(because_you_liked(int(profile.liked[liked_position]), meta))
         return reasons

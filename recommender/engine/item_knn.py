@@ -112,10 +112,16 @@ class ItemKNNRecommender(Recommender):
         return items, np.bincount(inverse, weights=contributions, minlength=len(items)).astype(np.float32)
 
     def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
-        meta = self.data.meta
         if not len(items):
             return []
         # contributions[j, i]: how much liked item j adds to candidate i.
-        contributions = (self.similarity[profile.liked][:, items]).toarray() * profile.weights[:, None]
+        neighbours = neighbour_entries(self.similarity, profile.liked)
+        liked_rows = np.repeat(np.arange(profile.n_likes), neighbours.counts)
+        order = np.argsort(items, kind="stable")
+        positions = np.minimum(np.searchsorted(items[order], neighbours.items), len(items) - 1)
+        hits = items[order][positions] == neighbours.items
+        contributions = np.zeros((profile.n_likes, len(items)), dtype=np.float32)
+        contributions[liked_rows[hits], order[positions[hits]]] = neighbours.similarities[hits]
+        contributions *= profile.weights[:, None]
         best = np.argmax(contributions, axis=0)
-        return [because_you_liked(int(profile.liked[j]), meta) for j in best]
+        return [because_you_liked(int(profile.liked[j]), self.data.meta) for j in best]

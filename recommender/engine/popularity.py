@@ -6,7 +6,13 @@ import numpy as np
 
 from recommender.engine.base import Recommender, UserProfile
 from recommender.engine.data import InteractionData
-from recommender.engine.reasons import Reason, popular_right_now, popular_with_tag, shared_favourite_tag
+from recommender.engine.reasons import (
+    Reason,
+    favourite_tag_among,
+    liked_tag_counts,
+    popular_right_now,
+    popular_with_tag,
+)
 
 
 def item_popularity(data: InteractionData) -> np.ndarray:
@@ -29,8 +35,10 @@ class PopularityRecommender(Recommender):
         return self.popularity
 
     def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+        meta = self.data.meta
+        counts = liked_tag_counts(profile.liked, meta)
         reasons = []
         for item in items:
-            tag = shared_favourite_tag(int(item), profile.liked, self.data.meta)
+            tag = favourite_tag_among(meta.tags[int(item)], counts)
             reasons.append(popular_with_tag(tag) if tag else popular_right_now())
         return reasons

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -54,16 +55,19 @@ def favourite_colour(liked: np.ndarray, metadata: ItemMetadata) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def shared_favourite_tag(item: int, liked: np.ndarray, metadata: ItemMetadata) -> str | None:
-    """Of the item's tags, the one found on the most liked items; None when they share none."""
-    item_tags = set(metadata.tags[item])
-    if not item_tags:
+def liked_tag_counts(liked: np.ndarray, metadata: ItemMetadata) -> Counter[str]:
+    """How often each tag appears on the liked items: counted once per request, not per candidate."""
+    return Counter(tag for liked_item in liked for tag in metadata.tags[liked_item])
+
+
+def favourite_tag_among(tags: Sequence[str], counts: Counter[str]) -> str | None:
+    """Of these tags (a candidate's), the one most often on liked items (ties: the first alphabetically);
+    None when the liked items have none of them."""
+    counted = [(counts[tag], tag) for tag in set(tags) if counts[tag]]
+    if not counted:
         return None
-    counts = Counter(tag for liked_item in liked for tag in metadata.tags[liked_item] if tag in item_tags)
-    if not counts:
-        return None
-    best = max(counts.values())
-    return min(tag for tag, count in counts.items() if count == best)
+    best = max(count for count, _ in counted)
+    return min(tag for count, tag in counted if count == best)
 
 
 def most_similar_liked(candidate: np.ndarray, liked_vectors: np.ndarray, liked: np.ndarray) -> int:
