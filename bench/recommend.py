@@ -5,8 +5,9 @@
 
 Prints: time to generate the data, fit time of each component and of the full hybrid rebuild (and of the
 rebuild with weight tuning, if time allows), p50/p99 of hybrid recommend(user, k=20) over a few hundred
-users (and of each component's scoring, to show where the time goes), and peak memory. Targets from
-the issue: hybrid recommend p99 < 20 ms, full rebuild < 1 minute. No assertions: figures only.
+users (then of each step of a request and of each component's scoring, to show where the time goes),
+and peak memory. Targets from the issue: hybrid recommend p99 < 20 ms, full rebuild < 1 minute.
+No assertions: figures only.
 The machine is shared, so the load average is printed beside the timings.
 """
 
@@ -79,6 +80,30 @@ def time_recommend(hybrid: HybridRecommender, users: np.ndarray, k: int) -> list
     return samples
 
 
+def time_stages(hybrid: HybridRecommender, users: np.ndarray, k: int) -> dict[str, list[float]]:
+    """One recommend() split into its steps (see hybrid.py), to show where the time goes."""
+    timings: dict[str, list[float]] = {
+        name: [] for name in ("component scores", "blend", "top pool + MMR", "reasons")
+    }
+    for user in users:
+        profile = hybrid.profile(int(user))
+        started = time.perf_counter()
+        parts = hybrid.weighted_parts(profile)
+        scored = time.perf_counter()
+        scores = hybrid.blended(profile, parts)
+        blended = time.perf_counter()
+        items = hybrid.diversified(scores, k)
+        picked = time.perf_counter()
+        hybrid.reasons_from(profile, items, parts)
+        for name, seconds in zip(
+            timings,
+            (scored - started, blended - scored, picked - blended, time.perf_counter() - picked),
+            strict=True,
+        ):
+            timings[name].append(seconds)
+    return timings
+
+
 def time_components(hybrid: HybridRecommender, users: np.ndarray) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {name: [] for name in hybrid.components}
     for user in users:
@@ -125,6 +150,8 @@ def main() -> None:
     print(
         f"hybrid recommend(user, k={args.k}) over {len(users)} users: {percentiles_ms(samples)}  (target p99 < 20 ms)"
     )
+    for name, stage_samples in time_stages(hybrid, users[:100], args.k).items():
+        print(f"  {name:<19} {percentiles_ms(stage_samples)}")
     for name, component_samples in time_components(hybrid, users[:100]).items():
         print(f"  scoring {name:<11} {percentiles_ms(component_samples)}")
     new_user = [time_new_user(hybrid, planted.taste_items(int(u))[:10]) for u in users[:100]]

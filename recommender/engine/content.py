@@ -27,17 +27,23 @@ def interest_labels(vectors: np.ndarray, interest_distance: float, max_interests
     if len(vectors) < 2:
         return np.zeros(len(vectors), dtype=np.int64)
     tree = linkage(vectors, method="average", metric="cosine")
-    labels = fcluster(tree, t=interest_distance, criterion="distance")
-    if labels.max() > max_interests:
+    # Cutting at a distance leaves at least n - (merges at or below it) clusters; when that is already
+    # too many, go straight to the capped cut (fcluster checks the whole tree on every call).
+    too_many = len(vectors) - np.count_nonzero(tree[:, 2] <= interest_distance) > max_interests
+    labels = None if too_many else fcluster(tree, t=interest_distance, criterion="distance")
+    if labels is None or labels.max() > max_interests:
         labels = fcluster(tree, t=max_interests, criterion="maxclust")
     return np.asarray(labels - 1, dtype=np.int64)
 
 
 def interest_centroids(vectors: np.ndarray, weights: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """One unit-length weighted mean per interest."""
-    centroids = np.stack(
-        [np.average(vectors[labels == c], axis=0, weights=weights[labels == c]) for c in np.unique(labels)]
-    )
+    """One unit-length weighted mean per interest, in label order."""
+    # Rows grouped by label, then one running sum per group: the sums np.average would add, in its order.
+    order = np.argsort(labels, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(labels[order]) != 0])
+    sorted_weights = weights[order].astype(np.result_type(vectors.dtype, weights.dtype))
+    totals = np.add.reduceat(vectors[order] * sorted_weights[:, None], starts, axis=0)
+    centroids = totals / np.add.reduceat(sorted_weights, starts)[:, None]
     norms = np.linalg.norm(centroids, axis=1, keepdims=True)
     return (centroids / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 

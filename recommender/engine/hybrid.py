@@ -5,6 +5,12 @@ Weights are either given or tuned on a validation split (see tuning.py). People 
 COLD_WEIGHTS: content plus popularity, and popularity alone with no likes at all. The final list is
 re-ranked with MMR (diversity.py) unless diversity_lambda is None. Each item's reason comes from the
 component that contributed most to its blended score.
+
+A request (`rank`) goes: weighted_parts (each component's raw scores and its 0..1 scale) -> blended
+(one pass per dense component over the catalogue; item-item only at the items it reaches) ->
+diversified (top pool_factor * k by a sampled threshold, then MMR on that pool) -> reasons_from (the
+parts read at the k final items only). At 100k items the two catalogue-wide products, content and ALS,
+are most of the time; everything else works on the pool or the final k.
 """
 
 from __future__ import annotations
@@ -113,18 +119,26 @@ class HybridRecommender(Recommender):
         if k < 0:
             raise ValueError(f"k must be zero or more, got {k}")
         parts = self.weighted_parts(profile) if self.data.n_items else {}
-        scores = blend_parts(list(parts.values()), self.data.n_items)
-        scores[profile.disliked] = -np.inf
-        if exclude_seen:
-            scores[profile.liked] = -np.inf
-        items = self._diversified(scores, k)
-        reasons = self._explain_from(profile, items, parts)
+        scores = self.blended(profile, parts, exclude_seen)
+        items = self.diversified(scores, k)
+        reasons = self.reasons_from(profile, items, parts)
         return [
             Recommendation(item=int(item), score=float(scores[item]), reason=reason)
             for item, reason in zip(items, reasons, strict=True)
         ]
 
-    def _diversified(self, scores: np.ndarray, k: int) -> np.ndarray:
+    def blended(
+        self, profile: UserProfile, parts: Mapping[str, WeightedPart], exclude_seen: bool = True
+    ) -> np.ndarray:
+        """The blend over the catalogue, -inf for disliked items (and liked ones, with exclude_seen)."""
+        scores = blend_parts(list(parts.values()), self.data.n_items)
+        scores[profile.disliked] = -np.inf
+        if exclude_seen:
+            scores[profile.liked] = -np.inf
+        return scores
+
+    def diversified(self, scores: np.ndarray, k: int) -> np.ndarray:
+        """The k items to show, in order: the best pool_factor * k by score, re-ranked by MMR."""
         vectors = self._unit_vectors()
         if self.diversity_lambda is None or vectors is None:
             return top_k(scores, k)
@@ -142,9 +156,9 @@ class HybridRecommender(Recommender):
         return None
 
     def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
-        return self._explain_from(profile, items, self.weighted_parts(profile))
+        return self.reasons_from(profile, items, self.weighted_parts(profile))
 
-    def _explain_from(
+    def reasons_from(
         self, profile: UserProfile, items: np.ndarray, parts: Mapping[str, WeightedPart]
     ) -> list[Reason]:
         """Each item's reason from the component that added most to its score; parts are read at the
