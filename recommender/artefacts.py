@@ -123,10 +123,7 @@ def hybrid_from_bytes(blob: bytes) -> HybridRecommender:
 def _restore_als(component: Recommender, users: np.ndarray, items: np.ndarray) -> None:
     if not isinstance(component, ALSRecommender):
         raise TypeError("the hybrid's 'als' component is not an ALSRecommender")
-    component.user_factors = users.astype(np.float32)
-    component.item_factors = items.astype(np.float32)
-    norms = np.linalg.norm(items, axis=1, keepdims=True)
-    component.unit_item_factors = (items / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    component.use_factors(users, items)
 
 
 def _put_csr(arrays: dict[str, np.ndarray], name: str, matrix: sp.csr_matrix) -> None:
