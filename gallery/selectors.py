@@ -119,7 +119,8 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
     return queryset
 
 
-def _like_count() -> Coalesce:
+def like_count_annotation() -> Coalesce:
+    """The number of likes of each image, as an annotation that is 0 rather than NULL."""
     likes = (
         Like.objects.filter(image=OuterRef("pk"))
         .order_by()
@@ -145,7 +146,7 @@ def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
     )
     return (
         _apply_filters(visible_images(), filters)
-        .annotate(like_count=_like_count())
+        .annotate(like_count=like_count_annotation())
         .prefetch_related(tags)
         .order_by(*_ordering(filters.sort))
     )
@@ -257,7 +258,7 @@ def image_for_page(pk: int) -> Image:
     )
     queryset = (
         Image.objects.filter(status=AnalysisStatus.DONE)
-        .annotate(like_count=_like_count())
+        .annotate(like_count=like_count_annotation())
         .prefetch_related("colours", tags)
     )
     return get_object_or_404(queryset, pk=pk)

@@ -12,17 +12,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
-from gallery.selectors import visible_images
+from gallery.selectors import like_count_annotation, visible_images
 from profiles.models import SimulatedTaste
 from recommender.features import (
     COLOUR_COLUMNS,
@@ -109,20 +106,9 @@ def not_interested_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int
     )
 
 
-def _like_count() -> Coalesce:
-    likes = (
-        Like.objects.filter(image=OuterRef("pk"))
-        .order_by()
-        .values("image")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
-
-
 def card_images() -> QuerySet[Image]:
     """Visible photos with their like counts; `_with_card_tags` completes them once fetched."""
-    return visible_images().annotate(like_count=_like_count())
+    return visible_images().annotate(like_count=like_count_annotation())
 
 
 def _with_card_tags(images: list[Image]) -> list[Image]:
