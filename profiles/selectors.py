@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, QuerySet
@@ -102,50 +100,32 @@ def collection_version() -> str:
     return f"{summary['count']}-{latest:.6f}"
 
 
+# Image fields the collection charts read; the frame's columns have the same names, except that
+# colour_histogram is called histogram and thumbnail holds a path on disk.
+COLLECTION_FIELDS = (
+    "title",
+    "orientation",
+    "size_class",
+    "format",
+    "licence",
+    "camera_make",
+    "camera_model",
+    "taken_at",
+)
+
+
 def collection_frames() -> CollectionFrames:
     images = analysed_images().order_by("id")
-    rows: list[dict[str, Any]] = []
-    for image in images.only(
-        "id",
-        "title",
-        "orientation",
-        "size_class",
-        "format",
-        "licence",
-        "camera_make",
-        "camera_model",
-        "taken_at",
-        "colour_histogram",
-        "thumbnail",
-    ):
-        rows.append(
-            {
-                "image_id": image.id,
-                "title": image.title,
-                "orientation": image.orientation,
-                "size_class": image.size_class,
-                "format": image.format,
-                "licence": image.licence,
-                "camera_make": image.camera_make,
-                "camera_model": image.camera_model,
-                "taken_at": image.taken_at,
-                "histogram": image.colour_histogram,
-                "thumbnail": image.thumbnail.path if image.thumbnail else "",
-            }
-        )
-    columns = [
-        "image_id",
-        "title",
-        "orientation",
-        "size_class",
-        "format",
-        "licence",
-        "camera_make",
-        "camera_model",
-        "taken_at",
-        "histogram",
-        "thumbnail",
+    rows = [
+        {
+            "image_id": image.id,
+            **{name: getattr(image, name) for name in COLLECTION_FIELDS},
+            "histogram": image.colour_histogram,
+            "thumbnail": image.thumbnail.path if image.thumbnail else "",
+        }
+        for image in images.only("id", *COLLECTION_FIELDS, "colour_histogram", "thumbnail")
     ]
+    columns = ["image_id", *COLLECTION_FIELDS, "histogram", "thumbnail"]
     colour_rows = Colour.objects.filter(image__in=images).values_list(
         "image_id", "hex", "red", "green", "blue", "share", "name", "family", "rank"
     )
