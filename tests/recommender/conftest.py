@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from recommender.engine.data import InteractionData, ItemMetadata
+
+if TYPE_CHECKING:
+    from tests.recommender.site_factories import TwoTasteSite
 
 # Items 0-2 are blue seascapes, 3-5 red food, 6 sits halfway between (a purple "average" of the two).
 SEA, FOOD, MIDDLE = [0, 1, 2], [3, 4, 5], 6
@@ -33,3 +39,23 @@ def two_tastes() -> InteractionData:
     user 3 has not seen the tomatoes (5). Nobody likes the in-between item 6."""
     likes = [[0, 1], [0, 1, 2], [1, 2, 0], [3, 4], [3, 4, 5], [4, 5, 3], []]
     return InteractionData(interactions=matrix(likes), item_features=FEATURES, metadata=METADATA)
+
+
+# Fixtures for the recommender's Django tests (not autouse: the engine tests need no database).
+
+
+@pytest.fixture
+def fresh_model_cache() -> Iterator[None]:
+    """Each test starts and ends with no recommender model loaded in this process."""
+    from recommender import services
+
+    services.forget_loaded_model()
+    yield
+    services.forget_loaded_model()
+
+
+@pytest.fixture
+def site() -> TwoTasteSite:
+    from tests.recommender.site_factories import two_taste_site
+
+    return two_taste_site()

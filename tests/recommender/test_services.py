@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django.test import Client
 
@@ -11,21 +9,9 @@ from recommender import selectors, services
 from recommender.models import BuildStatus, RecommenderModel
 from recommender.tasks import rebuild_model_task
 from tests.factories import make_user
-from tests.recommender.site_factories import TwoTasteSite, two_taste_site
+from tests.recommender.site_factories import TwoTasteSite
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_model_cache() -> Iterator[None]:
-    services.forget_loaded_model()
-    yield
-    services.forget_loaded_model()
-
-
-@pytest.fixture
-def site() -> TwoTasteSite:
-    return two_taste_site()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_model_cache")]
 
 
 def test_a_build_stores_a_ready_model_with_its_weights_and_sizes(site: TwoTasteSite) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -12,23 +11,11 @@ from gallery.models import Like
 from recommender import services
 from recommender.models import NotInterested
 from tests.factories import make_image, make_like
-from tests.recommender.site_factories import TwoTasteSite, two_taste_site
+from tests.recommender.site_factories import TwoTasteSite
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_model_cache")]
 
 FOR_YOU = "/for-you/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_model_cache() -> Iterator[None]:
-    services.forget_loaded_model()
-    yield
-    services.forget_loaded_model()
-
-
-@pytest.fixture
-def site() -> TwoTasteSite:
-    return two_taste_site()
 
 
 def card_ids(html: str) -> list[int]:
