@@ -15,6 +15,13 @@ class SourceError(Exception):
     """The source as a whole cannot be listed (unreachable API, missing file, bad arguments)."""
 
 
+def checked_limit(limit: int) -> int:
+    """The number of photos a source may list; SourceError unless it is at least 1."""
+    if limit < 1:
+        raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
+    return limit
+
+
 @dataclass(frozen=True)
 class Candidate:
     """One photo a source offers, with everything the site keeps about where it came from."""

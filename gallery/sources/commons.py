@@ -33,7 +33,7 @@ from typing import Any
 import requests
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
 from gallery.sources.http import get_json
 
 EXTMETADATA_FIELDS = (
@@ -111,10 +111,8 @@ class CommonsSource:
     ) -> None:
         if not query.strip():
             raise SourceError("Give Commons a category (Category:Name) or some search words.")
-        if limit < 1:
-            raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
         self.query = query.strip()
-        self.limit = limit
+        self.limit = checked_limit(limit)
         self.api_url = api_url
         self.session = session
         self.extra_licences = tuple(extra_licences)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, SourceError
+from gallery.sources.base import Candidate, SourceError, checked_limit
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".gif", ".bmp"}
@@ -39,8 +39,6 @@ class FolderSource:
             raise SourceError(
                 "The folder source needs the photos' licence and author (--licence and --author)."
             )
-        if limit < 1:
-            raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
         if not folder.is_dir():
             raise SourceError(f"The folder {folder} does not exist.")
         self.licence = normalise_licence(licence)
@@ -50,7 +48,7 @@ class FolderSource:
             )
         self.folder = folder.resolve()
         self.author = " ".join(author.split())
-        self.limit = limit
+        self.limit = checked_limit(limit)
         self.recursive = recursive
 
     def candidates(self) -> Iterator[Candidate]:  # every file is offered; the pipeline judges

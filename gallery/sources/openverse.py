@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
 from gallery.sources.http import get_json
 
 DEFAULT_LICENCES = "cc0,pdm,by,by-sa"
@@ -41,10 +41,8 @@ class OpenverseSource:
     ) -> None:
         if not query.strip():
             raise SourceError("Give Openverse some search words.")
-        if limit < 1:
-            raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
         self.query = query.strip()
-        self.limit = limit
+        self.limit = checked_limit(limit)
         self.api_url = api_url
         self.session = session
         self.licences = licences

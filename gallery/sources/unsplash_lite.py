@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
 
 LICENCE = "Unsplash License"
 LICENCE_URL = "https://unsplash.com/license"
@@ -42,12 +42,10 @@ class UnsplashLiteSource:
     name = "unsplash-lite"
 
     def __init__(self, folder: Path, *, limit: int) -> None:
-        if limit < 1:
-            raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
         if not folder.is_dir():
             raise SourceError(f"The Unsplash Lite folder {folder} does not exist.")
         self.folder = folder
-        self.limit = limit
+        self.limit = checked_limit(limit)
         self.photo_files = dataset_files(folder, "photos")
         if not self.photo_files:
             raise SourceError(f"No photos.tsv000 (the Unsplash Lite photos file) in {folder}.")

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
 
 REQUIRED_COLUMNS = ("url", "licence")
 _COLUMN_ALIASES = {"license": "licence", "license_url": "licence_url"}
@@ -27,12 +27,10 @@ class UrlListSource:
     name = "urls"
 
     def __init__(self, csv_path: Path, *, limit: int, extra_licences: Sequence[str] = ()) -> None:
-        if limit < 1:
-            raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
         if not csv_path.is_file():
             raise SourceError(f"The URL list {csv_path} does not exist.")
         self.csv_path = csv_path
-        self.limit = limit
+        self.limit = checked_limit(limit)
         self.extra_licences = tuple(extra_licences)
 
     def candidates(self) -> Iterator[Candidate | Rejection]:
