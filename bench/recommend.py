@@ -86,15 +86,15 @@ def time_stages(hybrid: HybridRecommender, users: np.ndarray, k: int) -> dict[st
         name: [] for name in ("component scores", "blend", "top pool + MMR", "reasons")
     }
     for user in users:
-        profile = hybrid.profile(int(user))
+        history = hybrid.history(int(user))
         started = time.perf_counter()
-        parts = hybrid.weighted_parts(profile)
+        parts = hybrid.weighted_parts(history)
         scored = time.perf_counter()
-        scores = hybrid.blended(profile, parts)
+        scores = hybrid.blended(history, parts)
         blended = time.perf_counter()
         items = hybrid.diversified(scores, k)
         picked = time.perf_counter()
-        hybrid.reasons_from(profile, items, parts)
+        hybrid.reasons_from(history, items, parts)
         for name, seconds in zip(
             timings,
             (scored - started, blended - scored, picked - blended, time.perf_counter() - picked),
@@ -107,10 +107,10 @@ def time_stages(hybrid: HybridRecommender, users: np.ndarray, k: int) -> dict[st
 def time_components(hybrid: HybridRecommender, users: np.ndarray) -> dict[str, list[float]]:
     timings: dict[str, list[float]] = {name: [] for name in hybrid.components}
     for user in users:
-        profile = hybrid.profile(int(user))
+        history = hybrid.history(int(user))
         for name, component in hybrid.components.items():
             started = time.perf_counter()
-            component.scores(profile)
+            component.scores(history)
             timings[name].append(time.perf_counter() - started)
     return timings
 

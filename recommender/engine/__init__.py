@@ -7,7 +7,7 @@ matrix does not know. Each recommendation carries a structured `Reason`.
 """
 
 from recommender.engine.als import ALSRecommender
-from recommender.engine.base import Recommendation, Recommender, UserProfile
+from recommender.engine.base import Recommendation, Recommender, UserHistory
 from recommender.engine.content import ContentRecommender
 from recommender.engine.data import IdMap, InteractionData, ItemMetadata
 from recommender.engine.hybrid import HybridRecommender
@@ -30,5 +30,5 @@ __all__ = [
     "ReasonKind",
     "Recommendation",
     "Recommender",
-    "UserProfile",
+    "UserHistory",
 ]

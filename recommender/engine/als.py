@@ -22,7 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
-from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
 from recommender.engine.reasons import Reason, because_you_liked
 
@@ -161,24 +161,24 @@ class ALSRecommender(Recommender):
         self._gram = items.T @ items + self.regularization * np.eye(items.shape[1], dtype=np.float32)
         self._gram_of = items
 
-    def user_vector(self, profile: UserProfile) -> np.ndarray:
+    def user_vector(self, history: UserHistory) -> np.ndarray:
         """The fitted factors, or for someone the model has not seen, the exact least-squares fold-in."""
-        if profile.user is not None:
-            return self.user_factors[profile.user]
-        liked_factors = self.item_factors[profile.liked]
-        extra = self.alpha * profile.weights
+        if history.user is not None:
+            return self.user_factors[history.user]
+        liked_factors = self.item_factors[history.liked]
+        extra = self.alpha * history.weights
         lhs = self.item_gram + liked_factors.T @ (extra[:, None] * liked_factors)
         rhs = liked_factors.T @ (1.0 + extra)
         return np.linalg.solve(lhs, rhs).astype(np.float32)
 
-    def _score(self, profile: UserProfile) -> np.ndarray:
-        if not profile.n_likes:
+    def _score(self, history: UserHistory) -> np.ndarray:
+        if not history.n_likes:
             return np.full(self.data.n_items, -np.inf)
-        return self.item_factors @ self.user_vector(profile)
+        return self.item_factors @ self.user_vector(history)
 
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
         if not len(items):
             return []
-        similarity = self.unit_item_factors[profile.liked] @ self.unit_item_factors[items].T
+        similarity = self.unit_item_factors[history.liked] @ self.unit_item_factors[items].T
         best = np.argmax(similarity, axis=0)
-        return [because_you_liked(int(profile.liked[j]), self.data.meta) for j in best]
+        return [because_you_liked(int(history.liked[j]), self.data.meta) for j in best]

@@ -22,8 +22,11 @@ class Recommendation:
 
 
 @dataclass(frozen=True)
-class UserProfile:
-    """One person's evidence: liked items with weights, disliked items, and their row if fitted."""
+class UserHistory:
+    """One person's history in the engine: liked items with weights, disliked items, their row if fitted.
+
+    Not `profiles.models.UserProfile` (the site's privacy settings) nor a taste profile.
+    """
 
     liked: np.ndarray
     weights: np.ndarray
@@ -35,13 +38,13 @@ class UserProfile:
         return len(self.liked)
 
 
-def profile_of(data: InteractionData, user: int) -> UserProfile:
+def history_of(data: InteractionData, user: int) -> UserHistory:
     if not 0 <= user < data.n_users:
         raise ValueError(f"unknown user index {user} (the model knows {data.n_users} users)")
     # Read straight from the CSR arrays: scipy's row indexing builds a 1-row matrix, slower than the rest.
     liked, weights = csr_row(data.interactions, user)
     disliked, _ = csr_row(data.dislikes, user)
-    return UserProfile(
+    return UserHistory(
         liked=liked.astype(np.int64),
         weights=weights.astype(np.float32),
         disliked=disliked.astype(np.int64),
@@ -55,15 +58,15 @@ def csr_row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
     return matrix.indices[start:stop], matrix.data[start:stop]
 
 
-def profile_from_likes(
+def history_from_likes(
     liked_items: Sequence[int], n_items: int, disliked_items: Sequence[int] = ()
-) -> UserProfile:
+) -> UserHistory:
     liked = np.unique(np.asarray(liked_items, dtype=np.int64))
     disliked = np.unique(np.asarray(disliked_items, dtype=np.int64))
     for name, items in (("liked", liked), ("disliked", disliked)):
         if len(items) and (items.min() < 0 or items.max() >= n_items):
             raise ValueError(f"{name} items must be indices below {n_items}")
-    return UserProfile(liked=liked, weights=np.ones(len(liked), dtype=np.float32), disliked=disliked)
+    return UserHistory(liked=liked, weights=np.ones(len(liked), dtype=np.float32), disliked=disliked)
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -110,12 +113,12 @@ def _above_sampled_threshold(scores: np.ndarray, k: int) -> np.ndarray | None:
 class Recommender(ABC):
     """fit(data) -> self; recommend(user, k) -> Recommendations, best first, each with a reason.
 
-    `scores(profile)` gives one float per item, -inf where the algorithm has no evidence at all; the
+    `scores(history)` gives one float per item, -inf where the algorithm has no evidence at all; the
     hybrid blends these. Disliked items are never recommended; liked ones only when exclude_seen=False.
     """
 
     name: ClassVar[str] = "base"
-    # True when evidence reaches only a few items (item-item): the hybrid then asks for evidence(profile)
+    # True when evidence reaches only a few items (item-item): the hybrid then asks for evidence(history)
     # and blends those items alone instead of a mostly -inf array over the whole catalogue.
     sparse_evidence: ClassVar[bool] = False
 
@@ -133,46 +136,46 @@ class Recommender(ABC):
         self._data = data
         return self
 
-    def profile(self, user: int) -> UserProfile:
-        return profile_of(self.data, user)
+    def history(self, user: int) -> UserHistory:
+        return history_of(self.data, user)
 
-    def scores(self, profile: UserProfile) -> np.ndarray:
+    def scores(self, history: UserHistory) -> np.ndarray:
         if self.data.n_items == 0:
             return np.empty(0, dtype=np.float32)
-        return np.asarray(self._score(profile))
+        return np.asarray(self._score(history))
 
-    def evidence(self, profile: UserProfile) -> tuple[np.ndarray, np.ndarray]:
+    def evidence(self, history: UserHistory) -> tuple[np.ndarray, np.ndarray]:
         """(items, scores) for the items with a finite score, items sorted."""
-        scores = self.scores(profile)
+        scores = self.scores(history)
         items = np.flatnonzero(np.isfinite(scores))
         return items, scores[items]
 
     def recommend(self, user: int, k: int = 10, exclude_seen: bool = True) -> list[Recommendation]:
-        return self.rank(self.profile(user), k, exclude_seen=exclude_seen)
+        return self.rank(self.history(user), k, exclude_seen=exclude_seen)
 
     def recommend_for_likes(
         self, liked_items: Sequence[int], k: int = 10, disliked_items: Sequence[int] = ()
     ) -> list[Recommendation]:
         """For someone the fitted matrix does not know (a new user, or likes since the last rebuild)."""
-        profile = profile_from_likes(liked_items, self.data.n_items, disliked_items)
-        return self.rank(profile, k, exclude_seen=True)
+        history = history_from_likes(liked_items, self.data.n_items, disliked_items)
+        return self.rank(history, k, exclude_seen=True)
 
-    def rank(self, profile: UserProfile, k: int, exclude_seen: bool = True) -> list[Recommendation]:
+    def rank(self, history: UserHistory, k: int, exclude_seen: bool = True) -> list[Recommendation]:
         if k < 0:
             raise ValueError(f"k must be zero or more, got {k}")
-        scores = self.masked_scores(profile, exclude_seen)
+        scores = self.masked_scores(history, exclude_seen)
         items = top_k(scores, k)
-        return self.package(profile, items, scores)
+        return self.package(history, items, scores)
 
-    def masked_scores(self, profile: UserProfile, exclude_seen: bool) -> np.ndarray:
-        scores = self.scores(profile).copy()
-        scores[profile.disliked] = -np.inf
+    def masked_scores(self, history: UserHistory, exclude_seen: bool) -> np.ndarray:
+        scores = self.scores(history).copy()
+        scores[history.disliked] = -np.inf
         if exclude_seen:
-            scores[profile.liked] = -np.inf
+            scores[history.liked] = -np.inf
         return scores
 
-    def package(self, profile: UserProfile, items: np.ndarray, scores: np.ndarray) -> list[Recommendation]:
-        reasons = self.explain(profile, items)
+    def package(self, history: UserHistory, items: np.ndarray, scores: np.ndarray) -> list[Recommendation]:
+        reasons = self.explain(history, items)
         return [
             Recommendation(item=int(item), score=float(scores[item]), reason=reason)
             for item, reason in zip(items, reasons, strict=True)
@@ -182,7 +185,7 @@ class Recommender(ABC):
     def _fit(self, data: InteractionData) -> None: ...
 
     @abstractmethod
-    def _score(self, profile: UserProfile) -> np.ndarray: ...
+    def _score(self, history: UserHistory) -> np.ndarray: ...
 
     @abstractmethod
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]: ...
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]: ...

@@ -6,7 +6,7 @@ its cosine to the closest interest centroid.
 
 Rule for the number of interests: cut the tree where clusters are on average more than
 `interest_distance` (cosine distance, default 0.5) apart, and keep at most `max_interests` (default 4).
-Only the `max_profile_items` heaviest likes are clustered, which bounds the time per request.
+Only the `max_history_items` heaviest likes are clustered, which bounds the time per request.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows, l2_normalise_rows
 from recommender.engine.reasons import Reason, because_you_liked, favourite_colour, matches_favourite_colour
 
@@ -71,7 +71,7 @@ class ContentRecommender(Recommender):
         self,
         interest_distance: float = 0.5,
         max_interests: int = 4,
-        max_profile_items: int = 200,
+        max_history_items: int = 200,
         dislike_penalty: float = 0.5,
         group_weights: Mapping[str, float] | None = None,
         liked_reason_similarity: float = 0.9,
@@ -79,7 +79,7 @@ class ContentRecommender(Recommender):
         super().__init__()
         self.interest_distance = interest_distance
         self.max_interests = max_interests
-        self.max_profile_items = max_profile_items
+        self.max_history_items = max_history_items
         self.dislike_penalty = dislike_penalty
         self.group_weights = dict(group_weights or {})
         # A near-twin of a liked item is best explained by that item; otherwise by the colour, if shared.
@@ -90,9 +90,9 @@ class ContentRecommender(Recommender):
         weighted = weighted_features(data.features, data.feature_groups, self.group_weights)
         self.vectors = l2_normalise_rows(weighted)
 
-    def interests(self, profile: UserProfile) -> np.ndarray:
+    def interests(self, history: UserHistory) -> np.ndarray:
         """Unit-length centroids of the user's interests, shape (n_interests, n_features)."""
-        liked, weights = self._profile_items(profile)
+        liked, weights = self._profile_items(history)
         vectors = dense_rows(self.vectors, liked)
         keep = np.linalg.norm(vectors, axis=1) > 0
         if not keep.any():
@@ -101,20 +101,20 @@ class ContentRecommender(Recommender):
         labels = interest_labels(vectors, self.interest_distance, self.max_interests)
         return interest_centroids(vectors, weights, labels)
 
-    def _profile_items(self, profile: UserProfile) -> tuple[np.ndarray, np.ndarray]:
-        if profile.n_likes <= self.max_profile_items:
-            return profile.liked, profile.weights
-        heaviest = np.argsort(-profile.weights, kind="stable")[: self.max_profile_items]
-        return profile.liked[heaviest], profile.weights[heaviest]
+    def _profile_items(self, history: UserHistory) -> tuple[np.ndarray, np.ndarray]:
+        if history.n_likes <= self.max_history_items:
+            return history.liked, history.weights
+        heaviest = np.argsort(-history.weights, kind="stable")[: self.max_history_items]
+        return history.liked[heaviest], history.weights[heaviest]
 
-    def _score(self, profile: UserProfile) -> np.ndarray:
+    def _score(self, history: UserHistory) -> np.ndarray:
         n_items = self.data.n_items
-        centroids = self.interests(profile) if profile.n_likes else np.zeros((0, 0))
+        centroids = self.interests(history) if history.n_likes else np.zeros((0, 0))
         if not len(centroids):
             return np.full(n_items, -np.inf)  # no likes (or featureless ones): no evidence about anything
         scores = self._best_match(centroids)
-        if len(profile.disliked) and self.dislike_penalty:
-            closeness = self._best_match(dense_rows(self.vectors, profile.disliked))
+        if len(history.disliked) and self.dislike_penalty:
+            closeness = self._best_match(dense_rows(self.vectors, history.disliked))
             scores -= self.dislike_penalty * np.clip(closeness, 0.0, None)
         return scores
 
@@ -131,13 +131,13 @@ class ContentRecommender(Recommender):
             np.maximum(best, products[:, column], out=best)
         return best
 
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
         if not len(items):
             return []
         meta = self.data.meta
-        colour = favourite_colour(profile.liked, meta)
+        colour = favourite_colour(history.liked, meta)
         # similarities[j, i]: cosine of liked item j to candidate i; one product for all candidates.
-        similarities = dense_rows(self.vectors, profile.liked) @ dense_rows(self.vectors, items).T
+        similarities = dense_rows(self.vectors, history.liked) @ dense_rows(self.vectors, items).T
         closest = np.argmax(similarities, axis=0)
         best = similarities[closest, np.arange(len(items))]
         reasons = []
@@ -146,5 +146,5 @@ class ContentRecommender(Recommender):
             if shares_colour and similarity < self.liked_reason_similarity:
                 reasons.append(matches_favourite_colour(str(colour)))
             else:
-                reasons.append(because_you_liked(int(profile.liked[liked_position]), meta))
+                reasons.append(because_you_liked(int(history.liked[liked_position]), meta))
         return reasons

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from recommender.engine.als import ALSRecommender
-from recommender.engine.base import Recommendation, Recommender, UserProfile, top_k
+from recommender.engine.base import Recommendation, Recommender, UserHistory, top_k
 from recommender.engine.blend import WeightedPart, blend_parts, sparse_weighted_part, weighted_part
 from recommender.engine.content import ContentRecommender
 from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
@@ -89,52 +89,52 @@ class HybridRecommender(Recommender):
             component.fit(data)
             self.fit_seconds[name] = time.perf_counter() - started
 
-    def weights_for(self, profile: UserProfile) -> dict[str, float]:
-        return self.cold_weights if profile.n_likes <= self.cold_likes else self.weights
+    def weights_for(self, history: UserHistory) -> dict[str, float]:
+        return self.cold_weights if history.n_likes <= self.cold_likes else self.weights
 
-    def weighted_parts(self, profile: UserProfile) -> dict[str, WeightedPart]:
+    def weighted_parts(self, history: UserHistory) -> dict[str, WeightedPart]:
         """Each weighted component with evidence for this person, in the order of the weights."""
         parts = {}
-        for name, weight in self.weights_for(profile).items():
+        for name, weight in self.weights_for(history).items():
             if weight <= 0:
                 continue
             component = self.components[name]
             part = (
-                sparse_weighted_part(weight, *component.evidence(profile))
+                sparse_weighted_part(weight, *component.evidence(history))
                 if component.sparse_evidence
-                else weighted_part(weight, component.scores(profile))
+                else weighted_part(weight, component.scores(history))
             )
             if part is not None:
                 parts[name] = part
         return parts
 
-    def parts(self, profile: UserProfile) -> dict[str, np.ndarray]:
+    def parts(self, history: UserHistory) -> dict[str, np.ndarray]:
         """Each weighted component's scores, rescaled to 0..1 and multiplied by its weight (NaN: no evidence)."""
-        return {name: part.dense(self.data.n_items) for name, part in self.weighted_parts(profile).items()}
+        return {name: part.dense(self.data.n_items) for name, part in self.weighted_parts(history).items()}
 
-    def _score(self, profile: UserProfile) -> np.ndarray:
-        return blend_parts(list(self.weighted_parts(profile).values()), self.data.n_items)
+    def _score(self, history: UserHistory) -> np.ndarray:
+        return blend_parts(list(self.weighted_parts(history).values()), self.data.n_items)
 
-    def rank(self, profile: UserProfile, k: int, exclude_seen: bool = True) -> list[Recommendation]:
+    def rank(self, history: UserHistory, k: int, exclude_seen: bool = True) -> list[Recommendation]:
         if k < 0:
             raise ValueError(f"k must be zero or more, got {k}")
-        parts = self.weighted_parts(profile) if self.data.n_items else {}
-        scores = self.blended(profile, parts, exclude_seen)
+        parts = self.weighted_parts(history) if self.data.n_items else {}
+        scores = self.blended(history, parts, exclude_seen)
         items = self.diversified(scores, k)
-        reasons = self.reasons_from(profile, items, parts)
+        reasons = self.reasons_from(history, items, parts)
         return [
             Recommendation(item=int(item), score=float(scores[item]), reason=reason)
             for item, reason in zip(items, reasons, strict=True)
         ]
 
     def blended(
-        self, profile: UserProfile, parts: Mapping[str, WeightedPart], exclude_seen: bool = True
+        self, history: UserHistory, parts: Mapping[str, WeightedPart], exclude_seen: bool = True
     ) -> np.ndarray:
         """The blend over the catalogue, -inf for disliked items (and liked ones, with exclude_seen)."""
         scores = blend_parts(list(parts.values()), self.data.n_items)
-        scores[profile.disliked] = -np.inf
+        scores[history.disliked] = -np.inf
         if exclude_seen:
-            scores[profile.liked] = -np.inf
+            scores[history.liked] = -np.inf
         return scores
 
     def diversified(self, scores: np.ndarray, k: int) -> np.ndarray:
@@ -155,11 +155,11 @@ class HybridRecommender(Recommender):
             return als.unit_item_factors
         return None
 
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
-        return self.reasons_from(profile, items, self.weighted_parts(profile))
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
+        return self.reasons_from(history, items, self.weighted_parts(history))
 
     def reasons_from(
-        self, profile: UserProfile, items: np.ndarray, parts: Mapping[str, WeightedPart]
+        self, history: UserHistory, items: np.ndarray, parts: Mapping[str, WeightedPart]
     ) -> list[Reason]:
         """Each item's reason from the component that added most to its score; parts are read at the
         final items only."""
@@ -173,7 +173,7 @@ class HybridRecommender(Recommender):
             positions = np.flatnonzero(leading == index)
             if len(positions):
                 for position, reason in zip(
-                    positions, self.components[name].explain(profile, items[positions]), strict=True
+                    positions, self.components[name].explain(history, items[positions]), strict=True
                 ):
                     reasons[position] = reason
         return [reason for reason in reasons if reason is not None]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
 from recommender.engine.reasons import Reason, because_you_liked
 
@@ -89,19 +89,19 @@ class ItemKNNRecommender(Recommender):
     def _fit(self, data: InteractionData) -> None:
         self.similarity = cosine_neighbours(data.interactions, self.neighbours)
 
-    def _score(self, profile: UserProfile) -> np.ndarray:
+    def _score(self, history: UserHistory) -> np.ndarray:
         scores = np.full(self.data.n_items, -np.inf, dtype=np.float32)
-        items, values = self.evidence(profile)
+        items, values = self.evidence(history)
         scores[items] = values  # the rest: no liked item has them among its neighbours, no evidence
         return scores
 
-    def evidence(self, profile: UserProfile) -> tuple[np.ndarray, np.ndarray]:
+    def evidence(self, history: UserHistory) -> tuple[np.ndarray, np.ndarray]:
         """The items among the likes' neighbours, sorted, with the weighted sum of their similarities."""
-        if not profile.n_likes or not self.data.n_items:
+        if not history.n_likes or not self.data.n_items:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-        neighbours = neighbour_entries(self.similarity, profile.liked)
+        neighbours = neighbour_entries(self.similarity, history.liked)
         contributions = neighbours.similarities * np.repeat(
-            profile.weights.astype(np.float32), neighbours.counts
+            history.weights.astype(np.float32), neighbours.counts
         )
         n_items = self.data.n_items
         if len(neighbours.items) > n_items // 16:  # a heavy user: one pass over the catalogue beats a sort
@@ -111,17 +111,17 @@ class ItemKNNRecommender(Recommender):
         items, inverse = np.unique(neighbours.items, return_inverse=True)
         return items, np.bincount(inverse, weights=contributions, minlength=len(items)).astype(np.float32)
 
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
         if not len(items):
             return []
         # contributions[j, i]: how much liked item j adds to candidate i.
-        neighbours = neighbour_entries(self.similarity, profile.liked)
-        liked_rows = np.repeat(np.arange(profile.n_likes), neighbours.counts)
+        neighbours = neighbour_entries(self.similarity, history.liked)
+        liked_rows = np.repeat(np.arange(history.n_likes), neighbours.counts)
         order = np.argsort(items, kind="stable")
         positions = np.minimum(np.searchsorted(items[order], neighbours.items), len(items) - 1)
         hits = items[order][positions] == neighbours.items
-        contributions = np.zeros((profile.n_likes, len(items)), dtype=np.float32)
+        contributions = np.zeros((history.n_likes, len(items)), dtype=np.float32)
         contributions[liked_rows[hits], order[positions[hits]]] = neighbours.similarities[hits]
-        contributions *= profile.weights[:, None]
+        contributions *= history.weights[:, None]
         best = np.argmax(contributions, axis=0)
-        return [because_you_liked(int(profile.liked[j]), self.data.meta) for j in best]
+        return [because_you_liked(int(history.liked[j]), self.data.meta) for j in best]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
 from recommender.engine.reasons import (
     Reason,
@@ -31,12 +31,12 @@ class PopularityRecommender(Recommender):
         # log1p: the hundredth like matters less than the first, which keeps blended scores balanced.
         self.popularity = np.log1p(item_popularity(data))
 
-    def _score(self, profile: UserProfile) -> np.ndarray:
+    def _score(self, history: UserHistory) -> np.ndarray:
         return self.popularity
 
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
         meta = self.data.meta
-        counts = liked_tag_counts(profile.liked, meta)
+        counts = liked_tag_counts(history.liked, meta)
         reasons = []
         for item in items:
             tag = favourite_tag_among(meta.tags[int(item)], counts)

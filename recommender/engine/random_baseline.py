@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.engine.base import Recommender, UserProfile
+from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
 from recommender.engine.reasons import Reason, something_new
 
@@ -19,10 +19,10 @@ class RandomRecommender(Recommender):
     def _fit(self, data: InteractionData) -> None:
         pass
 
-    def _score(self, profile: UserProfile) -> np.ndarray:
+    def _score(self, history: UserHistory) -> np.ndarray:
         # A new user has no row, so their likes seed the draw instead.
-        key = profile.user if profile.user is not None else int(profile.liked.sum()) + 7919 * profile.n_likes
+        key = history.user if history.user is not None else int(history.liked.sum()) + 7919 * history.n_likes
         return np.random.default_rng([self.seed, key]).random(self.data.n_items)
 
-    def explain(self, profile: UserProfile, items: np.ndarray) -> list[Reason]:
+    def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
         return [something_new() for _ in items]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recommender.engine.base import Recommender, profile_of, top_k
+from recommender.engine.base import Recommender, history_of, top_k
 from recommender.engine.blend import rescaled
 from recommender.engine.data import InteractionData
 from recommender.engine.metrics import ndcg_at_k
@@ -89,10 +89,10 @@ def _validation_users(
 def _user_pool(
     train: InteractionData, components: list[Recommender], user: int, relevant: np.ndarray, pool: int
 ) -> _UserPool:
-    profile = profile_of(train, user)
-    parts = np.stack([rescaled(component.scores(profile)) for component in components])
-    parts[:, profile.liked] = np.nan
-    parts[:, profile.disliked] = np.nan
+    history = history_of(train, user)
+    parts = np.stack([rescaled(component.scores(history)) for component in components])
+    parts[:, history.liked] = np.nan
+    parts[:, history.disliked] = np.nan
     tops = [top_k(np.nan_to_num(row, nan=-np.inf), pool) for row in parts]
     candidates = np.unique(np.concatenate(tops)) if tops else np.empty(0, dtype=np.int64)
     return _UserPool(candidates, np.nan_to_num(parts[:, candidates], nan=0.0), relevant)

@@ -16,7 +16,7 @@ from recommender.engine import (
     RandomRecommender,
     Recommender,
 )
-from recommender.engine.base import profile_from_likes
+from recommender.engine.base import history_from_likes
 from tests.recommender.conftest import FEATURES, FOOD, MIDDLE, SEA, matrix
 
 
@@ -91,11 +91,11 @@ def test_content_scores_each_item_by_its_closest_interest_not_the_average(
     two_tastes: InteractionData,
 ) -> None:
     content = ContentRecommender().fit(two_tastes)
-    profile = content.profile(1)  # user 1 liked all the seascapes
+    history = content.history(1)  # user 1 liked all the seascapes
     mixed = content.recommend_for_likes([0, 1, 3, 4], k=3)
 
-    assert len(content.interests(content.profile(0))) == 1
-    assert len(content.interests(profile)) == 1
+    assert len(content.interests(content.history(0))) == 1
+    assert len(content.interests(history)) == 1
     assert [r.item for r in mixed][:2] == [2, 5]  # one from each interest, each a near twin of a like
     assert mixed[2].item == MIDDLE  # the "average" of both tastes comes last, not first
 
@@ -104,7 +104,7 @@ def test_content_sees_two_interests_in_a_user_who_likes_seascapes_and_food(
     two_tastes: InteractionData,
 ) -> None:
     content = ContentRecommender().fit(two_tastes)
-    interests = content.interests(profile_from_likes([0, 1, 3, 4], n_items=7))
+    interests = content.interests(history_from_likes([0, 1, 3, 4], n_items=7))
 
     assert len(interests) == 2
 

@@ -34,8 +34,8 @@ def test_a_user_with_one_like_gets_content_and_popularity(two_tastes: Interactio
 def test_cold_users_use_only_content_and_popularity(two_tastes: InteractionData) -> None:
     hybrid = HybridRecommender().fit(two_tastes)
 
-    assert set(hybrid.weights_for(hybrid.profile(0))) == {"content", "popularity"}  # two likes: cold
-    assert "als" in hybrid.weights_for(hybrid.profile(1))  # three likes: warm
+    assert set(hybrid.weights_for(hybrid.history(0))) == {"content", "popularity"}  # two likes: cold
+    assert "als" in hybrid.weights_for(hybrid.history(1))  # three likes: warm
 
 
 def test_because_you_liked_points_at_the_liked_item_most_like_it(two_tastes: InteractionData) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from recommender.engine import HybridRecommender, ItemKNNRecommender
-from recommender.engine.base import profile_from_likes, top_k
+from recommender.engine.base import history_from_likes, top_k
 from recommender.engine.blend import blend, blend_parts, rescaled, sparse_weighted_part, weighted_part
 from recommender.engine.synthetic import planted_tastes
 
@@ -65,9 +65,9 @@ def test_item_knn_scores_light_and_heavy_users_as_a_sum_of_neighbour_similaritie
     knn = ItemKNNRecommender(neighbours=20).fit(planted.data)
 
     for liked in ([4, 17], list(range(0, 400, 3))):  # a few likes, and enough to take the bincount path
-        profile = profile_from_likes(liked, 400)
-        dense = np.asarray(knn.similarity[profile.liked].sum(axis=0)).ravel()
-        items, values = knn.evidence(profile)
+        history = history_from_likes(liked, 400)
+        dense = np.asarray(knn.similarity[history.liked].sum(axis=0)).ravel()
+        items, values = knn.evidence(history)
         assert items.tolist() == np.flatnonzero(dense).tolist()
         np.testing.assert_allclose(values, dense[items], rtol=1e-5)
 
@@ -77,7 +77,7 @@ def test_the_hybrid_list_is_the_blend_of_its_components_best_first_without_mmr()
     hybrid = HybridRecommender(diversity_lambda=None).fit(planted.data)
 
     for user in range(0, 60, 7):
-        profile = hybrid.profile(user)
-        scores = blend(hybrid.parts(profile), planted.data.n_items)
-        scores[profile.liked] = -np.inf
+        history = hybrid.history(user)
+        scores = blend(hybrid.parts(history), planted.data.n_items)
+        scores[history.liked] = -np.inf
         assert [r.item for r in hybrid.recommend(user, k=20)] == full_sort_top_k(scores, 20)
