@@ -11,6 +11,8 @@ from matplotlib.axes import Axes
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
+from gallery.analysis.palette import hex_to_rgb
+
 # No GUI: the web and worker processes only ever write files.
 matplotlib.use("Agg")
 
@@ -47,15 +49,10 @@ def empty_chart(message: str, width: float = 5.2, height: float = 1.6) -> str:
     return to_svg(figure)
 
 
-def hex_to_rgb(hex_colour: str) -> tuple[float, float, float]:
-    value = hex_colour.lstrip("#")
-    red, green, blue = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return red, green, blue
-
-
 def hue_saturation_value(hex_colour: str) -> tuple[float, float, float]:
     """Hue in degrees 0-360, saturation and value (brightness) 0-1."""
-    hue, saturation, value = colorsys.rgb_to_hsv(*hex_to_rgb(hex_colour))
+    red, green, blue = (channel / 255 for channel in hex_to_rgb(hex_colour))
+    hue, saturation, value = colorsys.rgb_to_hsv(red, green, blue)
     return hue * 360, saturation, value
 
 

@@ -124,7 +124,7 @@ def hue_histogram(frames: CollectionFrames) -> pd.DataFrame:
     return pd.DataFrame({"hue_from": edges[:-1], "hue_to": edges[1:], "pixel_share": np.round(weights, 4)})
 
 
-def dominant_colours(frames: CollectionFrames) -> pd.DataFrame:
+def largest_colour_per_photo(frames: CollectionFrames) -> pd.DataFrame:
     """Each photo's largest colour, sorted by hue then brightness, for the mosaic."""
     points = colour_points(frames)
     ranks = (
@@ -401,7 +401,7 @@ COLLECTION_CHARTS: dict[str, CollectionChart] = {
             "mosaic",
             "Colour mosaic",
             "The largest colour of every photo, greys first, then around the hue wheel.",
-            dominant_colours,
+            largest_colour_per_photo,
             render_mosaic,
         ),
         CollectionChart(
