@@ -63,8 +63,8 @@ def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
         raise TypeError("the hybrid's 'als' component is not an ALSRecommender")
     arrays: dict[str, np.ndarray] = {}
     _put_csr(arrays, "interactions", data.interactions)
-    _put_csr(arrays, "negatives", data.dislikes)
-    _put_csr(arrays, "features", sp.csr_matrix(data.features))
+    _put_csr(arrays, "negatives", data.not_interested)
+    _put_csr(arrays, "features", sp.csr_matrix(data.item_features))
     arrays["als_user_factors"] = factors.user_factors
     arrays["als_item_factors"] = factors.item_factors
     ids = data.ids or IdMap()
@@ -78,9 +78,9 @@ def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
         "feature_groups": {name: [part.start, part.stop] for name, part in data.feature_groups.items()},
         "user_ids": list(ids.user_ids),
         "item_ids": list(ids.item_ids),
-        "titles": list(data.meta.titles),
-        "tags": [list(tags) for tags in data.meta.tags],
-        "colour_families": [list(families) for families in data.meta.colour_families],
+        "titles": list(data.metadata.titles),
+        "tags": [list(tags) for tags in data.metadata.tags],
+        "colour_families": [list(families) for families in data.metadata.colour_families],
     }
     arrays["config"] = np.array(json.dumps(config))
     buffer = io.BytesIO()
@@ -96,7 +96,7 @@ def hybrid_from_bytes(blob: bytes) -> HybridRecommender:
         raise ValueError(f"stored model format {config.get('version')} is not {FORMAT_VERSION}: rebuild it")
     data = InteractionData(
         interactions=_get_csr(arrays, "interactions"),
-        negatives=_get_csr(arrays, "negatives"),
+        not_interested=_get_csr(arrays, "negatives"),
         item_features=_get_csr(arrays, "features"),
         feature_groups={name: slice(start, stop) for name, (start, stop) in config["feature_groups"].items()},
         metadata=ItemMetadata(

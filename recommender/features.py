@@ -171,8 +171,8 @@ def interaction_matrices(
     on a catalogue photo, sorted by id; events on photos outside the catalogue are dropped."""
     item_index = {image_id: column for column, image_id in enumerate(item_ids)}
     likes = events.likes[events.likes["image_id"].isin(item_index)]
-    negatives = events.not_interested[events.not_interested["image_id"].isin(item_index)]
-    user_ids = sorted({int(u) for u in likes["user_id"]} | {int(u) for u in negatives["user_id"]})
+    not_interested = events.not_interested[events.not_interested["image_id"].isin(item_index)]
+    user_ids = sorted({int(u) for u in likes["user_id"]} | {int(u) for u in not_interested["user_id"]})
     user_index = {user_id: row for row, user_id in enumerate(user_ids)}
     shape = (len(user_ids), len(item_ids))
 
@@ -183,7 +183,7 @@ def interaction_matrices(
         built.data[:] = 1.0  # a repeated event is still one
         return built
 
-    return matrix(likes), matrix(negatives), user_ids
+    return matrix(likes), matrix(not_interested), user_ids
 
 
 def site_data_from_rows(
@@ -191,13 +191,13 @@ def site_data_from_rows(
 ) -> InteractionData:
     """Everything the engine needs, with IdMap holding user and image primary keys."""
     item_ids = [int(i) for i in catalogue.images["image_id"]]
-    likes, negatives, user_ids = interaction_matrices(events, item_ids)
+    likes, not_interested, user_ids = interaction_matrices(events, item_ids)
     features = item_features(catalogue, weights)
     user_keys: list[Hashable] = list(user_ids)
     item_keys: list[Hashable] = list(item_ids)
     return InteractionData(
         interactions=likes,
-        negatives=negatives,
+        not_interested=not_interested,
         item_features=features.matrix,
         feature_groups=features.groups,
         metadata=item_metadata(catalogue),

@@ -190,7 +190,7 @@ def for_you(user: AbstractBaseUser, *, count: int = FOR_YOU_COUNT) -> ForYou:
     if model is None:
         return ForYou(_fallback_picks(liked, hidden, count), True, None, len(liked))
     recommendations = model.hybrid.recommend_for_likes(
-        model.indices(liked), k=count, disliked_items=model.indices(hidden)
+        model.indices(liked), k=count, not_interested_items=model.indices(hidden)
     )
     return ForYou(_picks(model, recommendations), False, model.built_at, len(liked))
 

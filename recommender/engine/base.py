@@ -23,14 +23,14 @@ class Recommendation:
 
 @dataclass(frozen=True)
 class UserHistory:
-    """One person's history in the engine: liked items with weights, disliked items, their row if fitted.
+    """One person's history in the engine: liked items with weights, "not interested" items, their row if fitted.
 
     Not `profiles.models.UserProfile` (the site's privacy settings) nor a taste profile.
     """
 
     liked: np.ndarray
     weights: np.ndarray
-    disliked: np.ndarray
+    not_interested: np.ndarray
     user: int | None = None
 
     @property
@@ -43,11 +43,11 @@ def history_of(data: InteractionData, user: int) -> UserHistory:
         raise ValueError(f"unknown user index {user} (the model knows {data.n_users} users)")
     # Read straight from the CSR arrays: scipy's row indexing builds a 1-row matrix, slower than the rest.
     liked, weights = csr_row(data.interactions, user)
-    disliked, _ = csr_row(data.dislikes, user)
+    not_interested, _ = csr_row(data.not_interested, user)
     return UserHistory(
         liked=liked.astype(np.int64),
         weights=weights.astype(np.float32),
-        disliked=disliked.astype(np.int64),
+        not_interested=not_interested.astype(np.int64),
         user=user,
     )
 
@@ -59,14 +59,16 @@ def csr_row(matrix: sp.csr_matrix, row: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def history_from_likes(
-    liked_items: Sequence[int], n_items: int, disliked_items: Sequence[int] = ()
+    liked_items: Sequence[int], n_items: int, not_interested_items: Sequence[int] = ()
 ) -> UserHistory:
     liked = np.unique(np.asarray(liked_items, dtype=np.int64))
-    disliked = np.unique(np.asarray(disliked_items, dtype=np.int64))
-    for name, items in (("liked", liked), ("disliked", disliked)):
+    not_interested = np.unique(np.asarray(not_interested_items, dtype=np.int64))
+    for name, items in (("liked", liked), ("not interested", not_interested)):
         if len(items) and (items.min() < 0 or items.max() >= n_items):
             raise ValueError(f"{name} items must be indices below {n_items}")
-    return UserHistory(liked=liked, weights=np.ones(len(liked), dtype=np.float32), disliked=disliked)
+    return UserHistory(
+        liked=liked, weights=np.ones(len(liked), dtype=np.float32), not_interested=not_interested
+    )
 
 
 def top_k(scores: np.ndarray, k: int) -> np.ndarray:
@@ -154,10 +156,10 @@ class Recommender(ABC):
         return self.rank(self.history(user), k, exclude_seen=exclude_seen)
 
     def recommend_for_likes(
-        self, liked_items: Sequence[int], k: int = 10, disliked_items: Sequence[int] = ()
+        self, liked_items: Sequence[int], k: int = 10, not_interested_items: Sequence[int] = ()
     ) -> list[Recommendation]:
         """For someone the fitted matrix does not know (a new user, or likes since the last rebuild)."""
-        history = history_from_likes(liked_items, self.data.n_items, disliked_items)
+        history = history_from_likes(liked_items, self.data.n_items, not_interested_items)
         return self.rank(history, k, exclude_seen=True)
 
     def rank(self, history: UserHistory, k: int, exclude_seen: bool = True) -> list[Recommendation]:
@@ -169,7 +171,7 @@ class Recommender(ABC):
 
     def masked_scores(self, history: UserHistory, exclude_seen: bool) -> np.ndarray:
         scores = self.scores(history).copy()
-        scores[history.disliked] = -np.inf
+        scores[history.not_interested] = -np.inf
         if exclude_seen:
             scores[history.liked] = -np.inf
         return scores

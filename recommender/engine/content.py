@@ -72,7 +72,7 @@ class ContentRecommender(Recommender):
         interest_distance: float = 0.5,
         max_interests: int = 4,
         max_history_items: int = 200,
-        dislike_penalty: float = 0.5,
+        not_interested_penalty: float = 0.5,
         group_weights: Mapping[str, float] | None = None,
         liked_reason_similarity: float = 0.9,
     ) -> None:
@@ -80,14 +80,14 @@ class ContentRecommender(Recommender):
         self.interest_distance = interest_distance
         self.max_interests = max_interests
         self.max_history_items = max_history_items
-        self.dislike_penalty = dislike_penalty
+        self.not_interested_penalty = not_interested_penalty
         self.group_weights = dict(group_weights or {})
         # A near-twin of a liked item is best explained by that item; otherwise by the colour, if shared.
         self.liked_reason_similarity = liked_reason_similarity
         self.vectors: FeatureMatrix = np.zeros((0, 0), dtype=np.float32)
 
     def _fit(self, data: InteractionData) -> None:
-        weighted = weighted_features(data.features, data.feature_groups, self.group_weights)
+        weighted = weighted_features(data.item_features, data.feature_groups, self.group_weights)
         self.vectors = l2_normalise_rows(weighted)
 
     def interests(self, history: UserHistory) -> np.ndarray:
@@ -113,9 +113,9 @@ class ContentRecommender(Recommender):
         if not len(centroids):
             return np.full(n_items, -np.inf)  # no likes (or featureless ones): no evidence about anything
         scores = self._best_match(centroids)
-        if len(history.disliked) and self.dislike_penalty:
-            closeness = self._best_match(dense_rows(self.vectors, history.disliked))
-            scores -= self.dislike_penalty * np.clip(closeness, 0.0, None)
+        if len(history.not_interested) and self.not_interested_penalty:
+            closeness = self._best_match(dense_rows(self.vectors, history.not_interested))
+            scores -= self.not_interested_penalty * np.clip(closeness, 0.0, None)
         return scores
 
     def _best_match(self, targets: np.ndarray) -> np.ndarray:
@@ -134,7 +134,7 @@ class ContentRecommender(Recommender):
     def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
         if not len(items):
             return []
-        meta = self.data.meta
+        meta = self.data.metadata
         colour = favourite_colour(history.liked, meta)
         # similarities[j, i]: cosine of liked item j to candidate i; one product for all candidates.
         similarities = dense_rows(self.vectors, history.liked) @ dense_rows(self.vectors, items).T

@@ -1,10 +1,10 @@
-"""The plain data the engine works on: interactions, negatives, item features and metadata.
+"""The plain data the engine works on: interactions, "not interested", item features and metadata.
 
 Conventions:
 - `interactions` is a CSR user-by-item matrix of positive implicit feedback. A value is a weight (a like
   is 1.0; a user tag might be 0.5); zero means "no interaction". Negative values are refused.
-- "Not interested" is a separate CSR matrix `negatives` of the same shape; any stored non-zero counts as
-  a dislike. Every algorithm leaves disliked items out of that user's recommendations, and the content
+- "Not interested" is a separate CSR matrix `not_interested` of the same shape; any stored non-zero
+  counts. Every algorithm leaves those items out of that user's recommendations, and the content
   recommender also pushes down items that look like them. Keeping it separate (rather than negative
   weights) keeps ALS and item-item cosine on the non-negative data they are defined for.
 - `item_features` has one row per item: dense float32 or CSR (colour histogram, palette families,
@@ -73,35 +73,53 @@ class ItemMetadata:
                 raise ValueError(f"ItemMetadata.{name} has {len(values)} entries for {n_items} items")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class InteractionData:
-    interactions: sp.csr_matrix
-    item_features: FeatureMatrix | None = None
-    metadata: ItemMetadata | None = None
-    negatives: sp.csr_matrix | None = None
-    feature_groups: dict[str, slice] = field(default_factory=dict)
-    ids: IdMap | None = None
+    """Interactions, "not interested" records, item features and metadata, each under one name.
 
-    def __post_init__(self) -> None:
-        matrix = sp.csr_matrix(self.interactions, dtype=np.float32)
+    Only `interactions` is required; the others default to empty (no "not interested", zero feature
+    columns, untitled items), so every attribute is always set and never None.
+    """
+
+    interactions: sp.csr_matrix
+    item_features: FeatureMatrix
+    metadata: ItemMetadata
+    not_interested: sp.csr_matrix
+    feature_groups: dict[str, slice]
+    ids: IdMap | None
+
+    def __init__(
+        self,
+        interactions: sp.csr_matrix,
+        item_features: FeatureMatrix | None = None,
+        metadata: ItemMetadata | None = None,
+        not_interested: sp.csr_matrix | None = None,
+        feature_groups: dict[str, slice] | None = None,
+        ids: IdMap | None = None,
+    ) -> None:
+        matrix = sp.csr_matrix(interactions, dtype=np.float32)
         matrix.sum_duplicates()
         matrix.eliminate_zeros()
         if matrix.nnz and matrix.data.min() < 0:
-            raise ValueError("interactions must be non-negative; put 'not interested' in negatives")
-        object.__setattr__(self, "interactions", matrix)
+            raise ValueError("interactions must be non-negative; put 'not interested' in not_interested")
         n_users, n_items = matrix.shape
-        negatives = self.negatives
-        if negatives is None:
-            negatives = sp.csr_matrix((n_users, n_items), dtype=np.float32)
-        negatives = sp.csr_matrix(negatives, dtype=np.float32)
+        if not_interested is None:
+            not_interested = sp.csr_matrix((n_users, n_items), dtype=np.float32)
+        negatives = sp.csr_matrix(not_interested, dtype=np.float32)
         if negatives.shape != matrix.shape:
-            raise ValueError(f"negatives shape {negatives.shape} does not match interactions {matrix.shape}")
+            raise ValueError(
+                f"not_interested shape {negatives.shape} does not match interactions {matrix.shape}"
+            )
         negatives.eliminate_zeros()
-        object.__setattr__(self, "negatives", negatives)
-        object.__setattr__(self, "item_features", _checked_features(self.item_features, n_items))
-        metadata = self.metadata or ItemMetadata.untitled(n_items)
+        metadata = metadata or ItemMetadata.untitled(n_items)
         metadata.check(n_items)
+        # Frozen: fields are set once, here.
+        object.__setattr__(self, "interactions", matrix)
+        object.__setattr__(self, "item_features", _checked_features(item_features, n_items))
         object.__setattr__(self, "metadata", metadata)
+        object.__setattr__(self, "not_interested", negatives)
+        object.__setattr__(self, "feature_groups", dict(feature_groups or {}))
+        object.__setattr__(self, "ids", ids)
 
     @property
     def n_users(self) -> int:
@@ -111,28 +129,13 @@ class InteractionData:
     def n_items(self) -> int:
         return int(self.interactions.shape[1])
 
-    @property
-    def features(self) -> FeatureMatrix:
-        assert self.item_features is not None  # set in __post_init__
-        return self.item_features
-
-    @property
-    def meta(self) -> ItemMetadata:
-        assert self.metadata is not None  # set in __post_init__
-        return self.metadata
-
-    @property
-    def dislikes(self) -> sp.csr_matrix:
-        assert self.negatives is not None  # set in __post_init__
-        return self.negatives
-
     def with_interactions(self, interactions: sp.csr_matrix) -> InteractionData:
         """The same catalogue with other interactions, e.g. the training part of a split."""
         return InteractionData(
             interactions=interactions,
             item_features=self.item_features,
             metadata=self.metadata,
-            negatives=self.negatives,
+            not_interested=self.not_interested,
             feature_groups=self.feature_groups,
             ids=self.ids,
         )

@@ -1,7 +1,7 @@
 """Reading external data sets: interactions CSV `user,item[,timestamp][,weight]`, optional `item,tag`.
 
 - A header row names the columns; extra columns are ignored. Ids are kept as strings.
-- weight defaults to 1. A negative weight is a "not interested" (it goes to `negatives`); a zero
+- weight defaults to 1. A negative weight is a "not interested" (it goes to `not_interested`); a zero
   weight is no interaction. Repeated (user, item) rows add up.
 - timestamp is accepted but not used: the evaluation split is a seeded random holdout.
 - A row with a blank user or item, or a weight that is not a number, is skipped and counted, and the
@@ -53,7 +53,7 @@ def read_external(interactions: CsvSource, item_tags: CsvSource | None = None) -
     positive = weights > 0
     data = InteractionData(
         interactions=sp.csr_matrix((weights[positive], (users[positive], items[positive])), shape=shape),
-        negatives=sp.csr_matrix(
+        not_interested=sp.csr_matrix(
             (np.ones(int((~positive).sum())), (users[~positive], items[~positive])), shape=shape
         ),
         item_features=None if tag_frame is None else _tag_features(tag_frame, ids),

@@ -130,9 +130,9 @@ class HybridRecommender(Recommender):
     def blended(
         self, history: UserHistory, parts: Mapping[str, WeightedPart], exclude_seen: bool = True
     ) -> np.ndarray:
-        """The blend over the catalogue, -inf for disliked items (and liked ones, with exclude_seen)."""
+        """The blend over the catalogue, -inf for "not interested" items (and liked ones, with exclude_seen)."""
         scores = blend_parts(list(parts.values()), self.data.n_items)
-        scores[history.disliked] = -np.inf
+        scores[history.not_interested] = -np.inf
         if exclude_seen:
             scores[history.liked] = -np.inf
         return scores

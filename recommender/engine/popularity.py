@@ -35,7 +35,7 @@ class PopularityRecommender(Recommender):
         return self.popularity
 
     def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
-        meta = self.data.meta
+        meta = self.data.metadata
         counts = liked_tag_counts(history.liked, meta)
         reasons = []
         for item in items:

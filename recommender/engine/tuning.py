@@ -92,7 +92,7 @@ def _user_pool(
     history = history_of(train, user)
     parts = np.stack([rescaled(component.scores(history)) for component in components])
     parts[:, history.liked] = np.nan
-    parts[:, history.disliked] = np.nan
+    parts[:, history.not_interested] = np.nan
     tops = [top_k(np.nan_to_num(row, nan=-np.inf), pool) for row in parts]
     candidates = np.unique(np.concatenate(tops)) if tops else np.empty(0, dtype=np.int64)
     return _UserPool(candidates, np.nan_to_num(parts[:, candidates], nan=0.0), relevant)

@@ -45,7 +45,7 @@ def test_because_you_liked_points_at_the_liked_item_most_like_it(two_tastes: Int
     assert top.reason.kind in {ReasonKind.LIKED_ITEM, ReasonKind.COLOUR}
     if top.reason.kind is ReasonKind.LIKED_ITEM:
         assert top.reason.item == (0 if top.item in SEA else 3)
-        assert top.reason.text == f"Because you liked {two_tastes.meta.titles[top.reason.item]}"
+        assert top.reason.text == f"Because you liked {two_tastes.metadata.titles[top.reason.item]}"
 
 
 def test_every_reason_points_at_a_photo_tag_or_colour_the_user_really_liked() -> None:
@@ -55,14 +55,14 @@ def test_every_reason_points_at_a_photo_tag_or_colour_the_user_really_liked() ->
     checked = 0
     for user in range(data.n_users):
         liked = set(data.interactions[user].indices.tolist())
-        liked_tags = {tag for item in liked for tag in data.meta.tags[item]}
-        liked_colours = {colour for item in liked for colour in data.meta.colour_families[item]}
+        liked_tags = {tag for item in liked for tag in data.metadata.tags[item]}
+        liked_colours = {colour for item in liked for colour in data.metadata.colour_families[item]}
         for recommendation in hybrid.recommend(user, k=10):
             reason = recommendation.reason
             if reason.kind is ReasonKind.LIKED_ITEM:
                 assert reason.item is not None
                 assert reason.item in liked
-                assert data.meta.titles[reason.item] in reason.text
+                assert data.metadata.titles[reason.item] in reason.text
             elif reason.kind is ReasonKind.TAG:
                 assert reason.tag in liked_tags
             elif reason.kind is ReasonKind.COLOUR:

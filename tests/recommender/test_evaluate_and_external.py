@@ -92,12 +92,12 @@ def test_external_csv_builds_interactions_negatives_and_tag_features(tmp_path: P
     assert data.interactions[ids.user_index("alice"), ids.item_index("p1")] == 2.0
     assert data.interactions[ids.user_index("alice"), ids.item_index("p2")] == 2.0
     assert data.interactions[ids.user_index("bob"), ids.item_index("p2")] == 1.0
-    assert data.dislikes[ids.user_index("bob"), ids.item_index("p3")] == 1.0
+    assert data.not_interested[ids.user_index("bob"), ids.item_index("p3")] == 1.0
     assert data.interactions[ids.user_index("bob"), ids.item_index("p3")] == 0.0
     assert loaded.skipped_rows == 2
     assert "line 7" in loaded.problems[0]
-    assert data.features.shape == (4, 3)  # boat, food, sea
-    assert list(data.meta.tags[1]) == ["sea", "boat"]
+    assert data.item_features.shape == (4, 3)  # boat, food, sea
+    assert list(data.metadata.tags[1]) == ["sea", "boat"]
 
 
 def test_external_data_can_be_recommended_from(tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def test_likes_are_positives_and_not_interested_are_negatives() -> None:
     assert data.ids is not None
     assert list(data.ids.user_ids) == [1, 2, 3]  # user 3 has only a "not interested"
     assert data.interactions.toarray().tolist() == [[1, 1, 0], [0, 0, 1], [0, 0, 0]]
-    assert data.dislikes.toarray().tolist() == [[0, 0, 1], [0, 0, 0], [1, 0, 0]]
+    assert data.not_interested.toarray().tolist() == [[0, 0, 1], [0, 0, 0], [1, 0, 0]]
 
 
 def test_events_on_photos_outside_the_catalogue_are_dropped() -> None:
@@ -86,9 +86,9 @@ def test_events_on_photos_outside_the_catalogue_are_dropped() -> None:
 def test_reasons_get_titles_tags_and_strong_colour_families() -> None:
     data = site_data_from_rows(catalogue(), events([(1, 10)]))
 
-    assert data.meta.titles[0] == "Harbour"
-    assert data.meta.tags[1] == ("sea", "sand")
-    assert data.meta.colour_families[0] == ("blue",)  # white at 10% is too small to name
+    assert data.metadata.titles[0] == "Harbour"
+    assert data.metadata.tags[1] == ("sea", "sand")
+    assert data.metadata.colour_families[0] == ("blue",)  # white at 10% is too small to name
 
 
 @pytest.mark.django_db
@@ -103,5 +103,5 @@ def test_the_site_data_leaves_out_hidden_photos_and_peoples_own_tags() -> None:
     data = load_site_data()
 
     assert data.n_items == 1
-    assert data.meta.tags[0] == ("sea",)
-    assert (data.interactions.nnz, data.dislikes.nnz) == (1, 1)
+    assert data.metadata.tags[0] == ("sea",)
+    assert (data.interactions.nnz, data.not_interested.nnz) == (1, 1)
