@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from gallery.analysis.palette import FAMILIES
 from gallery.models import Orientation, SizeClass, Source
-from gallery.selectors import COLOUR_FAMILIES, SORTS, GalleryFilters
+from gallery.selectors import SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
 
 
@@ -41,9 +42,7 @@ class GalleryFilterForm(forms.Form):
     a shared link with a stale option should still show a gallery."""
 
     tag = forms.CharField(required=False, max_length=64)
-    colour = forms.ChoiceField(
-        required=False, choices=_blank_choice([(f, f.title()) for f in COLOUR_FAMILIES])
-    )
+    colour = forms.ChoiceField(required=False, choices=_blank_choice([(f, f.title()) for f in FAMILIES]))
     orientation = forms.ChoiceField(required=False, choices=_blank_choice(list(Orientation.choices)))
     size = forms.ChoiceField(required=False, choices=_blank_choice(list(SizeClass.choices)))
     year = forms.IntegerField(required=False, min_value=1800, max_value=2200)

@@ -7,16 +7,16 @@ counts are a correlated subquery, and tags come in one prefetch.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 
-from gallery.analysis.palette import FAMILIES
+from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -28,12 +28,6 @@ from gallery.models import (
     Source,
     TagOrigin,
 )
-
-# An image counts as "blue" when blue covers at least this share of its pixels. 15% keeps a blue
-# sky in a landscape but drops a small blue sign, whatever rank the colour has in the palette.
-COLOUR_SHARE_THRESHOLD = 0.15
-
-COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
 
 # The tag facet lists the most common tags only; a long tail of one-off tags is noise in a sidebar.
 TAG_FACET_LIMIT = 30
@@ -95,13 +89,7 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
             Exists(ImageTag.objects.filter(image=OuterRef("pk"), tag__name=filters.tag))
         )
     if filters.colour:
-        queryset = queryset.filter(
-            Exists(
-                Colour.objects.filter(
-                    image=OuterRef("pk"), family=filters.colour, share__gte=COLOUR_SHARE_THRESHOLD
-                )
-            )
-        )
+        queryset = queryset.filter(in_colour_family(filters.colour))
     if filters.orientation:
         queryset = queryset.filter(orientation=filters.orientation)
     if filters.size:
@@ -117,6 +105,21 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
     if filters.source:
         queryset = queryset.filter(source=filters.source)
     return queryset
+
+
+def _family_totals() -> QuerySet[Colour]:
+    """(image, family) groups whose colours together reach the palette's FAMILY_MIN_SHARE."""
+    return (
+        Colour.objects.order_by()
+        .values("image", "family")
+        .annotate(total=Sum("share"))
+        .filter(total__gte=FAMILY_MIN_SHARE)
+    )
+
+
+def in_colour_family(family: str) -> Exists:
+    """Images in `family` by the palette's rule (`photo_families`), as a filter expression."""
+    return Exists(_family_totals().filter(image=OuterRef("pk"), family=family))
 
 
 def like_count_annotation() -> Coalesce:
@@ -186,16 +189,11 @@ def _tag_facet(images: QuerySet[Image]) -> list[FacetOption]:
 
 
 def _colour_facet(images: QuerySet[Image]) -> list[FacetOption]:
-    rows = (
-        Colour.objects.filter(image__in=images.values("pk"), share__gte=COLOUR_SHARE_THRESHOLD)
-        .values("family")
-        .annotate(n=Count("image", distinct=True))
-        .order_by()
-    )
-    counts = {row["family"]: row["n"] for row in rows}
-    known = [FacetOption(family, family.title(), counts.get(family, 0)) for family in COLOUR_FAMILIES]
+    # One row per (image, family) in the family, so counting rows by family counts images.
+    counts = Counter(_family_totals().filter(image__in=images.values("pk")).values_list("family", flat=True))
+    known = [FacetOption(family, family.title(), counts.get(family, 0)) for family in FAMILIES]
     # A family the analysis names that this list lacks still shows, after the known ones.
-    extra = [FacetOption(f, f.title(), n) for f, n in sorted(counts.items()) if f not in COLOUR_FAMILIES]
+    extra = [FacetOption(f, f.title(), n) for f, n in sorted(counts.items()) if f not in FAMILIES]
     return known + extra
 
 

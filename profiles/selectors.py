@@ -6,6 +6,7 @@ import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, QuerySet
 
+from gallery.analysis.palette import family_shares
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Like
 from profiles.charts.collection import CollectionFrames
 from profiles.models import ProfileSnapshot, UserProfile
@@ -144,12 +145,12 @@ def simulation_catalogue() -> Catalogue:
         list(images.values_list("id", "orientation", "size_class")),
         columns=["image_id", "orientation", "size_class"],
     )
-    families: dict[int, dict[str, float]] = {}
+    palettes: dict[int, list[tuple[str, float]]] = {}
     for image_id, family, share in Colour.objects.filter(image__in=images).values_list(
         "image_id", "family", "share"
     ):
-        shares = families.setdefault(image_id, {})
-        shares[family] = shares.get(family, 0.0) + share
+        palettes.setdefault(image_id, []).append((family, share))
+    families = {image_id: family_shares(palette) for image_id, palette in palettes.items()}
     tags: dict[int, list[str]] = {}
     shared_tags = ImageTag.objects.filter(image__in=images, user__isnull=True).order_by(
         "image_id", "tag__name"

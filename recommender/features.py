@@ -27,11 +27,10 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from gallery.analysis.features import HISTOGRAM_LENGTH
-from gallery.analysis.palette import FAMILIES
+from gallery.analysis.palette import FAMILIES, photo_families
 from gallery.models import Orientation, SizeClass
 from recommender.engine import IdMap, InteractionData, ItemMetadata
 
-COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
 ORIENTATIONS = tuple(value for value, _ in Orientation.choices)
 SIZE_CLASSES = tuple(value for value, _ in SizeClass.choices)
 
@@ -44,8 +43,6 @@ GROUP_WEIGHTS: dict[str, float] = {
     "orientation": 0.4,
     "size": 0.2,
 }
-# A family shows in reasons ("matches your favourite colour blue") only above this share.
-REASON_FAMILY_SHARE = 0.15
 
 IMAGE_COLUMNS = ["image_id", "title", "orientation", "size_class", "histogram"]
 COLOUR_COLUMNS = ["image_id", "family", "share"]
@@ -105,12 +102,12 @@ def _histogram_block(histograms: pd.Series) -> sp.csr_matrix:
 
 
 def _palette_block(colours: pd.DataFrame, index: Mapping[int, int]) -> sp.csr_matrix:
-    family_column = {family: column for column, family in enumerate(COLOUR_FAMILIES)}
+    family_column = {family: column for column, family in enumerate(FAMILIES)}
     known = colours[colours["image_id"].isin(index) & colours["family"].isin(family_column)]
     rows = known["image_id"].map(index).to_numpy(dtype=np.int64)
     columns = known["family"].map(family_column).to_numpy(dtype=np.int64)
     shares = known["share"].to_numpy(dtype=np.float32)
-    shape = (len(index), len(COLOUR_FAMILIES))
+    shape = (len(index), len(FAMILIES))
     return sp.csr_matrix((shares, (rows, columns)), shape=shape)  # duplicates (two blues) add up
 
 
@@ -150,12 +147,12 @@ def item_metadata(catalogue: CatalogueRows) -> ItemMetadata:
         names = tags.setdefault(int(image_id), [])
         if tag not in names:
             names.append(str(tag))
-    families: dict[int, list[str]] = {}
-    strong = catalogue.colours[catalogue.colours["share"] >= REASON_FAMILY_SHARE]
-    for image_id, family in zip(strong["image_id"], strong["family"], strict=True):
-        names = families.setdefault(int(image_id), [])
-        if family not in names:
-            names.append(str(family))
+    palettes: dict[int, list[tuple[str, float]]] = {}
+    colours = catalogue.colours
+    for image_id, family, share in zip(colours["image_id"], colours["family"], colours["share"], strict=True):
+        palettes.setdefault(int(image_id), []).append((str(family), float(share)))
+    # Reasons name only the families the photo belongs to, by the palette's one rule.
+    families = {image_id: list(photo_families(palette)) for image_id, palette in palettes.items()}
     ids = [int(i) for i in catalogue.images["image_id"]]
     return ItemMetadata(
         titles=[str(title) or "an untitled photo" for title in catalogue.images["title"]],

@@ -17,10 +17,23 @@ purple, pink, brown, black, grey, white. The rule, applied in this order:
      ``peru``, ``tan``);
    - yellow with l < 0.3 and hue below 55 is brown (a dark mustard);
    - red with l < 0.45 and s < 0.65 is brown (``brown`` itself, a dull dark red; ``maroon`` stays red).
+
+A photo belongs to a family when that family's dominant colours together cover at least
+`FAMILY_MIN_SHARE` (10%) of its pixels: two blues of 12% and 11% make a 23%-blue photo. This one rule
+makes the automatic tags, the gallery's colour filter and its counts, the recommender's reasons and
+the simulated users' tastes; `photo_families` applies it to plain data and
+`gallery.selectors.in_colour_family` to the database, both with this threshold.
+
+Why 10%: on the 136 sample photos it gives 2.6 families a photo (15%: 2.2, 20%: 1.9), and a tenth of
+the frame is a colour a viewer notices (a strip of sky, a red coat) while specks stay out. Adding up
+a family's colours matters: 162 of the 436 families seen there are split over two or more of the five
+palette colours. Automatic tags were already made at 10%, so stored tags stay true.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -39,6 +52,25 @@ FAMILIES: Final = (
     "grey",
     "white",
 )
+
+# A photo is in a family when the family covers at least this share of its pixels (see above).
+FAMILY_MIN_SHARE: Final = 0.10
+
+
+def family_shares(colours: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """Each family's share of the pixels, from (family, share) palette entries; two blues add up."""
+    shares: dict[str, float] = defaultdict(float)
+    for family, share in colours:
+        shares[family] += float(share)
+    return dict(shares)
+
+
+def photo_families(colours: Iterable[tuple[str, float]]) -> dict[str, float]:
+    """The families a photo belongs to, with their shares, strongest first (ties by name)."""
+    shares = family_shares(colours)
+    kept = [(family, share) for family, share in shares.items() if share >= FAMILY_MIN_SHARE]
+    return dict(sorted(kept, key=lambda item: (-item[1], item[0])))
+
 
 # (name, hex) for every CSS named colour.
 CSS_COLOURS: Final[tuple[tuple[str, str], ...]] = (

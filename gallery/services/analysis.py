@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from gallery.analysis.palette import photo_families
 from gallery.analysis.pipeline import analyse_file
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
@@ -17,9 +17,6 @@ from gallery.services import jobs
 from gallery.services.storage import derivative_name, media_path, write_bytes_atomically
 
 log = logging.getLogger(__name__)
-
-# A colour family becomes an automatic tag when it covers at least this share of the pixels.
-AUTO_TAG_MIN_SHARE = 0.10
 
 
 def analyse_image(image_id: int) -> Image | None:
@@ -51,7 +48,8 @@ def save_analysis(image: Image, result: AnalysisResult) -> None:
         image.preview.name = preview
         image.save()
         replace_colours(image, result.colours)
-        replace_auto_tags(image, colour_family_shares(result.colours))
+        # The families the photo belongs to become its automatic tags, by the palette's one rule.
+        replace_auto_tags(image, photo_families((colour.family, colour.share) for colour in result.colours))
 
 
 def apply_result_fields(image: Image, result: AnalysisResult) -> None:
@@ -91,13 +89,6 @@ def replace_colours(image: Image, colours: list[DominantColour]) -> None:
             for rank, colour in enumerate(colours)
         ]
     )
-
-
-def colour_family_shares(colours: Iterable[DominantColour]) -> dict[str, float]:
-    shares: dict[str, float] = defaultdict(float)
-    for colour in colours:
-        shares[colour.family] += colour.share
-    return {family: share for family, share in shares.items() if share >= AUTO_TAG_MIN_SHARE}
 
 
 def replace_auto_tags(image: Image, confidences: dict[str, float]) -> None:

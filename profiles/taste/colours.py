@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
 
-from profiles.taste.inputs import COLOUR_FAMILIES
+from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
 
 TOP_COLOURS = 6
 
@@ -57,13 +57,23 @@ def favourite_colours(palette: pd.DataFrame, top: int = TOP_COLOURS) -> list[dic
 
 
 def family_distribution(palette: pd.DataFrame) -> dict[str, float]:
-    """Share of the weighted pixel mass in each colour family, in the fixed family order."""
+    """Share of the weighted pixel mass in each colour family, in the fixed family order.
+
+    A photo counts only towards the families it belongs to by the palette's rule (`photo_families`),
+    so a speck of blue in a liked photo does not make blue a favourite family while the gallery's
+    blue filter, its tags and the recommender all say the photo is not blue.
+    """
     if palette.empty:
         return {}
-    by_family = palette.groupby("family")["mass"].sum()
+    pairs = palette.groupby(["image_id", "family"])["share"].sum()
+    belongs = pairs[pairs >= FAMILY_MIN_SHARE].index
+    kept = palette[pd.MultiIndex.from_frame(palette[["image_id", "family"]]).isin(belongs)]
+    if kept.empty:
+        return {}
+    by_family = kept.groupby("family")["mass"].sum()
     total = by_family.sum()
-    ordered = [family for family in COLOUR_FAMILIES if family in by_family.index]
-    ordered += sorted(set(by_family.index) - set(COLOUR_FAMILIES))
+    ordered = [family for family in FAMILIES if family in by_family.index]
+    ordered += sorted(set(by_family.index) - set(FAMILIES))
     return {family: round(float(by_family[family] / total), 4) for family in ordered}
 
 

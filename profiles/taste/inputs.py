@@ -9,15 +9,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from gallery.analysis.palette import FAMILIES
-
 # A like is a clear signal; tagging an image shows interest too but is often descriptive ("dog" on a
 # photo one does not love), so it counts half. An image both liked and tagged weighs 1.5. Several
 # tags on the same image count once: they describe one act of attention.
 LIKE_WEIGHT = 1.0
 TAG_WEIGHT = 0.5
-
-COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
 
 
 FRAME_COLUMNS = {

@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 
-from profiles.taste.inputs import COLOUR_FAMILIES
+from gallery.analysis.palette import FAMILIES
 
 MAX_INTERESTS = 4
 MIN_IMAGES_TO_SPLIT = 4
@@ -149,9 +149,9 @@ def _histogram_block(image_ids: list[int], images: pd.DataFrame) -> np.ndarray:
 
 
 def _family_block(image_ids: list[int], palette: pd.DataFrame) -> np.ndarray:
-    block = np.zeros((len(image_ids), len(COLOUR_FAMILIES)))
+    block = np.zeros((len(image_ids), len(FAMILIES)))
     position = {image_id: row for row, image_id in enumerate(image_ids)}
-    column = {family: col for col, family in enumerate(COLOUR_FAMILIES)}
+    column = {family: col for col, family in enumerate(FAMILIES)}
     entries = zip(
         palette["image_id"].tolist(), palette["family"].tolist(), palette["share"].tolist(), strict=True
     )

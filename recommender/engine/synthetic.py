@@ -16,8 +16,6 @@ import scipy.sparse as sp
 from gallery.analysis.palette import FAMILIES
 from recommender.engine.data import InteractionData, ItemMetadata
 
-COLOUR_FAMILIES = FAMILIES  # one list, defined with the palette
-
 
 @dataclass(frozen=True)
 class PlantedTastes:
@@ -64,7 +62,7 @@ def planted_tastes(
     metadata = ItemMetadata(
         titles=[f"Photo {i}" for i in range(n_items)],
         tags=[(f"theme{t}", f"mood{t % 7}") for t in item_theme],
-        colour_families=[(COLOUR_FAMILIES[t % len(COLOUR_FAMILIES)],) for t in item_theme],
+        colour_families=[(FAMILIES[t % len(FAMILIES)],) for t in item_theme],
     )
     data = InteractionData(interactions=matrix, item_features=features, metadata=metadata)
     return PlantedTastes(data, item_theme, [themes[u, : themes_per_user[u]] for u in range(n_users)])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from gallery.analysis.palette import FAMILY_MIN_SHARE
 from gallery.models import Orientation, TagOrigin
 from gallery.selectors import (
-    COLOUR_SHARE_THRESHOLD,
     GalleryFilters,
     camera_options,
     gallery_facets,
@@ -36,7 +36,7 @@ def test_only_analysed_images_with_a_thumbnail_are_listed():
 
 def test_a_colour_matches_at_any_rank_above_the_share_threshold():
     second_rank_blue = make_image(colours=[("green", 0.5), ("blue", 0.3)])
-    speck_of_blue = make_image(colours=[("red", 0.9), ("blue", COLOUR_SHARE_THRESHOLD / 2)])
+    speck_of_blue = make_image(colours=[("red", 0.9), ("blue", FAMILY_MIN_SHARE / 2)])
     assert _ids(GalleryFilters(colour="blue")) == {second_rank_blue.pk}
     assert speck_of_blue.pk not in _ids(GalleryFilters(colour="blue"))
 

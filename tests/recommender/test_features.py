@@ -33,7 +33,7 @@ def catalogue() -> CatalogueRows:
             columns=["image_id", "title", "orientation", "size_class", "histogram"],
         ),
         colours=pd.DataFrame(
-            [(10, "blue", 0.8), (10, "white", 0.1), (11, "blue", 0.6), (12, "red", 0.9)],
+            [(10, "blue", 0.8), (10, "white", 0.09), (11, "blue", 0.6), (12, "red", 0.9)],
             columns=["image_id", "family", "share"],
         ),
         tags=pd.DataFrame(
@@ -88,7 +88,7 @@ def test_reasons_get_titles_tags_and_strong_colour_families() -> None:
 
     assert data.metadata.titles[0] == "Harbour"
     assert data.metadata.tags[1] == ("sea", "sand")
-    assert data.metadata.colour_families[0] == ("blue",)  # white at 10% is too small to name
+    assert data.metadata.colour_families[0] == ("blue",)  # white at 9% is below FAMILY_MIN_SHARE
 
 
 @pytest.mark.django_db
