@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import requests
 
 from gallery.services.storage import remove_quietly
+from gallery.sources.http import short_reason
 
 CHUNK_BYTES = 256 * 1024
 # Some file hosts label photos generically; magic bytes are checked after download either way.
@@ -55,7 +56,10 @@ def download_to_temp(
     except requests.exceptions.Timeout as exc:
         raise DownloadError(f"{host} did not answer in time") from exc
     except requests.exceptions.RequestException as exc:
-        raise DownloadError(f"could not reach {host} ({_short(exc)})") from exc
+        # With retries used up, a read timeout arrives wrapped in a ConnectionError; short_reason
+        # unwraps it, so staff read "no answer within 30 s", not urllib3's pool text.
+        timeouts = (limits.connect_timeout, limits.read_timeout)
+        raise DownloadError(f"could not reach {host} ({short_reason(exc, timeouts)})") from exc
     with response:
         _check_response(response, limits.max_bytes)
         return _stream_to_temp(response, limits.max_bytes, into, host)

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from gallery.models import Image, IngestJob, JobStatus
 from tests.factories import make_user
-from tests.support.images import solid_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +32,6 @@ def progress_json_url(job: IngestJob) -> str:
 def make_job(**fields: object) -> IngestJob:
     values: dict[str, object] = {"source": "commons", "query": "Category:Lighthouses", "wanted": 10}
     return IngestJob.objects.create(**{**values, **fields})
-
-
-@pytest.fixture
-def photo_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "photos"
-    folder.mkdir()
-    (folder / "red.jpg").write_bytes(solid_jpeg(64, 48, (200, 30, 30)))
-    (folder / "blue.jpg").write_bytes(solid_jpeg(48, 64, (30, 30, 200)))
-    return folder
 
 
 # --- Starting a job --------------------------------------------------------------------------------

@@ -11,20 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
-from tests.support.images import jpeg_with_exif, solid_jpeg
 
 # Real commits, so the analysis queued on commit runs in-process as it does in `make demo`.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def photo_folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "photos"
-    (folder / "harbour").mkdir(parents=True)
-    (folder / "harbour" / "boat.jpg").write_bytes(jpeg_with_exif(120, 80, colour=(20, 60, 200)))
-    (folder / "red.jpg").write_bytes(solid_jpeg(90, 90, (220, 20, 20)))
-    (folder / "broken.jpg").write_bytes(b"this is not a photo")
-    return folder
 
 
 def ingest(*args: str) -> str:

@@ -16,12 +16,6 @@ def _page(image) -> str:
     return f"/photos/{image.pk}/"
 
 
-@pytest.fixture
-def alice(client):
-    user = make_user("alice")
-    return user
-
-
 def test_the_image_page_shows_the_photo_attribution_and_metadata(client):
     image = make_image(
         title="Harbour at dawn",

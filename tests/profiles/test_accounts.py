@@ -18,14 +18,6 @@ from tests.factories import DEFAULT_PASSWORD, make_image, make_image_tag, make_l
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # The login limiter counts in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _login(client, username: str, password: str, ip: str = "10.0.0.1"):
     return client.post("/account/login/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 

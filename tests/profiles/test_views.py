@@ -37,17 +37,13 @@ def logged_in(user: User) -> Client:
     return client
 
 
-@pytest.fixture
-def alice(collection: list[Image], seascapes: list[Image], food: list[Image]) -> User:
-    alice = make_user("alice")
+@pytest.fixture(autouse=True)
+def alice_likes_the_seascapes_and_the_food(
+    alice: User, collection: list[Image], seascapes: list[Image], food: list[Image]
+) -> None:
+    """Every test here sees alice with two interests, and forests she never liked."""
     for image in seascapes + food:
         make_like(alice, image)
-    return alice
-
-
-@pytest.fixture
-def bob() -> User:
-    return make_user("bob")
 
 
 @pytest.fixture

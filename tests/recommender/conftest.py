@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,16 +41,6 @@ def two_tastes() -> InteractionData:
 
 
 # Fixtures for the recommender's Django tests (not autouse: the engine tests need no database).
-
-
-@pytest.fixture
-def fresh_model_cache() -> Iterator[None]:
-    """Each test starts and ends with no recommender model loaded in this process."""
-    from recommender import services
-
-    services.forget_loaded_model()
-    yield
-    services.forget_loaded_model()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The shared session: retries the library way, and one clear line when an API cannot be used."""
 
 import pytest
+import urllib3.util.retry
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPResponse
 
@@ -9,12 +10,16 @@ from gallery.sources.http import MAX_RETRY_AFTER_SECONDS, get_json, make_session
 from tests.support.fake_http import Reply
 
 
-def test_a_rate_limited_request_waits_as_asked_and_is_retried(fake_http, session):
-    replies = iter([Reply(429, b"Too Many Requests", {"Retry-After": "1"}), Reply.json({"ok": True})])
+def test_a_rate_limited_request_waits_as_asked_and_is_retried(fake_http, session, monkeypatch):
+    # urllib3 waits with time.sleep; recording the waits checks the delay asked for without taking it.
+    waits: list[float] = []
+    monkeypatch.setattr(urllib3.util.retry.time, "sleep", waits.append)
+    replies = iter([Reply(429, b"Too Many Requests", {"Retry-After": "7"}), Reply.json({"ok": True})])
     fake_http.route("/api", lambda request: next(replies))
 
     assert get_json(session, fake_http.url("/api"), {"q": "x"}, timeout=(2, 2)) == {"ok": True}
     assert fake_http.hits("/api") == 2
+    assert waits == [7.0]
 
 
 def test_a_server_asking_for_an_hour_long_pause_is_not_obeyed_to_the_letter():
