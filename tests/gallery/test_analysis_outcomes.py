@@ -14,12 +14,11 @@ import pytest
 from django.core.management import call_command
 from PIL import Image as PillowImage
 
-from gallery.analysis.thumbnails import ANALYSIS_LONG_EDGE
-from gallery.models import AnalysisStatus, Image, IngestJob, TagOrigin
-
 # The one share a colour family must reach to become an automatic tag. If the constant moves (to sit
 # beside FAMILIES in gallery/analysis/palette.py), only this import changes.
-from gallery.services.analysis import AUTO_TAG_MIN_SHARE as FAMILY_SHARE_THRESHOLD
+from gallery.analysis.palette import FAMILY_MIN_SHARE as FAMILY_SHARE_THRESHOLD
+from gallery.analysis.thumbnails import ANALYSIS_LONG_EDGE
+from gallery.models import AnalysisStatus, Image, IngestJob, TagOrigin
 from tests.support.images import encode
 
 # Real commits, so the analysis queued on commit runs in-process as it does in `make demo`.
