@@ -16,12 +16,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.forms import GalleryFilterForm, TagForm
-from gallery.models import AnalysisStatus, Image
+from gallery.models import Image
 from gallery.selectors import (
     SORTS,
     FacetOption,
@@ -34,6 +34,7 @@ from gallery.selectors import (
     image_for_page,
     like_count,
     user_likes_image,
+    visible_image_or_404,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.tagging import InvalidTag
@@ -121,13 +122,9 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _visible_image_or_404(pk: int) -> Image:
-    return get_object_or_404(Image, pk=pk, status=AnalysisStatus.DONE)
-
-
 @require_POST
 def like(request: HttpRequest, pk: int) -> HttpResponse:
-    image = _visible_image_or_404(pk)
+    image = visible_image_or_404(pk)
     image_url = reverse("gallery:image", args=[image.pk])
     if not request.user.is_authenticated:
         # Back to the photo after logging in: the like URL itself only takes POST.

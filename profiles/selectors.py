@@ -7,7 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, QuerySet
 
 from gallery.analysis.palette import family_shares
-from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Like
+from gallery.models import Colour, Image, ImageTag, Like
+from gallery.selectors import visible_images
 from profiles.charts.collection import CollectionFrames
 from profiles.models import ProfileSnapshot, UserProfile
 from profiles.simulation import Catalogue
@@ -33,10 +34,6 @@ def profile_is_public(user: AbstractBaseUser) -> bool:
     return UserProfile.objects.filter(user_id=user.pk, is_public=True).exists()
 
 
-def analysed_images() -> QuerySet[Image]:
-    return Image.objects.filter(status=AnalysisStatus.DONE)
-
-
 def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
     """Everything `profiles.taste.build_profile` needs for one user, in a handful of queries."""
     likes = pd.DataFrame(
@@ -52,7 +49,7 @@ def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
         columns=["image_id", "tag", "created_at"],
     )
     image_ids = set(likes["image_id"].tolist()) | set(user_tags["image_id"].tolist())
-    collection = analysed_images()
+    collection = visible_images()
     return ProfileInputs(
         likes=likes,
         user_tags=user_tags,
@@ -116,7 +113,7 @@ COLLECTION_FIELDS = (
 
 
 def collection_frames() -> CollectionFrames:
-    images = analysed_images().order_by("id")
+    images = visible_images().order_by("id")
     rows = [
         {
             "image_id": image.id,
@@ -140,7 +137,7 @@ def collection_frames() -> CollectionFrames:
 
 def simulation_catalogue() -> Catalogue:
     """Analysed images with their colour-family shares and source/auto tags, sorted by id."""
-    images = analysed_images().order_by("id")
+    images = visible_images().order_by("id")
     frame = pd.DataFrame(
         list(images.values_list("id", "orientation", "size_class")),
         columns=["image_id", "orientation", "size_class"],

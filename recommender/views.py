@@ -7,11 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.models import AnalysisStatus, Image
+from gallery.models import Image
+from gallery.selectors import visible_image_or_404
 from recommender import selectors, services
 
 HOME_SECTION_SIZE = 10  # two full rows on a desktop grid of five
@@ -23,10 +24,6 @@ def _signed_in_user(request: HttpRequest) -> User:
     if not isinstance(request.user, User):
         raise PermissionDenied
     return request.user
-
-
-def _visible_image_or_404(pk: int) -> Image:
-    return get_object_or_404(Image, pk=pk, status=AnalysisStatus.DONE)
 
 
 @require_GET
@@ -55,7 +52,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
 @login_required
 def not_interested(request: HttpRequest, pk: int) -> HttpResponse:
     # Always for the signed-in user: nothing in the request can name somebody else.
-    image = _visible_image_or_404(pk)
+    image = visible_image_or_404(pk)
     services.mark_not_interested(user=_signed_in_user(request), image=image)
     return redirect(f"{reverse('recommender:for_you')}?hidden={image.pk}")
 
@@ -63,7 +60,7 @@ def not_interested(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def undo_not_interested(request: HttpRequest, pk: int) -> HttpResponse:
-    image = _visible_image_or_404(pk)
+    image = visible_image_or_404(pk)
     if services.undo_not_interested(user=_signed_in_user(request), image=image):
         messages.success(request, "The photo is back among your picks.")
     return redirect("recommender:for_you")
