@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 # Staff start jobs by hand; a bigger run belongs on the command line, where it can be watched.
 MAX_INGEST_COUNT = 1000
-LOCAL_SOURCES = {"folder"}
-SOURCES_WITH_DEFAULT_QUERY = {"commons"}
+LOCAL_SOURCES = {Source.FOLDER}
+SOURCES_WITH_DEFAULT_QUERY = {Source.COMMONS}
 
 
 class IngestJobStartForm(forms.Form):
@@ -102,10 +102,7 @@ class IngestJobStartForm(forms.Form):
 
 
 def source_choices() -> list[tuple[str, str]]:
-    from gallery.sources.registry import SOURCE_NAMES
-
-    labels = dict(Source.choices)
-    return [(name, str(labels.get(name, name))) for name in SOURCE_NAMES]
+    return [(value, str(label)) for value, label in Source.choices]
 
 
 def start_ingest_job(request: HttpRequest, *, model_admin: ModelAdmin[IngestJob]) -> HttpResponse:

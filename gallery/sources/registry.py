@@ -1,4 +1,4 @@
-"""Source names as the ingest command knows them, and building a source from settings.
+"""Building a source from settings, by its name: one of `gallery.models.Source`, the one list of sources.
 
 `query` means: commons - a category ("Category:X") or search words (empty: the default category);
 openverse - search words; unsplash-lite - the dataset folder; urls - the CSV file; folder - the
@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
+from gallery.models import Source
 from gallery.sources.base import ImageSource, SourceError
 from gallery.sources.commons import CommonsSource
 from gallery.sources.folder import FolderSource
@@ -20,8 +21,6 @@ from gallery.sources.http import make_session
 from gallery.sources.openverse import DEFAULT_LICENCES, OpenverseSource
 from gallery.sources.unsplash_lite import UnsplashLiteSource
 from gallery.sources.url_list import UrlListSource
-
-SOURCE_NAMES = ("commons", "openverse", "unsplash-lite", "urls", "folder")
 
 
 def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str]) -> ImageSource:
@@ -59,7 +58,7 @@ def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str
             limit=limit,
             extra_licences=extra_licences,
         )
-    raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(SOURCE_NAMES)}.")
+    raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(Source.values)}.")
 
 
 def _api_session() -> requests.Session:

@@ -2,11 +2,12 @@
 
 import pytest
 
+from gallery.models import Source
 from gallery.sources.base import SourceError
 from gallery.sources.commons import CommonsSource
 from gallery.sources.folder import FolderSource
 from gallery.sources.openverse import OpenverseSource
-from gallery.sources.registry import SOURCE_NAMES, build_source
+from gallery.sources.registry import build_source
 
 
 def test_commons_uses_the_configured_endpoint_user_agent_and_default_category(settings):
@@ -42,7 +43,7 @@ def test_an_unknown_source_name_lists_the_valid_ones():
         build_source("flickr", "boats", limit=5, options={})
 
     assert str(error.value) == (
-        "There is no source called 'flickr'; choose one of: " + ", ".join(SOURCE_NAMES) + "."
+        "There is no source called 'flickr'; choose one of: " + ", ".join(Source.values) + "."
     )
 
 
