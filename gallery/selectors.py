@@ -115,7 +115,7 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
     return queryset
 
 
-def _family_totals() -> QuerySet[Colour]:
+def _family_totals() -> QuerySet[Any, dict[str, Any]]:
     """(image, family) groups whose colours together reach the palette's FAMILY_MIN_SHARE."""
     return (
         Colour.objects.order_by()
