@@ -11,9 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,6 +36,7 @@ from gallery.selectors import (
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.tagging import InvalidTag
+from imgsite.auth import signed_in_user
 
 PAGE_SIZE = 24
 
@@ -78,13 +77,6 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
             options = [FacetOption(current, current, 0), *options]
         fields.append(FilterField(name, label, any_label, options, current))
     return fields
-
-
-def _signed_in_user(request: HttpRequest) -> User:
-    # Only called behind login_required; the check narrows the type and guards a misuse.
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 @require_GET
@@ -163,7 +155,7 @@ def add_tag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def remove_tag(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     image_tag = get_own_image_tag_or_404(user, pk)
     image_id, name = image_tag.image_id, image_tag.tag.name
     remove_user_tag(user=user, image_tag_id=image_tag.pk)
