@@ -34,8 +34,7 @@ from gallery.services.download import (
 )
 from gallery.services.storage import media_path, move_into_place, original_name, remove_quietly, temp_dir
 from gallery.sources.base import Candidate, Rejection, SourceError
-from gallery.sources.http import make_session
-from gallery.sources.registry import build_source
+from gallery.sources.registry import build_source, http_session
 from gallery.tagging import normalise_tags
 
 log = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ class ItemFailed(Exception):
 def run_ingest_job(job: IngestJob, *, progress: ProgressCallback | None = None) -> IngestJob:
     """Ingest until `job.wanted` new images are stored or the source runs dry."""
     jobs.mark_running(job)
-    session = download_session()
+    session = http_session()
     refusals: Counter[str] = Counter()
     try:
         # Skipped, failed and refused items do not count, so ask the source for plenty.
@@ -221,14 +220,6 @@ def parse_source_date(text: str) -> datetime | None:
     if parsed is None:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-
-
-def download_session() -> requests.Session:
-    return make_session(
-        settings.IMGSITE_USER_AGENT,
-        retries=settings.IMGSITE_DOWNLOAD_RETRIES,
-        backoff=settings.IMGSITE_RETRY_BACKOFF,
-    )
 
 
 def download_limits() -> DownloadLimits:

@@ -32,7 +32,7 @@ def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str
             query or settings.IMGSITE_DEFAULT_COMMONS_CATEGORY,
             limit=limit,
             api_url=settings.IMGSITE_COMMONS_API,
-            session=_api_session(),
+            session=http_session(),
             extra_licences=extra_licences,
             timeout=_timeout(),
         )
@@ -41,7 +41,7 @@ def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str
             query,
             limit=limit,
             api_url=settings.IMGSITE_OPENVERSE_API,
-            session=_api_session(),
+            session=http_session(),
             licences=options.get("licences") or DEFAULT_LICENCES,
             extra_licences=extra_licences,
             timeout=_timeout(),
@@ -61,7 +61,8 @@ def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str
     raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(Source.values)}.")
 
 
-def _api_session() -> requests.Session:
+def http_session() -> requests.Session:
+    """The one session set up from settings (user agent, retries, backoff): for API pages and downloads."""
     return make_session(
         settings.IMGSITE_USER_AGENT,
         retries=settings.IMGSITE_DOWNLOAD_RETRIES,
