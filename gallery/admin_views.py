@@ -67,7 +67,7 @@ class IngestJobStartForm(forms.Form):
         if source in LOCAL_SOURCES:
             self._check_folder_options(query)
         if source and not self.errors:
-            self._check_source_accepts(source, query, cleaned.get("count") or 1)
+            self._check_source_accepts(source, query)
         return cleaned
 
     def _check_folder_options(self, query: str) -> None:
@@ -86,13 +86,13 @@ class IngestJobStartForm(forms.Form):
         if query and not Path(query).expanduser().is_dir():
             self.add_error("query", f"There is no folder {query!r} on the server.")
 
-    def _check_source_accepts(self, source: str, query: str, count: int) -> None:
+    def _check_source_accepts(self, source: str, query: str) -> None:
         # The source's own checks (files that must exist, option rules), so a job that could only
         # fail at once is refused here with the same message instead of being started.
         from gallery.sources.registry import build_source
 
         try:
-            build_source(source, query, limit=count, options=self.options())
+            build_source(source, query, options=self.options())
         except SourceError as exc:
             self.add_error(None, str(exc))
 

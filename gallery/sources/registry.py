@@ -23,14 +23,13 @@ from gallery.sources.unsplash_lite import UnsplashLiteSource
 from gallery.sources.url_list import UrlListSource
 
 
-def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str]) -> ImageSource:
+def build_source(name: str, query: str, *, options: Mapping[str, str]) -> ImageSource:
     """The source called `name`, set up from settings; SourceError for an unknown name."""
     query = query.strip()
     extra_licences = tuple(settings.IMGSITE_EXTRA_LICENCES)
     if name == "commons":
         return CommonsSource(
             query or settings.IMGSITE_DEFAULT_COMMONS_CATEGORY,
-            limit=limit,
             api_url=settings.IMGSITE_COMMONS_API,
             session=http_session(),
             extra_licences=extra_licences,
@@ -39,7 +38,6 @@ def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str
     if name == "openverse":
         return OpenverseSource(
             query,
-            limit=limit,
             api_url=settings.IMGSITE_OPENVERSE_API,
             session=http_session(),
             licences=options.get("licences") or DEFAULT_LICENCES,
@@ -47,15 +45,14 @@ def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str
             timeout=_timeout(),
         )
     if name == "unsplash-lite":
-        return UnsplashLiteSource(_path(name, query, "the folder holding the dataset"), limit=limit)
+        return UnsplashLiteSource(_path(name, query, "the folder holding the dataset"))
     if name == "urls":
-        return UrlListSource(_path(name, query, "the CSV file"), limit=limit, extra_licences=extra_licences)
+        return UrlListSource(_path(name, query, "the CSV file"), extra_licences=extra_licences)
     if name == "folder":
         return FolderSource(
             _path(name, query, "the folder"),
             licence=options.get("licence", ""),
             author=options.get("author", ""),
-            limit=limit,
             extra_licences=extra_licences,
         )
     raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(Source.values)}.")
