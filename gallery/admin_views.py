@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 # Staff start jobs by hand; a bigger run belongs on the command line, where it can be watched.
 MAX_INGEST_COUNT = 1000
-LOCAL_SOURCES = {"folder"}
-SOURCES_WITH_DEFAULT_QUERY = {"commons"}
+LOCAL_SOURCES = {Source.FOLDER}
+SOURCES_WITH_DEFAULT_QUERY = {Source.COMMONS}
 
 
 class IngestJobStartForm(forms.Form):
@@ -67,7 +67,7 @@ class IngestJobStartForm(forms.Form):
         if source in LOCAL_SOURCES:
             self._check_folder_options(query)
         if source and not self.errors:
-            self._check_source_accepts(source, query, cleaned.get("count") or 1)
+            self._check_source_accepts(source, query)
         return cleaned
 
     def _check_folder_options(self, query: str) -> None:
@@ -86,13 +86,13 @@ class IngestJobStartForm(forms.Form):
         if query and not Path(query).expanduser().is_dir():
             self.add_error("query", f"There is no folder {query!r} on the server.")
 
-    def _check_source_accepts(self, source: str, query: str, count: int) -> None:
+    def _check_source_accepts(self, source: str, query: str) -> None:
         # The source's own checks (files that must exist, option rules), so a job that could only
         # fail at once is refused here with the same message instead of being started.
         from gallery.sources.registry import build_source
 
         try:
-            build_source(source, query, limit=count, options=self.options())
+            build_source(source, query, options=self.options())
         except SourceError as exc:
             self.add_error(None, str(exc))
 
@@ -102,10 +102,7 @@ class IngestJobStartForm(forms.Form):
 
 
 def source_choices() -> list[tuple[str, str]]:
-    from gallery.sources.registry import SOURCE_NAMES
-
-    labels = dict(Source.choices)
-    return [(name, str(labels.get(name, name))) for name in SOURCE_NAMES]
+    return [(value, str(label)) for value, label in Source.choices]
 
 
 def start_ingest_job(request: HttpRequest, *, model_admin: ModelAdmin[IngestJob]) -> HttpResponse:

@@ -79,8 +79,16 @@ class Facets:
 
 
 def visible_images() -> QuerySet[Image]:
-    """Images the public sees: analysed, with a thumbnail to show."""
+    """Images the public sees: analysed, with a thumbnail to show.
+
+    The one definition of a visible photo: every page, chart, profile and recommendation reads
+    photos through this (or `visible_image_or_404`), so a photo hidden here is hidden everywhere.
+    """
     return Image.objects.filter(status=AnalysisStatus.DONE).exclude(thumbnail="")
+
+
+def visible_image_or_404(pk: int) -> Image:
+    return get_object_or_404(visible_images(), pk=pk)
 
 
 def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QuerySet[Image]:
@@ -107,7 +115,7 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
     return queryset
 
 
-def _family_totals() -> QuerySet[Colour]:
+def _family_totals() -> QuerySet[Any, dict[str, Any]]:
     """(image, family) groups whose colours together reach the palette's FAMILY_MIN_SHARE."""
     return (
         Colour.objects.order_by()
@@ -250,15 +258,11 @@ def camera_options(rows: list[tuple[str, str, int]]) -> list[FacetOption]:
 
 
 def image_for_page(pk: int) -> Image:
-    """One analysed image with its palette and tags, or 404."""
+    """One visible image with its palette and tags, or 404."""
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag", "user").order_by("tag__name", "pk")
     )
-    queryset = (
-        Image.objects.filter(status=AnalysisStatus.DONE)
-        .annotate(like_count=like_count_annotation())
-        .prefetch_related("colours", tags)
-    )
+    queryset = visible_images().annotate(like_count=like_count_annotation()).prefetch_related("colours", tags)
     return get_object_or_404(queryset, pk=pk)
 
 

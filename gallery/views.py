@@ -11,17 +11,15 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.forms import GalleryFilterForm, TagForm
-from gallery.models import AnalysisStatus, Image
+from gallery.models import Image
 from gallery.selectors import (
     SORTS,
     FacetOption,
@@ -34,9 +32,11 @@ from gallery.selectors import (
     image_for_page,
     like_count,
     user_likes_image,
+    visible_image_or_404,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.tagging import InvalidTag
+from imgsite.auth import signed_in_user
 
 PAGE_SIZE = 24
 
@@ -79,13 +79,6 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
     return fields
 
 
-def _signed_in_user(request: HttpRequest) -> User:
-    # Only called behind login_required; the check narrows the type and guards a misuse.
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
 @require_GET
 def gallery_index(request: HttpRequest) -> HttpResponse:
     filters = GalleryFilterForm(request.GET).filters()
@@ -121,13 +114,9 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
-def _visible_image_or_404(pk: int) -> Image:
-    return get_object_or_404(Image, pk=pk, status=AnalysisStatus.DONE)
-
-
 @require_POST
 def like(request: HttpRequest, pk: int) -> HttpResponse:
-    image = _visible_image_or_404(pk)
+    image = visible_image_or_404(pk)
     image_url = reverse("gallery:image", args=[image.pk])
     if not request.user.is_authenticated:
         # Back to the photo after logging in: the like URL itself only takes POST.
@@ -166,7 +155,7 @@ def add_tag(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def remove_tag(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     image_tag = get_own_image_tag_or_404(user, pk)
     image_id, name = image_tag.image_id, image_tag.tag.name
     remove_user_tag(user=user, image_tag_id=image_tag.pk)

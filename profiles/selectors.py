@@ -7,22 +7,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, Max, QuerySet
 
 from gallery.analysis.palette import family_shares
-from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Like
+from gallery.models import Colour, Image, ImageTag, Like
+from gallery.selectors import visible_images
 from profiles.charts.collection import CollectionFrames
 from profiles.models import ProfileSnapshot, UserProfile
 from profiles.simulation import Catalogue
 from profiles.taste import ProfileInputs
+from profiles.taste.inputs import FRAME_COLUMNS
 
-IMAGE_COLUMNS = [
-    "image_id",
-    "orientation",
-    "size_class",
-    "camera_make",
-    "camera_model",
-    "taken_at",
-    "histogram",
-]
-COLOUR_COLUMNS = ["image_id", "hex", "red", "green", "blue", "share", "name", "family"]
+# The Image field behind each ProfileInputs image column whose name differs (FRAME_COLUMNS names them).
+IMAGE_FIELD = {"image_id": "id", "histogram": "colour_histogram"}
 
 
 def latest_snapshot(user: AbstractBaseUser) -> ProfileSnapshot | None:
@@ -33,15 +27,11 @@ def profile_is_public(user: AbstractBaseUser) -> bool:
     return UserProfile.objects.filter(user_id=user.pk, is_public=True).exists()
 
 
-def analysed_images() -> QuerySet[Image]:
-    return Image.objects.filter(status=AnalysisStatus.DONE)
-
-
 def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
     """Everything `profiles.taste.build_profile` needs for one user, in a handful of queries."""
     likes = pd.DataFrame(
         list(Like.objects.filter(user_id=user.pk).values_list("image_id", "created_at")),
-        columns=["image_id", "created_at"],
+        columns=FRAME_COLUMNS["likes"],
     )
     user_tags = pd.DataFrame(
         list(
@@ -49,10 +39,10 @@ def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
                 "image_id", "tag__name", "created_at"
             )
         ),
-        columns=["image_id", "tag", "created_at"],
+        columns=FRAME_COLUMNS["user_tags"],
     )
     image_ids = set(likes["image_id"].tolist()) | set(user_tags["image_id"].tolist())
-    collection = analysed_images()
+    collection = visible_images()
     return ProfileInputs(
         likes=likes,
         user_tags=user_tags,
@@ -60,7 +50,7 @@ def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
         colours=colour_frame(Colour.objects.filter(image_id__in=image_ids)),
         image_tags=pd.DataFrame(
             list(ImageTag.objects.filter(image_id__in=image_ids).values_list("image_id", "tag__name")),
-            columns=["image_id", "tag"],
+            columns=FRAME_COLUMNS["image_tags"],
         ),
         tag_document_frequency=tag_document_frequency(),
         collection_size=collection.count(),
@@ -70,15 +60,14 @@ def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
 
 
 def image_frame(images: QuerySet[Image]) -> pd.DataFrame:
-    rows = images.values_list(
-        "id", "orientation", "size_class", "camera_make", "camera_model", "taken_at", "colour_histogram"
-    )
-    return pd.DataFrame(list(rows), columns=IMAGE_COLUMNS)
+    columns = FRAME_COLUMNS["images"]
+    rows = images.values_list(*(IMAGE_FIELD.get(column, column) for column in columns))
+    return pd.DataFrame(list(rows), columns=columns)
 
 
 def colour_frame(colours: QuerySet[Colour]) -> pd.DataFrame:
-    rows = colours.values_list("image_id", "hex", "red", "green", "blue", "share", "name", "family")
-    return pd.DataFrame(list(rows), columns=COLOUR_COLUMNS)
+    rows = colours.values_list(*FRAME_COLUMNS["colours"])  # Colour.image_id is the foreign key
+    return pd.DataFrame(list(rows), columns=FRAME_COLUMNS["colours"])
 
 
 def tag_document_frequency() -> dict[str, int]:
@@ -116,7 +105,7 @@ COLLECTION_FIELDS = (
 
 
 def collection_frames() -> CollectionFrames:
-    images = analysed_images().order_by("id")
+    images = visible_images().order_by("id")
     rows = [
         {
             "image_id": image.id,
@@ -127,20 +116,19 @@ def collection_frames() -> CollectionFrames:
         for image in images.only("id", *COLLECTION_FIELDS, "colour_histogram", "thumbnail")
     ]
     columns = ["image_id", *COLLECTION_FIELDS, "histogram", "thumbnail"]
-    colour_rows = Colour.objects.filter(image__in=images).values_list(
-        "image_id", "hex", "red", "green", "blue", "share", "name", "family", "rank"
-    )
+    colour_columns = [*FRAME_COLUMNS["colours"], "rank"]
+    colour_rows = Colour.objects.filter(image__in=images).values_list(*colour_columns)
     tag_rows = ImageTag.objects.filter(image__in=images).values_list("image_id", "tag__name").distinct()
     return CollectionFrames(
         images=pd.DataFrame(rows, columns=columns),
-        colours=pd.DataFrame(list(colour_rows), columns=[*COLOUR_COLUMNS, "rank"]),
+        colours=pd.DataFrame(list(colour_rows), columns=colour_columns),
         tags=pd.DataFrame(list(tag_rows), columns=["image_id", "tag"]),
     )
 
 
 def simulation_catalogue() -> Catalogue:
     """Analysed images with their colour-family shares and source/auto tags, sorted by id."""
-    images = analysed_images().order_by("id")
+    images = visible_images().order_by("id")
     frame = pd.DataFrame(
         list(images.values_list("id", "orientation", "size_class")),
         columns=["image_id", "orientation", "size_class"],

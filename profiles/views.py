@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.models import Image
+from gallery.selectors import visible_images
 from profiles import selectors, services
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
@@ -77,7 +77,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "profiles/stats.html",
-        {"charts": charts, "image_count": selectors.analysed_images().count()},
+        {"charts": charts, "image_count": visible_images().count()},
     )
 
 
@@ -131,7 +131,7 @@ def _chart_links(owner: AbstractBaseUser, snapshot: ProfileSnapshot | None) -> d
 def _interests_with_images(interests: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each interest with its representative and first member Image rows, for thumbnails."""
     wanted = {i for interest in interests for i in interest["member_image_ids"][:INTEREST_THUMBNAILS]}
-    images = Image.objects.in_bulk(wanted)
+    images = visible_images().in_bulk(wanted)
     enriched = []
     for interest in interests:
         members = [images[i] for i in interest["member_image_ids"][:INTEREST_THUMBNAILS] if i in images]

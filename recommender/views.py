@@ -4,36 +4,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.models import AnalysisStatus, Image
+from gallery.models import Image
+from gallery.selectors import visible_image_or_404
+from imgsite.auth import signed_in_user
 from recommender import selectors, services
 
 HOME_SECTION_SIZE = 10  # two full rows on a desktop grid of five
 HOME_PICKS = 4
 
 
-def _signed_in_user(request: HttpRequest) -> User:
-    # Only called behind login_required; the check narrows the type and guards a misuse.
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def _visible_image_or_404(pk: int) -> Image:
-    return get_object_or_404(Image, pk=pk, status=AnalysisStatus.DONE)
-
-
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     picks = []
     if request.user.is_authenticated:
-        picks = services.for_you(_signed_in_user(request), count=HOME_PICKS).picks
+        picks = services.for_you(signed_in_user(request), count=HOME_PICKS).picks
     popular = selectors.popular_images(limit=HOME_SECTION_SIZE)
     fresh = selectors.fresh_images(limit=HOME_SECTION_SIZE, exclude=[image.pk for image in popular])
     return render(request, "recommender/home.html", {"picks": picks, "popular": popular, "fresh": fresh})
@@ -42,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def for_you(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     page = services.for_you(user)
     just_hidden = None
     hidden_pk = request.GET.get("hidden", "")
@@ -55,15 +44,15 @@ def for_you(request: HttpRequest) -> HttpResponse:
 @login_required
 def not_interested(request: HttpRequest, pk: int) -> HttpResponse:
     # Always for the signed-in user: nothing in the request can name somebody else.
-    image = _visible_image_or_404(pk)
-    services.mark_not_interested(user=_signed_in_user(request), image=image)
+    image = visible_image_or_404(pk)
+    services.mark_not_interested(user=signed_in_user(request), image=image)
     return redirect(f"{reverse('recommender:for_you')}?hidden={image.pk}")
 
 
 @require_POST
 @login_required
 def undo_not_interested(request: HttpRequest, pk: int) -> HttpResponse:
-    image = _visible_image_or_404(pk)
-    if services.undo_not_interested(user=_signed_in_user(request), image=image):
+    image = visible_image_or_404(pk)
+    if services.undo_not_interested(user=signed_in_user(request), image=image):
         messages.success(request, "The photo is back among your picks.")
     return redirect("recommender:for_you")

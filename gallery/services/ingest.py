@@ -33,14 +33,17 @@ from gallery.services.download import (
     download_to_temp,
 )
 from gallery.services.storage import media_path, move_into_place, original_name, remove_quietly, temp_dir
-from gallery.sources.base import Candidate, Rejection, SourceError
-from gallery.sources.http import make_session
-from gallery.sources.registry import build_source
+from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
+from gallery.sources.registry import build_source, http_session
 from gallery.tagging import normalise_tags
 
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[IngestJob], None]
+
+# A job lists at most this many photos per photo it wants stored: duplicates and failures make
+# some of them useless, but a source that yields nothing storable must not be read to its end.
+LISTED_PER_WANTED = 20
 
 
 @dataclass(frozen=True)
@@ -57,12 +60,12 @@ class ItemFailed(Exception):
 def run_ingest_job(job: IngestJob, *, progress: ProgressCallback | None = None) -> IngestJob:
     """Ingest until `job.wanted` new images are stored or the source runs dry."""
     jobs.mark_running(job)
-    session = download_session()
+    session = http_session()
     refusals: Counter[str] = Counter()
     try:
-        # Skipped, failed and refused items do not count, so ask the source for plenty.
-        source = build_source(job.source, job.query, limit=job.wanted * 20, options=job.options)
-        for item in source.candidates():
+        source = build_source(job.source, job.query, options=job.options)
+        # Skipped, failed and refused items do not count, so list plenty; the loop stops at `wanted`.
+        for item in first_photos(source.candidates(), job.wanted * LISTED_PER_WANTED):
             if job.done >= job.wanted:
                 break
             result = ingest_item(item, job=job, session=session)
@@ -221,14 +224,6 @@ def parse_source_date(text: str) -> datetime | None:
     if parsed is None:
         return None
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
-
-
-def download_session() -> requests.Session:
-    return make_session(
-        settings.IMGSITE_USER_AGENT,
-        retries=settings.IMGSITE_DOWNLOAD_RETRIES,
-        backoff=settings.IMGSITE_RETRY_BACKOFF,
-    )
 
 
 def download_limits() -> DownloadLimits:

@@ -6,7 +6,7 @@ the pipeline's job (`gallery.services.ingest`), so every source gets them the sa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -15,11 +15,25 @@ class SourceError(Exception):
     """The source as a whole cannot be listed (unreachable API, missing file, bad arguments)."""
 
 
-def checked_limit(limit: int) -> int:
-    """The number of photos a source may list; SourceError unless it is at least 1."""
+def first_photos(items: Iterable[Candidate | Rejection], limit: int) -> Iterator[Candidate | Rejection]:
+    """`items` up to the `limit`-th candidate; refusals pass through and do not count.
+
+    The one place a listing stops after `limit` photos. Sources list lazily (a page at a time), so
+    stopping here also stops their paging. SourceError at once unless `limit` is at least 1.
+    """
     if limit < 1:
         raise SourceError(f"The number of photos to list must be at least 1, not {limit}.")
-    return limit
+    return _until_limit(iter(items), limit)
+
+
+def _until_limit(items: Iterator[Candidate | Rejection], limit: int) -> Iterator[Candidate | Rejection]:
+    listed = 0
+    for item in items:
+        yield item
+        if isinstance(item, Candidate):
+            listed += 1
+            if listed >= limit:
+                return
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from typing import Any
 import requests
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
+from gallery.sources.base import Candidate, Rejection, SourceError
 from gallery.sources.http import get_json
 
 EXTMETADATA_FIELDS = (
@@ -102,7 +102,6 @@ class CommonsSource:
         self,
         query: str,
         *,
-        limit: int,
         api_url: str,
         session: requests.Session,
         extra_licences: Sequence[str] = (),
@@ -112,7 +111,6 @@ class CommonsSource:
         if not query.strip():
             raise SourceError("Give Commons a category (Category:Name) or some search words.")
         self.query = query.strip()
-        self.limit = checked_limit(limit)
         self.api_url = api_url
         self.session = session
         self.extra_licences = tuple(extra_licences)
@@ -120,14 +118,8 @@ class CommonsSource:
         self.batch_size = batch_size
 
     def candidates(self) -> Iterator[Candidate | Rejection]:
-        listed = 0
         for page in self._pages():
-            item = self._item(page)
-            yield item
-            if isinstance(item, Candidate):
-                listed += 1
-                if listed >= self.limit:
-                    return
+            yield self._item(page)
 
     def request_params(self) -> dict[str, str]:
         """The first request's parameters; continuation adds the API's `continue` values."""

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, SourceError, checked_limit
+from gallery.sources.base import Candidate, SourceError
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".gif", ".bmp"}
@@ -31,7 +31,6 @@ class FolderSource:
         *,
         licence: str,
         author: str,
-        limit: int,
         recursive: bool = True,
         extra_licences: Sequence[str] = (),
     ) -> None:
@@ -48,14 +47,11 @@ class FolderSource:
             )
         self.folder = folder.resolve()
         self.author = " ".join(author.split())
-        self.limit = checked_limit(limit)
         self.recursive = recursive
 
     def candidates(self) -> Iterator[Candidate]:  # every file is offered; the pipeline judges
-        for listed, path in enumerate(self._image_paths(), start=1):
+        for path in self._image_paths():
             yield self._item(path)
-            if listed >= self.limit:
-                return
 
     def _image_paths(self) -> Iterator[Path]:
         for directory, subdirectories, files in os.walk(self.folder, onerror=self._unreadable):

@@ -2,7 +2,7 @@
 
 Request: GET <api_url>?q=<words>&license=<codes>&page=<n>&page_size=<size>. Anonymous clients
 may ask for at most 20 results per page (and Openverse caps how deep one may page), so pages are
-20 long and the listing stops at the answer's page_count, an empty page, or `limit`.
+20 long and the listing stops at the answer's page_count or an empty page (the ingest pipeline stops it sooner, at its limit).
 
 Fields used from the answer: page_count, results. From each result: id, title, url,
 foreign_landing_url, creator, license, license_version, license_url, tags[].name, attribution,
@@ -17,7 +17,7 @@ from typing import Any
 import requests
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
+from gallery.sources.base import Candidate, Rejection, SourceError
 from gallery.sources.http import get_json
 
 DEFAULT_LICENCES = "cc0,pdm,by,by-sa"
@@ -32,7 +32,6 @@ class OpenverseSource:
         self,
         query: str,
         *,
-        limit: int,
         api_url: str,
         session: requests.Session,
         licences: str = DEFAULT_LICENCES,
@@ -42,7 +41,6 @@ class OpenverseSource:
         if not query.strip():
             raise SourceError("Give Openverse some search words.")
         self.query = query.strip()
-        self.limit = checked_limit(limit)
         self.api_url = api_url
         self.session = session
         self.licences = licences
@@ -50,7 +48,6 @@ class OpenverseSource:
         self.timeout = timeout
 
     def candidates(self) -> Iterator[Candidate | Rejection]:
-        listed = 0
         page = 1
         while True:
             answer = get_json(self.session, self.api_url, self.request_params(page), timeout=self.timeout)
@@ -58,12 +55,7 @@ class OpenverseSource:
             if not isinstance(results, list) or not results:
                 return
             for result in results:
-                item = self._item(result)
-                yield item
-                if isinstance(item, Candidate):
-                    listed += 1
-                    if listed >= self.limit:
-                        return
+                yield self._item(result)
             page_count = answer.get("page_count")
             if not isinstance(page_count, int) or page >= page_count:
                 return

@@ -1,4 +1,4 @@
-"""Source names as the ingest command knows them, and building a source from settings.
+"""Building a source from settings, by its name: one of `gallery.models.Source`, the one list of sources.
 
 `query` means: commons - a category ("Category:X") or search words (empty: the default category);
 openverse - search words; unsplash-lite - the dataset folder; urls - the CSV file; folder - the
@@ -13,6 +13,7 @@ from pathlib import Path
 import requests
 from django.conf import settings
 
+from gallery.models import Source
 from gallery.sources.base import ImageSource, SourceError
 from gallery.sources.commons import CommonsSource
 from gallery.sources.folder import FolderSource
@@ -21,48 +22,44 @@ from gallery.sources.openverse import DEFAULT_LICENCES, OpenverseSource
 from gallery.sources.unsplash_lite import UnsplashLiteSource
 from gallery.sources.url_list import UrlListSource
 
-SOURCE_NAMES = ("commons", "openverse", "unsplash-lite", "urls", "folder")
 
-
-def build_source(name: str, query: str, *, limit: int, options: Mapping[str, str]) -> ImageSource:
+def build_source(name: str, query: str, *, options: Mapping[str, str]) -> ImageSource:
     """The source called `name`, set up from settings; SourceError for an unknown name."""
     query = query.strip()
     extra_licences = tuple(settings.IMGSITE_EXTRA_LICENCES)
     if name == "commons":
         return CommonsSource(
             query or settings.IMGSITE_DEFAULT_COMMONS_CATEGORY,
-            limit=limit,
             api_url=settings.IMGSITE_COMMONS_API,
-            session=_api_session(),
+            session=http_session(),
             extra_licences=extra_licences,
             timeout=_timeout(),
         )
     if name == "openverse":
         return OpenverseSource(
             query,
-            limit=limit,
             api_url=settings.IMGSITE_OPENVERSE_API,
-            session=_api_session(),
+            session=http_session(),
             licences=options.get("licences") or DEFAULT_LICENCES,
             extra_licences=extra_licences,
             timeout=_timeout(),
         )
     if name == "unsplash-lite":
-        return UnsplashLiteSource(_path(name, query, "the folder holding the dataset"), limit=limit)
+        return UnsplashLiteSource(_path(name, query, "the folder holding the dataset"))
     if name == "urls":
-        return UrlListSource(_path(name, query, "the CSV file"), limit=limit, extra_licences=extra_licences)
+        return UrlListSource(_path(name, query, "the CSV file"), extra_licences=extra_licences)
     if name == "folder":
         return FolderSource(
             _path(name, query, "the folder"),
             licence=options.get("licence", ""),
             author=options.get("author", ""),
-            limit=limit,
             extra_licences=extra_licences,
         )
-    raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(SOURCE_NAMES)}.")
+    raise SourceError(f"There is no source called {name!r}; choose one of: {', '.join(Source.values)}.")
 
 
-def _api_session() -> requests.Session:
+def http_session() -> requests.Session:
+    """The one session set up from settings (user agent, retries, backoff): for API pages and downloads."""
     return make_session(
         settings.IMGSITE_USER_AGENT,
         retries=settings.IMGSITE_DOWNLOAD_RETRIES,

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
+from gallery.sources.base import Candidate, Rejection, SourceError
 
 LICENCE = "Unsplash License"
 LICENCE_URL = "https://unsplash.com/license"
@@ -41,11 +41,10 @@ _TRUE = frozenset({"t", "true", "1", "yes"})
 class UnsplashLiteSource:
     name = "unsplash-lite"
 
-    def __init__(self, folder: Path, *, limit: int) -> None:
+    def __init__(self, folder: Path) -> None:
         if not folder.is_dir():
             raise SourceError(f"The Unsplash Lite folder {folder} does not exist.")
         self.folder = folder
-        self.limit = checked_limit(limit)
         self.photo_files = dataset_files(folder, "photos")
         if not self.photo_files:
             raise SourceError(f"No photos.tsv000 (the Unsplash Lite photos file) in {folder}.")
@@ -53,14 +52,8 @@ class UnsplashLiteSource:
 
     def candidates(self) -> Iterator[Candidate | Rejection]:
         keywords = self._keywords_by_photo()
-        listed = 0
         for row in _rows(self.photo_files):
-            item = self._item(row, keywords)
-            yield item
-            if isinstance(item, Candidate):
-                listed += 1
-                if listed >= self.limit:
-                    return
+            yield self._item(row, keywords)
 
     def _keywords_by_photo(self) -> dict[str, list[str]]:
         """The tag-worthy keywords per photo id: one pass over keywords, kept in memory."""

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError, checked_limit
+from gallery.sources.base import Candidate, Rejection, SourceError
 
 REQUIRED_COLUMNS = ("url", "licence")
 _COLUMN_ALIASES = {"license": "licence", "license_url": "licence_url"}
@@ -26,15 +26,13 @@ _TAG_SEPARATORS = re.compile(r"[;|]")
 class UrlListSource:
     name = "urls"
 
-    def __init__(self, csv_path: Path, *, limit: int, extra_licences: Sequence[str] = ()) -> None:
+    def __init__(self, csv_path: Path, *, extra_licences: Sequence[str] = ()) -> None:
         if not csv_path.is_file():
             raise SourceError(f"The URL list {csv_path} does not exist.")
         self.csv_path = csv_path
-        self.limit = checked_limit(limit)
         self.extra_licences = tuple(extra_licences)
 
     def candidates(self) -> Iterator[Candidate | Rejection]:
-        listed = 0
         try:
             # utf-8-sig: spreadsheets often save a byte-order mark before the header.
             with self.csv_path.open(encoding="utf-8-sig", newline="") as handle:
@@ -44,12 +42,7 @@ class UrlListSource:
                     if not any(cell.strip() for cell in row):
                         continue
                     values = {name: row[i].strip() for i, name in columns.items() if i < len(row)}
-                    item = self._item(values, reader.line_num)
-                    yield item
-                    if isinstance(item, Candidate):
-                        listed += 1
-                        if listed >= self.limit:
-                            return
+                    yield self._item(values, reader.line_num)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise SourceError(f"Could not read the URL list {self.csv_path.name}: {exc}.") from exc
 

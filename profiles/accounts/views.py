@@ -8,21 +8,13 @@ import json
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from imgsite.auth import signed_in_user
 from profiles.accounts.forms import DeleteAccountForm, SignupForm
 from profiles.accounts.services import delete_account, export_user_data
-
-
-def _signed_in_user(request: HttpRequest) -> User:
-    # Only called behind login_required; the check narrows the type and guards a misuse.
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 @require_http_methods(["GET", "POST"])
@@ -47,7 +39,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def download_data(request: HttpRequest) -> HttpResponse:
-    data = export_user_data(user=_signed_in_user(request))
+    data = export_user_data(user=signed_in_user(request))
     response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
     filename = f"imgsite-{request.user.get_username()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -57,7 +49,7 @@ def download_data(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def delete(request: HttpRequest) -> HttpResponse:
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         logout(request)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gallery.models import Image, IngestJob, JobStatus
+from gallery.models import Image, IngestJob, JobStatus, Source
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -51,13 +51,11 @@ def test_the_generic_add_page_leads_to_the_start_page(admin_client: Client) -> N
 
 
 def test_the_start_page_offers_every_source(admin_client: Client) -> None:
-    from gallery.sources.registry import SOURCE_NAMES
-
     response = admin_client.get(start_url())
 
     offered = [value for value, _label in response.context["form"].fields["source"].choices]
     assert response.status_code == 200
-    assert offered == list(SOURCE_NAMES)
+    assert offered == list(Source.values)
     assert "folder" in offered
 
 

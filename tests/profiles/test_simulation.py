@@ -90,6 +90,7 @@ def photos(db: None) -> list[Image]:
     return [
         make_image(
             with_files=False,
+            thumbnail=f"thumbs/simulated-{n}.jpg",  # visible photos have one; no file is read here
             colours=[(FAMILIES[n % 6], 0.8), (FAMILIES[(n + 1) % 6], 0.2)],
             tags=[SUBJECTS[n % 6], "photograph"],
         )

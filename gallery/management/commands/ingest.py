@@ -9,11 +9,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from gallery.models import Image, IngestJob, JobStatus
+from gallery.models import Image, IngestJob, JobStatus, Source
 from gallery.services.ingest import run_ingest_job
 from gallery.services.jobs import create_ingest_job
 
-SOURCES = ("commons", "openverse", "unsplash-lite", "urls", "folder")
 OFFLINE_HINT = (
     "Other sources: folder (manage.py ingest folder PATH --licence 'CC0 1.0' --author NAME), "
     "urls (a CSV of url,licence,author,title,tags), unsplash-lite (a local copy of the dataset), openverse."
@@ -24,7 +23,7 @@ class Command(BaseCommand):
     help = "Collect open-licensed photos from a source; analysis runs in the background."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("source", choices=SOURCES)
+        parser.add_argument("source", choices=Source.values)
         parser.add_argument(
             "query",
             nargs="?",
@@ -51,7 +50,7 @@ class Command(BaseCommand):
             )
             return
         source, query = options["source"], options["query"]
-        if source == "commons" and not query:
+        if source == Source.COMMONS and not query:
             query = settings.IMGSITE_DEFAULT_COMMONS_CATEGORY
         source_options = {k: options[k] for k in ("licence", "author") if options[k]}
         eager = settings.CELERY_TASK_ALWAYS_EAGER

@@ -8,7 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from profiles import selectors, services
+from gallery.selectors import visible_images
+from profiles import services
 
 SIMULATED_USERS = 50
 SIMULATION_SEED = 1
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 user_model.objects.create_user(username, f"{username}@example.com", services.DEMO_PASSWORD)
             self.stdout.write(self.style.SUCCESS(f"{username}: created."))
         self.stdout.write(f"Demo logins: admin (staff) and demo, password {services.DEMO_PASSWORD}")
-        if selectors.analysed_images().exists():
+        if visible_images().exists():
             call_command("simulate_users", users=SIMULATED_USERS, seed=SIMULATION_SEED, stdout=self.stdout)
         else:
             self.stdout.write("No analysed photos yet, so no simulated users; run simulate_users later.")

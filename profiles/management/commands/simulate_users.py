@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from profiles import selectors, services
+from gallery.selectors import visible_images
+from profiles import services
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         count, seed = options["users"], options["seed"]
         if not 1 <= count <= 999:
             raise CommandError("--users must be between 1 and 999 (usernames are sim001 to sim999).")
-        if not selectors.analysed_images().exists():
+        if not visible_images().exists():
             raise CommandError("There are no analysed photos to like yet: ingest and analyse some first.")
         simulated = services.create_simulated_users(count=count, seed=seed)
         cold = sum(1 for user in simulated if user.is_cold)

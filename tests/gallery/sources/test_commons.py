@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.commons import CommonsSource
 from gallery.sources.http import make_session
 from tests.gallery.sources.conftest import TEST_USER_AGENT
@@ -75,7 +75,6 @@ def answer(pages, *, cont=None, complete=True):
 
 
 def source(fake_http, session, query="Category:Red foxes", **options):
-    options.setdefault("limit", 100)
     return CommonsSource(query, api_url=fake_http.url(API), session=session, timeout=(2, 2), **options)
 
 
@@ -343,9 +342,7 @@ def test_a_dead_server_gives_one_clear_line(session):
     with socket.socket() as probe:  # a port nobody listens on once the probe is closed
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    dead = CommonsSource(
-        "Category:Red foxes", limit=5, api_url=f"http://127.0.0.1:{port}{API}", session=session
-    )
+    dead = CommonsSource("Category:Red foxes", api_url=f"http://127.0.0.1:{port}{API}", session=session)
 
     with pytest.raises(SourceError) as error:
         list(dead.candidates())
@@ -357,7 +354,7 @@ def test_a_stalled_server_times_out_with_a_clear_line(fake_http):
     fake_http.route(API, Reply(200, b"{}", {"Content-Type": "application/json"}, delay=1.0))
     patient_once = make_session(TEST_USER_AGENT, retries=0, backoff=0.0)
     stalled = CommonsSource(
-        "Category:Red foxes", limit=5, api_url=fake_http.url(API), session=patient_once, timeout=(1, 0.2)
+        "Category:Red foxes", api_url=fake_http.url(API), session=patient_once, timeout=(1, 0.2)
     )
 
     with pytest.raises(SourceError, match=r"^Could not reach 127\.0\.0\.1:\d+: no answer within 0\.2 s\.$"):
@@ -378,7 +375,7 @@ def test_it_stops_at_the_limit_and_only_counts_photos_it_keeps(fake_http, sessio
     ]
     fake_http.route(API, answer(pages, cont={"gcmcontinue": "file|next|200", "continue": "gcmcontinue||"}))
 
-    items = list(source(fake_http, session, limit=3).candidates())
+    items = list(first_photos(source(fake_http, session).candidates(), 3))
 
     assert [item.source_id for item in items] == ["120", "121", "122", "123"]
     assert fake_http.hits(API) == 1
@@ -392,7 +389,7 @@ def test_pages_are_fetched_only_when_the_consumer_wants_more(fake_http, session)
             cont={"gcmcontinue": "file|next|200", "continue": "gcmcontinue||"},
         ),
     )
-    listing = source(fake_http, session, limit=50).candidates()
+    listing = source(fake_http, session).candidates()
 
     assert fake_http.hits(API) == 0
     taken = list(islice(listing, 3))
@@ -405,7 +402,6 @@ def test_an_empty_query_is_refused_before_any_request():
     with pytest.raises(SourceError, match="category"):
         CommonsSource(
             "  ",
-            limit=5,
             api_url="http://127.0.0.1:9/w/api.php",
             session=make_session("x", retries=0, backoff=0),
         )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from gallery.sources.base import SourceError
+from gallery.sources.base import SourceError, first_photos
 from gallery.sources.folder import FolderSource
 
 
@@ -27,7 +27,7 @@ def photos(tmp_path):
 
 
 def test_it_lists_image_files_in_a_stable_order_with_folder_tags(photos):
-    items = list(FolderSource(photos, licence="cc-by-4.0", author="Ann Example", limit=50).candidates())
+    items = list(FolderSource(photos, licence="cc-by-4.0", author="Ann Example").candidates())
 
     assert [item.source_id for item in items] == [
         "a-harbour.png",
@@ -48,8 +48,8 @@ def test_it_lists_image_files_in_a_stable_order_with_folder_tags(photos):
 
 
 def test_it_stops_at_the_limit_and_can_stay_in_the_top_folder(photos):
-    two = list(FolderSource(photos, licence="CC0", author="Ann", limit=2).candidates())
-    top = list(FolderSource(photos, licence="CC0", author="Ann", limit=50, recursive=False).candidates())
+    two = list(first_photos(FolderSource(photos, licence="CC0", author="Ann").candidates(), 2))
+    top = list(FolderSource(photos, licence="CC0", author="Ann", recursive=False).candidates())
 
     assert len(two) == 2
     assert [item.source_id for item in top] == ["a-harbour.png", "b_sunset.JPG"]
@@ -58,14 +58,14 @@ def test_it_stops_at_the_limit_and_can_stay_in_the_top_folder(photos):
 @pytest.mark.parametrize(("licence", "author"), [("", "Ann"), ("CC0", " "), ("", "")])
 def test_a_missing_licence_or_author_is_refused(photos, licence, author):
     with pytest.raises(SourceError, match="needs the photos' licence and author"):
-        FolderSource(photos, licence=licence, author=author, limit=5)
+        FolderSource(photos, licence=licence, author=author)
 
 
 def test_a_licence_that_limits_reuse_is_refused(photos):
     with pytest.raises(SourceError, match=r"CC BY-NC 4\.0 is not accepted"):
-        FolderSource(photos, licence="CC BY-NC 4.0", author="Ann", limit=5)
+        FolderSource(photos, licence="CC BY-NC 4.0", author="Ann")
 
 
 def test_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(SourceError, match="does not exist"):
-        FolderSource(tmp_path / "nowhere", licence="CC0", author="Ann", limit=5)
+        FolderSource(tmp_path / "nowhere", licence="CC0", author="Ann")

@@ -4,7 +4,7 @@ from itertools import islice
 
 import pytest
 
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.openverse import OpenverseSource, openverse_licence
 from tests.support.fake_http import Reply
 
@@ -58,7 +58,6 @@ def page_of(results, *, page, page_count, result_count):
 
 
 def source(fake_http, session, **options):
-    options.setdefault("limit", 100)
     return OpenverseSource("fox", api_url=fake_http.url(PATH), session=session, timeout=(2, 2), **options)
 
 
@@ -83,7 +82,7 @@ def test_it_fetches_the_next_page_only_when_more_are_wanted(fake_http, session):
     fake_http.route(PATH, page_of([result(i) for i in range(5)], page=1, page_count=9, result_count=45))
 
     taken = list(islice(source(fake_http, session).candidates(), 4))
-    limited = list(source(fake_http, session, limit=2).candidates())
+    limited = list(first_photos(source(fake_http, session).candidates(), 2))
 
     assert len(taken) == 4
     assert len(limited) == 2

@@ -2,7 +2,7 @@
 
 import pytest
 
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.unsplash_lite import UnsplashLiteSource
 
 PHOTO_COLUMNS = [
@@ -83,7 +83,7 @@ def dataset(tmp_path):
 
 
 def test_it_lists_photos_with_their_credits_and_confident_keywords(dataset):
-    items = list(UnsplashLiteSource(dataset, limit=10).candidates())
+    items = list(UnsplashLiteSource(dataset).candidates())
 
     first, second, third = items
     assert isinstance(first, Candidate)
@@ -108,8 +108,8 @@ def test_it_lists_photos_with_their_credits_and_confident_keywords(dataset):
 def test_it_reads_every_part_of_a_split_dataset_and_stops_at_the_limit(dataset):
     write_tsv(dataset / "photos.tsv001", PHOTO_COLUMNS, [photo("ddd", description="Second part")])
 
-    everything = list(UnsplashLiteSource(dataset, limit=10).candidates())
-    two = list(UnsplashLiteSource(dataset, limit=2).candidates())
+    everything = list(UnsplashLiteSource(dataset).candidates())
+    two = list(first_photos(UnsplashLiteSource(dataset).candidates(), 2))
 
     assert [item.source_id for item in everything] == ["aaa", "bbb", "ccc", "ddd"]
     assert [item.source_id for item in two] == ["aaa", "bbb"]
@@ -118,7 +118,7 @@ def test_it_reads_every_part_of_a_split_dataset_and_stops_at_the_limit(dataset):
 def test_csv_named_parts_are_read_too(tmp_path):
     write_tsv(tmp_path / "photos.csv000", PHOTO_COLUMNS, [photo("eee", description="Dunes")])
 
-    (item,) = UnsplashLiteSource(tmp_path, limit=5).candidates()
+    (item,) = UnsplashLiteSource(tmp_path).candidates()
 
     assert isinstance(item, Candidate)
     assert item.title == "Dunes"
@@ -130,7 +130,7 @@ def test_a_row_without_an_image_url_is_refused_and_the_rest_goes_on(dataset):
     broken[2] = ""
     write_tsv(dataset / "photos.tsv000", PHOTO_COLUMNS, [broken, photo("aaa", description="Fine")])
 
-    items = list(UnsplashLiteSource(dataset, limit=5).candidates())
+    items = list(UnsplashLiteSource(dataset).candidates())
 
     assert items[0] == Rejection("zzz", "no photo id or image URL in photos.tsv")
     assert items[1].source_id == "aaa"
@@ -138,6 +138,6 @@ def test_a_row_without_an_image_url_is_refused_and_the_rest_goes_on(dataset):
 
 def test_a_folder_without_the_dataset_is_refused_with_one_line(tmp_path):
     with pytest.raises(SourceError, match=r"^No photos\.tsv000 .* in "):
-        UnsplashLiteSource(tmp_path, limit=5)
+        UnsplashLiteSource(tmp_path)
     with pytest.raises(SourceError, match="does not exist"):
-        UnsplashLiteSource(tmp_path / "missing", limit=5)
+        UnsplashLiteSource(tmp_path / "missing")

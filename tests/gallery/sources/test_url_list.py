@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.url_list import UrlListSource
 
 
@@ -25,7 +25,7 @@ def test_good_rows_are_listed_and_a_bad_row_is_refused_with_its_line(tmp_path):
         'https://example.org/e.jpg,cc0,"Smith, Jo",,sky\n',
     )
 
-    items = list(UrlListSource(path, limit=10).candidates())
+    items = list(UrlListSource(path).candidates())
 
     first, ftp, unlicensed, non_commercial, last = items
     assert first == Candidate(
@@ -52,7 +52,7 @@ def test_the_limit_counts_listed_photos_only(tmp_path):
     rows = "".join(f"https://example.org/{i}.jpg,CC0,A,T{i},\n" for i in range(5))
     path = write(tmp_path, "URL,License,Author,Title,Tags\nnot-a-url,CC0,A,T,\n" + rows)
 
-    items = list(UrlListSource(path, limit=2).candidates())
+    items = list(first_photos(UrlListSource(path).candidates(), 2))
 
     assert [type(item).__name__ for item in items] == ["Rejection", "Candidate", "Candidate"]
 
@@ -61,9 +61,9 @@ def test_a_list_without_a_licence_column_is_refused_as_a_whole(tmp_path):
     path = write(tmp_path, "url,author,title\nhttps://example.org/a.jpg,Ann,A\n")
 
     with pytest.raises(SourceError, match="has no licence column"):
-        list(UrlListSource(path, limit=5).candidates())
+        list(UrlListSource(path).candidates())
 
 
 def test_a_missing_file_is_refused_with_one_line(tmp_path):
     with pytest.raises(SourceError, match="does not exist"):
-        UrlListSource(tmp_path / "nope.csv", limit=5)
+        UrlListSource(tmp_path / "nope.csv")
