@@ -47,8 +47,9 @@ def rebuilds_run(log: Path) -> list[str]:
 
 def queued_messages() -> int:
     with app.connection_for_read() as connection:
+        channel: Any = connection.default_channel  # kombu types it as StdChannel, which lacks queue_declare
         try:
-            queue = connection.default_channel.queue_declare(queue=app.conf.task_default_queue, passive=True)
+            queue = channel.queue_declare(queue=app.conf.task_default_queue, passive=True)
         except ChannelError:  # Redis drops an empty queue's key, and then "there is no such queue"
             return 0
     return int(queue.message_count)
