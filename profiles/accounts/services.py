@@ -9,6 +9,7 @@ from django.db import transaction
 
 from gallery.models import ImageTag, Like, TagOrigin
 from profiles.models import ProfileSnapshot, UserProfile
+from recommender.models import NotInterested
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "date_joined", "last_login")
 
@@ -29,11 +30,16 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         .select_related("tag")
         .order_by("created_at")
     ]
+    not_interested = [
+        {"image_id": record.image_id, "title": record.image.title, "marked_at": record.created_at.isoformat()}
+        for record in NotInterested.objects.filter(user=user).select_related("image").order_by("created_at")
+    ]
     return {
         "profile": profile,
         "taste": snapshot.data if snapshot else None,  # what the site learnt from the likes and tags
         "likes": likes,
         "tags": tags,
+        "not_interested": not_interested,  # photos they asked not to be shown
     }
 
 
@@ -43,6 +49,6 @@ def _jsonable(value: Any) -> Any:
 
 @transaction.atomic
 def delete_account(*, user: User) -> None:
-    """Delete the user. Their likes and user tags go with them (CASCADE); images, tag names and
-    other people's tags stay."""
+    """Delete the user. Their likes, user tags and "not interested" marks go with them (CASCADE);
+    images, tag names and other people's tags stay."""
     user.delete()

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from gallery.models import Image, ImageTag, Like, Tag
 from profiles.accounts.ratelimit import LoginRateLimiter
 from profiles.models import ProfileSnapshot, UserProfile
+from recommender.models import NotInterested
 from tests.factories import DEFAULT_PASSWORD, make_image, make_image_tag, make_like, make_user
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +249,18 @@ def test_my_data_includes_my_taste_profile_and_public_setting(client):
     data = json.loads(client.get("/account/data/").content)
     assert data["profile"]["is_public"] is True
     assert data["taste"] == {"like_count": 3, "colours": {"blue": 0.5}}
+
+
+def test_my_data_includes_the_photos_i_marked_not_interested_and_not_someone_elses(client):
+    alice, bob = make_user("alice"), make_user("bob")
+    dull, other = make_image(title="Car park"), make_image(title="Traffic")
+    NotInterested.objects.create(user=alice, image=dull)
+    NotInterested.objects.create(user=bob, image=other)
+    client.force_login(alice)
+
+    data = json.loads(client.get("/account/data/").content)
+
+    assert [(row["image_id"], row["title"]) for row in data["not_interested"]] == [(dull.pk, "Car park")]
 
 
 def test_downloading_data_needs_login(client):

@@ -116,6 +116,35 @@ def test_hybrid_recommends_the_users_own_block_first(two_tastes: InteractionData
     assert items(hybrid, user=3)[0] == 5
 
 
+def test_the_hybrid_spreads_a_page_of_near_identical_photos_across_the_persons_interests() -> None:
+    # Six near-identical seascapes (0-5), three food photos a little off the liked food (6-8), the liked
+    # food (9) and twelve unrelated photos (10-21). The person liked seascape 0 and food 9.
+    seascapes = [[1.0, 0.01 * n, 0.0] for n in range(6)]
+    food = [[0.3, 1.0, 0.0]] * 3 + [[0.0, 1.0, 0.0]]
+    unrelated = [[0.0, 0.0, 1.0]] * 12
+    features = np.array(seascapes + food + unrelated, dtype=np.float32)
+    data = InteractionData(interactions=matrix([[0, 9]], n_items=len(features)), item_features=features)
+
+    relevance_only = items(HybridRecommender(diversity_lambda=None).fit(data), user=0, k=4)
+    diversified = items(HybridRecommender().fit(data), user=0, k=4)
+
+    assert relevance_only == [1, 2, 3, 4]  # a page of copies of one seascape
+    assert diversified[:2] == [1, 6]  # MMR, on by default, brings the food in second
+
+
+def test_content_pushes_down_photos_like_one_the_person_is_not_interested_in(
+    two_tastes: InteractionData,
+) -> None:
+    # The in-between photo (6) is as close to the seascapes as to the food; "not interested" in one
+    # food photo (3) must then put every seascape above the remaining food.
+    content = ContentRecommender().fit(two_tastes)
+
+    ranked = [r.item for r in content.recommend_for_likes([MIDDLE], k=5, disliked_items=[3])]
+
+    assert set(ranked[:3]) == set(SEA)
+    assert ranked[3:] == [4, 5]
+
+
 def test_disliked_items_are_never_recommended(two_tastes: InteractionData) -> None:
     negatives = sp.csr_matrix(([1.0], ([0], [2])), shape=two_tastes.interactions.shape)
     data = InteractionData(two_tastes.interactions, two_tastes.item_features, two_tastes.metadata, negatives)
