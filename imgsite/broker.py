@@ -12,4 +12,8 @@ BROKER_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
 def enqueue(task_name: str, *args: object, countdown: float | None = None) -> None:
     """Queue a task (or, with no broker configured, run it in-process). Raises one of BROKER_ERRORS
     when the broker is down; callers decide what the work they owe becomes then."""
-    app.signature(task_name, args=args).apply_async(countdown=countdown)
+    signature = app.signature(task_name, args=args)
+    if countdown is None:
+        signature.apply_async()
+    else:
+        signature.apply_async(countdown=countdown)
