@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 
 from gallery import admin_views
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
+from gallery.services import jobs
 
 THUMBNAIL_BOX = 64
 PREVIEW_BOX = 480
@@ -334,6 +335,7 @@ class IngestJobAdmin(admin.ModelAdmin):
     list_display_links = None
     list_filter = ["status", "source"]
     search_fields = ["query"]
+    actions = ["cancel_jobs", "retry_jobs"]
     change_list_template = "admin/gallery/ingestjob/change_list.html"
 
     class Media:
@@ -343,16 +345,42 @@ class IngestJobAdmin(admin.ModelAdmin):
         # Counters and errors are written by the ingest service alone, so staff can trust them.
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: IngestJob | None = None) -> bool:
-        # A worker still writing to a job would fail on a row deleted under it. The bulk delete
-        # action checks this per job too, and refuses a selection that holds an unfinished job.
-        return super().has_delete_permission(request, obj) and (obj is None or obj.is_finished)
+    def delete_model(self, request: HttpRequest, obj: IngestJob) -> None:
+        # Any job may go, even one a worker is running or one stuck "running" by a dead worker:
+        # a cancelled job's worker stops at its next item, and its photos stay in the collection.
+        jobs.cancel_job(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[IngestJob]) -> None:
+        for job in queryset:
+            jobs.cancel_job(job)
+        super().delete_queryset(request, queryset)
+
+    @admin.action(description="Cancel the selected jobs")
+    def cancel_jobs(self, request: HttpRequest, queryset: QuerySet[IngestJob]) -> None:
+        cancelled = sum(jobs.cancel_job(job) for job in queryset)
+        self.message_user(request, f"Cancelled {cancelled} job(s); finished ones are left as they were.")
+
+    @admin.action(description="Retry the selected jobs (resume where they stopped)")
+    def retry_jobs(self, request: HttpRequest, queryset: QuerySet[IngestJob]) -> None:
+        for job in queryset:
+            jobs.retry_job(job)
+        self.message_user(request, f"Queued {queryset.count()} job(s) again.")
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not self.has_add_permission(request):
+            actions.pop("cancel_jobs", None)
+            actions.pop("retry_jobs", None)
+        return actions
 
     def get_urls(self) -> list[URLPattern]:
         wrap = self.admin_site.admin_view
         return [
             path("start/", wrap(self.start_view), name="gallery_ingestjob_start"),
             path("<int:job_id>/progress/", wrap(self.progress_view), name="gallery_ingestjob_progress"),
+            path("<int:job_id>/cancel/", wrap(self.cancel_view), name="gallery_ingestjob_cancel"),
+            path("<int:job_id>/retry/", wrap(self.retry_view), name="gallery_ingestjob_retry"),
             path(
                 "<int:job_id>/progress.json",
                 wrap(self.progress_json_view),
@@ -369,6 +397,12 @@ class IngestJobAdmin(admin.ModelAdmin):
 
     def start_view(self, request: HttpRequest) -> HttpResponse:
         return admin_views.start_ingest_job(request, model_admin=self)
+
+    def cancel_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        return admin_views.cancel_ingest_job(request, job_id, model_admin=self)
+
+    def retry_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        return admin_views.retry_ingest_job(request, job_id, model_admin=self)
 
     def progress_view(self, request: HttpRequest, job_id: int) -> HttpResponse:
         return admin_views.ingest_job_progress(request, job_id, model_admin=self)

@@ -22,7 +22,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from gallery.licences import is_free_licence, normalise_licence
-from gallery.models import IngestJob, Source, Tag
+from gallery.models import IngestJob, JobStatus, Source, Tag
+from gallery.services import jobs
 from gallery.services.tags import merge_tags
 from gallery.sources.base import SourceError
 
@@ -118,7 +119,11 @@ def start_ingest_job(request: HttpRequest, *, model_admin: ModelAdmin[IngestJob]
             wanted=form.cleaned_data["count"],
             options=form.options(),
         )
-        messages.success(request, f"Started ingest job #{job.pk}.")
+        job.refresh_from_db()
+        if job.status == JobStatus.FAILED:
+            messages.error(request, f"Ingest job #{job.pk} could not start: {job.errors[-1]}")
+        else:
+            messages.success(request, f"Started ingest job #{job.pk}.")
         return redirect(job_progress_url(job))
     context = {
         **model_admin.admin_site.each_context(request),
@@ -127,6 +132,42 @@ def start_ingest_job(request: HttpRequest, *, model_admin: ModelAdmin[IngestJob]
         "form": form,
     }
     return TemplateResponse(request, "admin/gallery/ingestjob/start.html", context)
+
+
+def cancel_ingest_job(
+    request: HttpRequest, job_id: int, *, model_admin: ModelAdmin[IngestJob]
+) -> HttpResponse:
+    """Stop a queued or running job, whatever state its worker is in."""
+    job = _controllable_job(request, job_id, model_admin=model_admin)
+    if jobs.cancel_job(job):
+        messages.success(request, f"Cancelled ingest job #{job.pk}; its worker stops after the current item.")
+    else:
+        messages.info(request, f"Ingest job #{job.pk} had already ended.")
+    return redirect(job_progress_url(job))
+
+
+def retry_ingest_job(
+    request: HttpRequest, job_id: int, *, model_admin: ModelAdmin[IngestJob]
+) -> HttpResponse:
+    """Queue any job again; it resumes after the items it already counted."""
+    job = _controllable_job(request, job_id, model_admin=model_admin)
+    jobs.retry_job(job)
+    job.refresh_from_db()
+    if job.status == JobStatus.FAILED:
+        messages.error(request, f"Ingest job #{job.pk} could not be queued: {job.errors[-1]}")
+    else:
+        messages.success(request, f"Queued ingest job #{job.pk} again; it resumes where it stopped.")
+    return redirect(job_progress_url(job))
+
+
+def _controllable_job(request: HttpRequest, job_id: int, *, model_admin: ModelAdmin[IngestJob]) -> IngestJob:
+    # Whoever may start jobs may stop and restart them; only POST, so a link cannot do it.
+    if request.method != "POST":
+        raise PermissionDenied
+    job = get_object_or_404(IngestJob, pk=job_id)
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    return job
 
 
 def ingest_job_progress(
@@ -140,6 +181,7 @@ def ingest_job_progress(
         "job": job,
         "progress": job_progress_data(job),
         "progress_json_url": reverse("admin:gallery_ingestjob_progress_json", args=[job.pk]),
+        "can_control": model_admin.has_add_permission(request),
     }
     return TemplateResponse(request, "admin/gallery/ingestjob/progress.html", context)
 

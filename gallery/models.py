@@ -206,6 +206,10 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+FINISHED_JOB_STATUSES = frozenset({JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
 class IngestJob(models.Model):
@@ -231,6 +235,14 @@ class IngestJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # The lease: one delivery of the job's task runs it at a time. It is taken with a conditional
+    # UPDATE and renewed after every item; one that ran out means the worker died.
+    lease_owner = models.CharField(max_length=100, blank=True, help_text="The task run holding the job.")
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Source items already counted; a resumed job starts after them."
+    )
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
@@ -239,7 +251,7 @@ class IngestJob(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {JobStatus.DONE, JobStatus.FAILED}
+        return self.status in FINISHED_JOB_STATUSES
 
     @property
     def progress(self) -> float:

@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+import math
+
+from celery import Task, shared_task
+from django.conf import settings
 from django.db import OperationalError
 
-from gallery.models import IngestJob
+from gallery.services import jobs
 from gallery.services.analysis import analyse_image
-from gallery.services.ingest import run_ingest_job
+from gallery.services.ingest import RunEnd, run_ingest_job_slice
+from gallery.services.sweeper import resume_stale_work
 
 
-@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
-def run_ingest_job_task(job_id: int) -> None:
-    job = IngestJob.objects.filter(pk=job_id).first()
-    if job is not None and not job.is_finished:
-        run_ingest_job(job)
+@shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def run_ingest_job_task(self: Task, job_id: int) -> str:
+    end = run_ingest_job_slice(job_id, slice_seconds=settings.IMGSITE_INGEST_SLICE_SECONDS)
+    if end == RunEnd.BUSY:
+        # A second delivery of a job another worker is running: wait for that run's lease, which
+        # runs out only if it died; then this delivery resumes the job or finds it finished.
+        left = jobs.lease_seconds_left(job_id) or 0.0
+        raise self.retry(countdown=math.ceil(left) + 1, max_retries=None)
+    if end == RunEnd.PAUSED:
+        jobs.queue_job(job_id)
+    return str(end)
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def analyse_image_task(image_id: int) -> None:
     analyse_image(image_id)
+
+
+@shared_task
+def resume_stale_work_task() -> dict[str, int]:
+    return resume_stale_work().as_counts()

@@ -43,6 +43,19 @@ class ProfileSnapshot(models.Model):
         return int(self.data.get("like_count", 0))
 
 
+class OwedProfileRebuild(models.Model):
+    """A rebuild a like or tag asked for while the broker was down. The sweeper queues it once the
+    broker is back (profiles.tasks.queue_owed_rebuilds_task); a rebuild that runs clears it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owed_profile_rebuild"
+    )
+    since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Profile rebuild owed to {self.user} since {self.since:%Y-%m-%d %H:%M}"
+
+
 class SimulatedTaste(models.Model):
     """The hidden taste a simulated user was generated from; see `profiles.simulation`."""
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from gallery.models import ImageTag, Like, Tag, TagOrigin
 from gallery.tagging import InvalidTag, normalise_tag
+from imgsite.broker import BROKER_ERRORS, enqueue
 from profiles import selectors
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
-from profiles.models import ProfileSnapshot, SimulatedTaste, UserProfile
+from profiles.models import OwedProfileRebuild, ProfileSnapshot, SimulatedTaste, UserProfile
 from profiles.simulation import SimulatedUser, simulate_users
 from profiles.taste import PROFILE_VERSION, build_profile
 
@@ -45,13 +46,36 @@ def schedule_profile_rebuild(*, user_id: int) -> bool:
 
     if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
         return False
-    rebuild_profile_task.apply_async(args=(user_id,), countdown=REBUILD_DELAY_SECONDS)
+    try:
+        rebuild_profile_task.apply_async(args=(user_id,), countdown=REBUILD_DELAY_SECONDS)
+    except BROKER_ERRORS as exc:
+        # The like or tag is saved and the page answers as usual; the rebuild it owes is kept in
+        # the database until the broker is back, and the next like may try again at once.
+        logger.warning("profile rebuild for user %s owed, the broker is down: %s", user_id, exc)
+        cache.delete(rebuild_key(user_id))
+        OwedProfileRebuild.objects.get_or_create(user_id=user_id)
+        return False
     return True
+
+
+def queue_owed_rebuilds() -> int:
+    """Queue the rebuilds owed since the broker went down; stops at the first that still fails."""
+    queued = 0
+    for owed in OwedProfileRebuild.objects.order_by("since"):
+        try:
+            enqueue("profiles.tasks.rebuild_profile_task", owed.user_id)
+        except BROKER_ERRORS as exc:
+            logger.warning("owed profile rebuilds still waiting, the broker is down: %s", exc)
+            break
+        owed.delete()
+        queued += 1
+    return queued
 
 
 def rebuild_profile(user: AbstractBaseUser) -> ProfileSnapshot:
     """Compute the user's profile from their current likes and tags and store it as the latest snapshot."""
     cache.delete(rebuild_key(user.pk))
+    OwedProfileRebuild.objects.filter(user_id=user.pk).delete()
     data = build_profile(selectors.profile_inputs(user))
     with transaction.atomic():
         snapshot = ProfileSnapshot.objects.create(user_id=user.pk, data=data, version=PROFILE_VERSION)

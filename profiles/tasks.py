@@ -15,3 +15,9 @@ def rebuild_profile_task(user_id: int) -> int | None:
     if user is None:
         return None
     return services.rebuild_profile(user).pk
+
+
+@shared_task
+def queue_owed_rebuilds_task() -> int:
+    """Periodic: queue the profile rebuilds that likes and tags owed while the broker was down."""
+    return services.queue_owed_rebuilds()

@@ -9,10 +9,13 @@ analysis once that commits. Any failure removes what this item wrote and the bat
 from __future__ import annotations
 
 import logging
+import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 
 import requests
@@ -32,7 +35,7 @@ from gallery.services.download import (
     copy_local_to_temp,
     download_to_temp,
 )
-from gallery.services.storage import media_path, move_into_place, original_name, remove_quietly, temp_dir
+from gallery.services.storage import media_path, move_into_place, original_name, remove_quietly
 from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.registry import build_source, http_session
 from gallery.tagging import normalise_tags
@@ -57,30 +60,86 @@ class ItemFailed(Exception):
     """One candidate could not be ingested; the message goes on the job."""
 
 
+class RunEnd(StrEnum):
+    """How one run of a job's task ended, which tells the task what to do next."""
+
+    FINISHED = "finished"  # done or failed; nothing more to do
+    PAUSED = "paused"  # its time slice ran out; queue the rest
+    BUSY = "busy"  # another live run holds the job; try again when its lease may have run out
+    STOPPED = "stopped"  # cancelled, retried elsewhere, deleted or already finished
+
+
 def run_ingest_job(job: IngestJob, *, progress: ProgressCallback | None = None) -> IngestJob:
-    """Ingest until `job.wanted` new images are stored or the source runs dry."""
-    jobs.mark_running(job)
+    """Run a job to its end in this process (the command without a broker, and tests)."""
+    run_ingest_job_slice(job.pk, progress=progress)
+    job.refresh_from_db()
+    return job
+
+
+def run_ingest_job_slice(
+    job_id: int, *, progress: ProgressCallback | None = None, slice_seconds: float | None = None
+) -> RunEnd:
+    """Run or resume a job under a lease, until `job.wanted` new images are stored, the source runs
+    dry, or `slice_seconds` pass. Any number of deliveries of the same job may call this at once."""
+    owner = uuid.uuid4().hex
+    job = jobs.take_lease(job_id, owner=owner)
+    if job is None:
+        return RunEnd.BUSY if jobs.lease_seconds_left(job_id) else RunEnd.STOPPED
+    deadline = None if slice_seconds is None else time.monotonic() + slice_seconds
+    jobs.clear_job_temp_dir(job.pk)
+    try:
+        return run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
+    except IngestJob.DoesNotExist:
+        log.info("ingest job %s was deleted while it ran; stopping", job_id)
+        return RunEnd.STOPPED
+    finally:
+        jobs.release_lease(job, owner=owner)
+        jobs.clear_job_temp_dir(job.pk)
+
+
+def run_leased_job(
+    job: IngestJob, *, owner: str, progress: ProgressCallback | None, deadline: float | None
+) -> RunEnd:
     session = http_session()
     refusals: Counter[str] = Counter()
+    resume_at = job.position
     try:
         source = build_source(job.source, job.query, options=job.options)
         # Skipped, failed and refused items do not count, so list plenty; the loop stops at `wanted`.
-        for item in first_photos(source.candidates(), job.wanted * LISTED_PER_WANTED):
+        listed = first_photos(source.candidates(), job.wanted * LISTED_PER_WANTED)
+        for index, item in enumerate(listed):
+            if index < resume_at:
+                continue  # counted by an earlier run of this job
             if job.done >= job.wanted:
                 break
+            if deadline is not None and time.monotonic() > deadline:
+                return RunEnd.PAUSED
             result = ingest_item(item, job=job, session=session)
+            if index == resume_at and stored_by_this_job(result, job):
+                # The run that died stored this item but was killed before counting it.
+                result = ItemResult("done", image_id=result.image_id)
             jobs.record_outcome(job, result.outcome, result.message)
             if isinstance(item, Rejection):
                 refusals[item.reason] += 1
             if progress is not None:
                 progress(job)
+            if not jobs.renew_lease(job, owner=owner):
+                return RunEnd.STOPPED
     except SourceError as exc:
         jobs.mark_failed(job, str(exc))
-        return job
+        return RunEnd.FINISHED
     finally:
         log_refusals(job, refusals)
     jobs.mark_finished(job)
-    return job
+    return RunEnd.FINISHED
+
+
+def stored_by_this_job(result: ItemResult, job: IngestJob) -> bool:
+    return (
+        result.outcome == "skipped"
+        and result.image_id is not None
+        and Image.objects.filter(pk=result.image_id, ingest_job=job).exists()
+    )
 
 
 def log_refusals(job: IngestJob, refusals: Counter[str]) -> None:
@@ -105,7 +164,7 @@ def ingest_candidate(candidate: Candidate, *, job: IngestJob | None, session: re
     known = find_known_image(candidate)
     if known is not None:
         return ItemResult("skipped", f"{describe(candidate)}: already in the collection", known)
-    fetched = fetch(candidate, session=session)
+    fetched = fetch(candidate, session=session, into=jobs.job_temp_dir(job.pk if job else None))
     try:
         info = check_image(fetched, candidate)
         duplicate = Image.objects.filter(sha256=fetched.sha256).values_list("pk", flat=True).first()
@@ -129,12 +188,12 @@ def find_known_image(candidate: Candidate) -> int | None:
     )
 
 
-def fetch(candidate: Candidate, *, session: requests.Session) -> FetchedFile:
+def fetch(candidate: Candidate, *, session: requests.Session, into: Path) -> FetchedFile:
     limits = download_limits()
     try:
         if candidate.local_path:
-            return copy_local_to_temp(Path(candidate.local_path), max_bytes=limits.max_bytes, into=temp_dir())
-        return download_to_temp(candidate.file_url, session=session, limits=limits, into=temp_dir())
+            return copy_local_to_temp(Path(candidate.local_path), max_bytes=limits.max_bytes, into=into)
+        return download_to_temp(candidate.file_url, session=session, limits=limits, into=into)
     except DownloadError as exc:
         raise ItemFailed(str(exc)) from exc
 

@@ -4,13 +4,20 @@ so staff watching a job page see consistent progress whichever worker did the wo
 from __future__ import annotations
 
 import logging
+import shutil
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gallery.models import IngestJob, JobStatus
+from gallery.services.storage import media_path
+from imgsite.broker import BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +25,10 @@ log = logging.getLogger(__name__)
 MAX_ERROR_LINES = 500
 
 Outcome = Literal["done", "skipped", "failed", "rejected"]
+UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+NOT_QUEUED = (
+    "could not reach the task queue (broker), so nothing ran: {error}. Retry the job once it is back."
+)
 
 
 def create_ingest_job(
@@ -26,24 +37,99 @@ def create_ingest_job(
     """Create a job and, once the transaction commits, hand it to a Celery worker."""
     job = IngestJob.objects.create(source=source, query=query, wanted=wanted, options=options or {})
     if enqueue:
-        from gallery.tasks import run_ingest_job_task
-
-        transaction.on_commit(lambda: run_ingest_job_task.delay(job.pk))
+        transaction.on_commit(lambda: queue_job(job.pk))
     return job
 
 
-def mark_running(job: IngestJob) -> None:
-    job.status = JobStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+def queue_job(job_id: int) -> bool:
+    """Send the job to a worker. With the broker down the job fails saying so, and staff can retry it."""
+    try:
+        enqueue("gallery.tasks.run_ingest_job_task", job_id)
+    except BROKER_ERRORS as exc:
+        log.error("ingest job %s not queued: %s", job_id, exc)
+        finish(job_id, JobStatus.FAILED, NOT_QUEUED.format(error=exc), only_from=(JobStatus.QUEUED,))
+        return False
+    return True
+
+
+def lease_expiry(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.IMGSITE_JOB_LEASE_SECONDS)
+
+
+def take_lease(job_id: int, *, owner: str) -> IngestJob | None:
+    """Hold the job for this run, unless another live run holds it or it has ended.
+
+    One conditional UPDATE, so of two deliveries of the same job only one can win.
+    """
+    now = timezone.now()
+    taken = (
+        IngestJob.objects.filter(pk=job_id, status__in=UNFINISHED)
+        .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lt=now))
+        .update(
+            lease_owner=owner,
+            lease_expires_at=lease_expiry(now),
+            status=JobStatus.RUNNING,
+            started_at=Coalesce(F("started_at"), now),
+        )
+    )
+    return IngestJob.objects.get(pk=job_id) if taken else None
+
+
+def lease_seconds_left(job_id: int) -> float | None:
+    """Seconds until another run's lease on an unfinished job runs out; None when none holds it."""
+    job = IngestJob.objects.filter(pk=job_id, status__in=UNFINISHED).first()
+    if job is None or job.lease_expires_at is None:
+        return None
+    left = (job.lease_expires_at - timezone.now()).total_seconds()
+    return left if left > 0 else None
+
+
+def renew_lease(job: IngestJob, *, owner: str) -> bool:
+    """Extend the lease. False when the job was cancelled, retried or taken over: the run must stop."""
+    now = timezone.now()
+    renewed = IngestJob.objects.filter(pk=job.pk, lease_owner=owner, status=JobStatus.RUNNING).update(
+        lease_expires_at=lease_expiry(now)
+    )
+    return renewed == 1
+
+
+def release_lease(job: IngestJob, *, owner: str) -> None:
+    IngestJob.objects.filter(pk=job.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)
+
+
+def job_temp_dir(job_id: int | None) -> Path:
+    """Downloads of one job land here; only the run holding the lease writes to it."""
+    path = media_path("tmp") / (f"job-{job_id}" if job_id else "none")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def clear_job_temp_dir(job_id: int) -> None:
+    """A resumed job removes the half-downloaded files of the run that died."""
+    shutil.rmtree(media_path("tmp") / f"job-{job_id}", ignore_errors=True)
+
+
+def cancel_job(job: IngestJob) -> bool:
+    """Stop a queued or running job. Its worker notices at the next item and stops there."""
+    return finish(job.pk, JobStatus.CANCELLED, "", only_from=UNFINISHED)
+
+
+def retry_job(job: IngestJob) -> None:
+    """Queue any job again. It resumes after the items it already counted; a run still holding the
+    job loses its lease and stops at its next item."""
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.QUEUED, finished_at=None, lease_owner="", lease_expires_at=None
+    )
+    transaction.on_commit(lambda: queue_job(job.pk))
 
 
 def record_outcome(job: IngestJob, outcome: Outcome, message: str = "") -> None:
-    """Count one item. Uses F() so concurrent workers never lose an increment."""
-    IngestJob.objects.filter(pk=job.pk).update(**{outcome: F(outcome) + 1})
+    """Count one item and move the job's position past it, in one UPDATE, with F() so concurrent
+    workers never lose an increment and a resumed job never counts an item twice."""
+    IngestJob.objects.filter(pk=job.pk).update(**{outcome: F(outcome) + 1, "position": F("position") + 1})
     if outcome == "failed" and message:
         append_error(job, message)
-    job.refresh_from_db(fields=["done", "skipped", "failed", "rejected", "errors"])
+    job.refresh_from_db(fields=["done", "skipped", "failed", "rejected", "errors", "position"])
 
 
 def append_error(job: IngestJob, message: str) -> None:
@@ -64,15 +150,22 @@ def record_analysis_failure(job_id: int, message: str) -> None:
 
 
 def mark_finished(job: IngestJob) -> None:
-    job.status = JobStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+    finish(job.pk, JobStatus.DONE, "", only_from=(JobStatus.RUNNING,))
+    job.refresh_from_db()
 
 
 def mark_failed(job: IngestJob, message: str) -> None:
     """The source as a whole failed. The job ends, so none is left 'running' half-way."""
-    append_error(job, message)
-    job.refresh_from_db(fields=["errors"])
-    job.status = JobStatus.FAILED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "finished_at"])
+    finish(job.pk, JobStatus.FAILED, message, only_from=UNFINISHED)
+    job.refresh_from_db()
+
+
+def finish(job_id: int, status: JobStatus, message: str, *, only_from: tuple[JobStatus, ...]) -> bool:
+    """End a job that is still in one of `only_from`, so a cancelled job is never marked done later."""
+    ended = IngestJob.objects.filter(pk=job_id, status__in=only_from).update(
+        status=status, finished_at=timezone.now(), lease_owner="", lease_expires_at=None
+    )
+    if ended and message:
+        job = IngestJob.objects.get(pk=job_id)
+        append_error(job, message)
+    return ended == 1

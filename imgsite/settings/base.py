@@ -65,6 +65,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # A kept connection may have been dropped by the server (restart, failover, idle kill);
+        # checking it before each request's first query turns that into a reconnect, not a 500.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -108,13 +111,47 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A task whose pool process dies (SIGKILL, OOM) goes back on the queue instead of being acked as
+# failed; every task is idempotent, so running it again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Time limits: the hard limit kills a stuck task; the soft one raises inside it first so it can
+# stop cleanly. An ingest job works in slices shorter than the soft limit and queues the rest.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("IMGSITE_TASK_SOFT_TIME_LIMIT", 900)
+CELERY_TASK_TIME_LIMIT = env_int("IMGSITE_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 60)
+IMGSITE_INGEST_SLICE_SECONDS = env_int("IMGSITE_INGEST_SLICE_SECONDS", CELERY_TASK_SOFT_TIME_LIMIT - 300)
+# Redis redelivers a message not acked within the visibility timeout. It must exceed the hard time
+# limit, or a task still running would be delivered a second time; it is also how long a task
+# held by a worker that died whole (SIGKILL, power loss) waits before another worker gets it.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("IMGSITE_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Sending a task to a broker that is down fails after about a second instead of hanging a request.
+CELERY_BROKER_CONNECTION_TIMEOUT = env_float("IMGSITE_BROKER_CONNECTION_TIMEOUT", 2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 # Rebuild the recommender in the background; `make beat` (celery -A imgsite beat) runs this schedule.
 CELERY_BEAT_SCHEDULE = {
     "rebuild-recommender": {
         "task": "recommender.tasks.rebuild_model_task",
         "schedule": env_int("IMGSITE_RECOMMENDER_REBUILD_MINUTES", 30) * 60.0,
     },
+    # Finds work a dead worker or a down broker left behind: jobs whose lease ran out, photos
+    # pending too long, profile rebuilds owed. `manage.py resume_stale_work` runs the same.
+    "resume-stale-work": {
+        "task": "gallery.tasks.resume_stale_work_task",
+        "schedule": env_int("IMGSITE_SWEEP_SECONDS", 60) * 1.0,
+    },
+    "queue-owed-profile-rebuilds": {
+        "task": "profiles.tasks.queue_owed_rebuilds_task",
+        "schedule": env_int("IMGSITE_SWEEP_SECONDS", 60) * 1.0,
+    },
 }
+# A running job holds a lease for this long and renews it after every item; a job whose lease
+# ran out has lost its worker and may be taken over. Longer than one item can take to download.
+IMGSITE_JOB_LEASE_SECONDS = env_int("IMGSITE_JOB_LEASE_SECONDS", 180)
+# A photo still "pending" this long after it was queued lost its analysis task; queue it again.
+# Longer than the analysis queue can take to drain, so a busy queue is not doubled.
+IMGSITE_STALE_PENDING_SECONDS = env_int("IMGSITE_STALE_PENDING_SECONDS", 1800)
+# `manage.py ingest` gives up following a job no worker takes, or one whose worker went quiet.
+IMGSITE_INGEST_PICKUP_SECONDS = env_int("IMGSITE_INGEST_PICKUP_SECONDS", 60)
 
 # --- Ingest and analysis ------------------------------------------------------------------------
 IMGSITE_USER_AGENT = env_str(

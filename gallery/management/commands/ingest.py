@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +58,10 @@ class Command(BaseCommand):
         job = create_ingest_job(
             source=source, query=query, wanted=wanted, options=source_options, enqueue=not eager
         )
+        job.refresh_from_db()
+        if job.is_finished and not eager:
+            # Sending it failed (the broker is down); the job says why and can be retried.
+            raise CommandError(f"Job #{job.pk}: {job.errors[-1] if job.errors else job.status}")
         if options["no_wait"] and not eager:
             self.stdout.write(f"Queued ingest job #{job.pk}; watch it in the admin.")
             return
@@ -65,7 +70,9 @@ class Command(BaseCommand):
             if eager:
                 run_ingest_job(job, progress=lambda j: show(bar, j))
             else:
-                wait_for(job, bar)
+                gave_up = wait_for(job, bar, limits=WaitLimits.from_settings())
+        if not eager and gave_up:
+            raise CommandError(gave_up)
         self.report(job, time.monotonic() - started)
 
     def wanted(self, options: dict[str, Any]) -> int:
@@ -97,11 +104,44 @@ def show(bar: tqdm[Any], job: IngestJob) -> None:
     bar.set_postfix(skipped=job.skipped, failed=job.failed, refused=job.rejected, refresh=False)
 
 
-def wait_for(job: IngestJob, bar: tqdm[Any]) -> None:
-    """With real workers the job runs elsewhere; follow its row until it ends."""
+@dataclass(frozen=True)
+class WaitLimits:
+    pickup_seconds: float  # how long a queued job may wait for a worker to take it
+    stall_seconds: float  # how long a running job may show no sign of life
+
+    @classmethod
+    def from_settings(cls) -> WaitLimits:
+        pickup = float(settings.IMGSITE_INGEST_PICKUP_SECONDS)
+        return cls(pickup_seconds=pickup, stall_seconds=settings.IMGSITE_JOB_LEASE_SECONDS + pickup)
+
+
+def wait_for(job: IngestJob, bar: tqdm[Any], *, limits: WaitLimits) -> str:
+    """With real workers the job runs elsewhere; follow its row until it ends, and return "".
+
+    Gives up, returning why, when no worker takes the job or its worker stops renewing its lease
+    and counting items: the job is not lost (the sweeper resumes it), but nobody should wait.
+    """
+    started = last_change = time.monotonic()
+    last_seen: tuple[object, ...] = ()
     while True:
         job.refresh_from_db()
         show(bar, job)
         if job.is_finished:
-            return
+            return ""
+        now = time.monotonic()
+        if job.status == JobStatus.QUEUED and now - started > limits.pickup_seconds:
+            return (
+                f"No worker has taken job #{job.pk} in {limits.pickup_seconds:.0f} s: is a Celery worker "
+                "running (make worker)? The job stays queued and runs when one starts; cancel or "
+                "follow it in the admin."
+            )
+        signs_of_life = (job.status, job.position, job.lease_owner, job.lease_expires_at)
+        if signs_of_life != last_seen:
+            last_seen, last_change = signs_of_life, now
+        elif now - last_change > limits.stall_seconds:
+            return (
+                f"Job #{job.pk} has shown no progress for {limits.stall_seconds:.0f} s; its worker may "
+                "have died. It resumes when a worker takes it again (celery beat or manage.py "
+                "resume_stale_work finds it); cancel or retry it in the admin."
+            )
         time.sleep(0.5)

@@ -1,0 +1,108 @@
+"""With the broker unreachable, each action answers clearly and the work it owes is not lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import LazySettings
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
+
+from gallery.models import IngestJob, JobStatus, Like
+from imgsite.celery import app
+from profiles.models import OwedProfileRebuild, ProfileSnapshot
+from profiles.services import queue_owed_rebuilds
+from tests.factories import make_image, make_like, make_user
+from tests.support.broker import broker_down  # noqa: F401  (fixture)
+from tests.support.images import solid_jpeg
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("broker_down")]
+
+
+@pytest.fixture(autouse=True)
+def _give_up_quickly(settings: LazySettings) -> None:
+    settings.IMGSITE_INGEST_PICKUP_SECONDS = 2
+
+
+def test_a_like_is_saved_and_answers_normally_while_the_broker_is_down(
+    client: Client, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    alice = make_user("alice")
+    image = make_image(colours=[("blue", 0.8)], tags=["sea"])
+    client.force_login(alice)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("gallery:like", args=[image.pk]), HTTP_ACCEPT="application/json")
+
+    assert len(callbacks) == 1  # the rebuild was asked for, and its failure handled
+
+    assert response.status_code == 200
+    assert response.json() == {"liked": True, "count": 1}
+    assert Like.objects.filter(user=alice, image=image).exists()
+
+
+def test_the_rebuild_a_like_owes_is_kept_while_the_broker_stays_down(
+    client: Client, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    alice = make_user("alice")
+    image = make_image(colours=[("blue", 0.8)], tags=["sea"])
+    client.force_login(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("gallery:like", args=[image.pk]))
+    assert list(OwedProfileRebuild.objects.values_list("user__username", flat=True)) == ["alice"]
+    assert queue_owed_rebuilds() == 0  # still down: nothing queued, nothing forgotten
+    assert OwedProfileRebuild.objects.count() == 1
+
+
+def test_a_second_like_while_down_owes_one_rebuild_not_two(
+    client: Client, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    alice = make_user("alice")
+    client.force_login(alice)
+    for image in (make_image(), make_image()):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(reverse("gallery:like", args=[image.pk]))
+
+    assert OwedProfileRebuild.objects.filter(user=alice).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so the job is sent as the command sends it
+def test_the_ingest_command_says_the_broker_is_down_and_leaves_a_failed_job(tmp_path: Path) -> None:
+    (tmp_path / "red.jpg").write_bytes(solid_jpeg(64, 48, (200, 30, 30)))
+
+    with pytest.raises(CommandError, match="could not reach the task queue"):
+        call_command("ingest", "folder", str(tmp_path), "--count", "1", "--licence", "CC0 1.0")
+
+    job = IngestJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.is_finished
+
+
+@pytest.mark.django_db(transaction=True)
+def test_starting_a_job_in_the_admin_says_the_broker_is_down(admin_client: Client, tmp_path: Path) -> None:
+    (tmp_path / "red.jpg").write_bytes(solid_jpeg(64, 48, (200, 30, 30)))
+    data = {"source": "folder", "query": str(tmp_path), "count": "1", "licence": "CC0 1.0", "author": "Ann"}
+
+    response = admin_client.post(reverse("admin:gallery_ingestjob_start"), data, follow=True)
+
+    assert "could not reach the task queue" in response.content.decode()
+    job = IngestJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    delete = reverse("admin:gallery_ingestjob_delete", args=[job.pk])
+    admin_client.post(delete, {"post": "yes"})
+    assert not IngestJob.objects.exists()
+
+
+def test_owed_rebuilds_run_once_the_broker_is_back() -> None:
+    alice = make_user("alice")
+    make_like(alice, make_image(colours=[("blue", 0.8)]))
+    OwedProfileRebuild.objects.create(user=alice)
+    app.conf.task_always_eager = True  # the broker is back (tasks run in-process here)
+
+    assert queue_owed_rebuilds() == 1
+
+    assert not OwedProfileRebuild.objects.exists()
+    assert ProfileSnapshot.objects.filter(user=alice).exists()

@@ -1,0 +1,162 @@
+"""A job runs once at a time under a lease that expires, resumes where a dead worker left it
+without counting or storing anything twice, and stops when staff cancel it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from gallery.models import Image, IngestJob, JobStatus
+from gallery.services import jobs
+from gallery.services.ingest import RunEnd, run_ingest_job, run_ingest_job_slice
+from tests.support.fake_commons import install_fake_commons, sample_files
+from tests.support.fake_http import FakeHTTPServer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Killed(BaseException):
+    """Stands in for SIGKILL: nothing after it runs, not even the job's own bookkeeping."""
+
+
+def commons_job(wanted: int) -> IngestJob:
+    return jobs.create_ingest_job(source="commons", query="Category:Boats", wanted=wanted, enqueue=False)
+
+
+def as_if_its_worker_died(job: IngestJob) -> None:
+    """The row a killed worker leaves: still running, its lease run out."""
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING,
+        lease_owner="dead-worker",
+        lease_expires_at=timezone.now() - timedelta(seconds=1),
+    )
+
+
+def test_two_deliveries_of_one_job_cannot_both_hold_it() -> None:
+    job = commons_job(5)
+
+    first = jobs.take_lease(job.pk, owner="first")
+    second = jobs.take_lease(job.pk, owner="second")
+
+    assert first is not None
+    assert first.status == JobStatus.RUNNING
+    assert second is None
+    assert (jobs.lease_seconds_left(job.pk) or 0) > 0
+
+
+def test_a_second_delivery_of_a_running_job_is_told_to_wait_not_to_run_it() -> None:
+    job = commons_job(5)
+    jobs.take_lease(job.pk, owner="first")
+
+    assert run_ingest_job_slice(job.pk) == RunEnd.BUSY
+    job.refresh_from_db()
+    assert (job.done, job.skipped, job.position) == (0, 0, 0)
+
+
+def test_a_lease_that_ran_out_lets_another_run_take_the_job_over() -> None:
+    job = commons_job(5)
+    as_if_its_worker_died(job)
+
+    assert jobs.take_lease(job.pk, owner="second") is not None
+    assert jobs.renew_lease(job, owner="dead-worker") is False
+
+
+def test_a_job_resumed_after_its_worker_died_stores_and_counts_each_photo_once(
+    fake_http: FakeHTTPServer,
+) -> None:
+    api = install_fake_commons(fake_http, sample_files(6))
+    job = commons_job(5)
+    stored = 0
+
+    def die_after_three(running: IngestJob) -> None:
+        nonlocal stored
+        stored += 1
+        if stored == 3:
+            raise Killed
+
+    with override_settings(IMGSITE_COMMONS_API=api):
+        with pytest.raises(Killed):
+            run_ingest_job_slice(job.pk, progress=die_after_three)
+        # Killed after storing the third photo and before counting it.
+        IngestJob.objects.filter(pk=job.pk).update(done=2, position=2)
+        as_if_its_worker_died(job)
+        run_ingest_job(job)
+
+    assert (job.status, job.done, job.skipped, job.failed) == (JobStatus.DONE, 5, 0, 0)
+    assert Image.objects.count() == 5
+    assert Image.objects.filter(ingest_job=job).count() == 5
+
+
+def test_a_resumed_job_leaves_no_half_downloaded_file(fake_http: FakeHTTPServer, media_root: Path) -> None:
+    api = install_fake_commons(fake_http, sample_files(2))
+    job = commons_job(2)
+    partial = jobs.job_temp_dir(job.pk) / ".download-abandoned"
+    partial.write_bytes(b"half a jpeg")
+    as_if_its_worker_died(job)
+
+    with override_settings(IMGSITE_COMMONS_API=api):
+        run_ingest_job(job)
+
+    assert job.done == 2
+    assert not list((media_root / "tmp").rglob("*.download-*"))
+
+
+def test_a_cancelled_job_stops_at_its_next_photo_and_stays_cancelled(fake_http: FakeHTTPServer) -> None:
+    api = install_fake_commons(fake_http, sample_files(5))
+    job = commons_job(5)
+
+    def cancel_after_the_first(running: IngestJob) -> None:
+        jobs.cancel_job(running)
+
+    with override_settings(IMGSITE_COMMONS_API=api):
+        end = run_ingest_job_slice(job.pk, progress=cancel_after_the_first)
+
+    job.refresh_from_db()
+    assert end == RunEnd.STOPPED
+    assert (job.status, job.done) == (JobStatus.CANCELLED, 1)
+    assert job.is_finished
+    assert Image.objects.count() == 1
+
+
+def test_a_finished_job_is_not_run_again_by_a_late_delivery(fake_http: FakeHTTPServer) -> None:
+    api = install_fake_commons(fake_http, sample_files(3))
+    job = commons_job(3)
+    with override_settings(IMGSITE_COMMONS_API=api):
+        run_ingest_job(job)
+        end = run_ingest_job_slice(job.pk)
+
+    job.refresh_from_db()
+    assert end == RunEnd.STOPPED
+    assert (job.done, job.skipped) == (3, 0)
+
+
+def test_a_job_out_of_time_pauses_and_the_next_slice_finishes_it(fake_http: FakeHTTPServer) -> None:
+    api = install_fake_commons(fake_http, sample_files(4))
+    job = commons_job(4)
+    with override_settings(IMGSITE_COMMONS_API=api):
+        first = run_ingest_job_slice(job.pk, slice_seconds=0)
+        job.refresh_from_db()
+        assert (first, job.status, job.lease_owner) == (RunEnd.PAUSED, JobStatus.RUNNING, "")
+        second = run_ingest_job_slice(job.pk)
+
+    job.refresh_from_db()
+    assert second == RunEnd.FINISHED
+    assert (job.status, job.done, job.skipped) == (JobStatus.DONE, 4, 0)
+
+
+def test_retrying_a_failed_job_resumes_it_after_what_it_counted(fake_http: FakeHTTPServer) -> None:
+    api = install_fake_commons(fake_http, sample_files(4))
+    job = commons_job(4)
+    with override_settings(IMGSITE_COMMONS_API=api):
+        run_ingest_job_slice(job.pk, slice_seconds=0)
+        jobs.take_lease(job.pk, owner="x")
+        jobs.mark_failed(job, "the source went away")
+        jobs.retry_job(job)  # no broker in tests: the task runs in-process
+
+    job.refresh_from_db()
+    assert (job.status, job.done, job.skipped) == (JobStatus.DONE, 4, 0)
+    assert Image.objects.count() == 4
