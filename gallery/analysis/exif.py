@@ -7,6 +7,12 @@ are printable (an EXIF "ASCII\\0\\0\\0" charset prefix is removed) or short hex 
 and surrounding spaces. Dropped: MakerNote (vendor binary), embedded thumbnails, IFD pointers, tags
 Pillow has no name for, and values longer than ``MAX_VALUE_LENGTH`` characters.
 
+The camera fields keep only values a camera could write and the database can hold: a date taken
+between 1826 and tomorrow (gallery.analysis.dates), an ISO up to ``MAX_ISO`` (the largest value the
+ISO column holds; real cameras stop near 10 million), and exposure, aperture and focal length within
+``EXPOSURE_SECONDS``, ``F_NUMBERS`` and ``FOCAL_LENGTHS_MM``. A dropped date is named in `warning`;
+the other values are simply left out (they stay in `raw`).
+
 An unreadable EXIF block is not an error: the result carries a `warning` and empty fields.
 """
 
@@ -21,9 +27,14 @@ from typing import Any, Final
 from PIL import Image, TiffImagePlugin
 from PIL.ExifTags import GPSTAGS, IFD, TAGS
 
+from gallery.analysis.dates import implausible_date_warning, is_plausible_taken_at
 from gallery.analysis.result import ExifData
 
 MAX_VALUE_LENGTH: Final = 2000
+MAX_ISO: Final = 2**31 - 1  # the largest PositiveIntegerField value on every database
+EXPOSURE_SECONDS: Final = (1e-9, 1e6)  # a nanosecond to eleven days
+F_NUMBERS: Final = (0.1, 10_000.0)
+FOCAL_LENGTHS_MM: Final = (0.1, 1e6)
 _SHORT_HEX_BYTES: Final = 32
 _DROPPED_TAGS: Final = frozenset(
     {
@@ -60,7 +71,8 @@ def exif_from_bytes(data: bytes) -> ExifData:
         return result
     if not result.raw:
         return ExifData(warning=_unreadable(caught[0].message))
-    return replace(result, warning=f"EXIF block partly unreadable ({caught[0].message}); kept the rest")
+    partly = f"EXIF block partly unreadable ({caught[0].message}); kept the rest"
+    return replace(result, warning=_joined(partly, result.warning))
 
 
 def exif_from_image(image: Image.Image) -> ExifData:
@@ -76,8 +88,10 @@ def exif_from_image(image: Image.Image) -> ExifData:
         return ExifData(warning=_unreadable(error))
 
 
-def parse_exif(exif: Image.Exif) -> ExifData:
-    """The camera fields and the JSON-safe `raw` dict of a loaded `Image.Exif`."""
+def parse_exif(exif: Image.Exif, *, now: datetime | None = None) -> ExifData:
+    """The camera fields and the JSON-safe `raw` dict of a loaded `Image.Exif`.
+
+    `now` (default: the current time) bounds the date taken; see gallery.analysis.dates."""
     base = dict(exif)
     detail = dict(exif.get_ifd(IFD.Exif))
     gps = dict(exif.get_ifd(IFD.GPSInfo))
@@ -87,19 +101,24 @@ def parse_exif(exif: Image.Exif) -> ExifData:
         raw["GPSInfo"] = gps_raw
     tags = base | detail  # the Exif IFD wins where both carry a tag (DateTimeOriginal, ISO, ...)
     latitude, longitude = gps_coordinates(gps)
+    moment = taken_at(tags)
+    date_warning = ""
+    if moment is not None and not is_plausible_taken_at(moment, now=now or datetime.now(UTC)):
+        moment, date_warning = None, implausible_date_warning(moment)
     return ExifData(
-        taken_at=taken_at(tags),
+        taken_at=moment,
         camera_make=_text(tags.get(0x010F))[:100],
         camera_model=_text(tags.get(0x0110))[:100],
         lens=_text(tags.get(0xA434))[:200],
         iso=_iso(tags),
-        f_number=_positive(tags.get(0x829D)),
-        exposure_time=_positive(tags.get(0x829A)),
-        focal_length=_positive(tags.get(0x920A)),
+        f_number=_within(_positive(tags.get(0x829D)), F_NUMBERS),
+        exposure_time=_within(_positive(tags.get(0x829A)), EXPOSURE_SECONDS),
+        focal_length=_within(_positive(tags.get(0x920A)), FOCAL_LENGTHS_MM),
         gps_latitude=latitude,
         gps_longitude=longitude,
         orientation_tag=_orientation(base.get(0x0112)),
         raw=raw,
+        warning=date_warning,
     )
 
 
@@ -199,9 +218,15 @@ def _iso(tags: dict[int, Any]) -> int | None:
     # 0x8827 is ISOSpeedRatings (PhotographicSensitivity since EXIF 2.3); 0x8833 is ISOSpeed.
     for tag in (0x8827, 0x8833):
         number = _positive(tags.get(tag))
-        if number is not None:
+        # Over MAX_ISO the row could not be saved and the photo would stay "pending" for good.
+        if number is not None and number <= MAX_ISO:
             return int(number)
     return None
+
+
+def _within(number: float | None, bounds: tuple[float, float]) -> float | None:
+    low, high = bounds
+    return number if number is not None and low <= number <= high else None
 
 
 def _orientation(value: Any) -> int:
@@ -240,6 +265,10 @@ def _degrees(dms: Any, reference: str, *, negative: str, limit: float) -> float 
     if value is None or value > limit:
         return None
     return -value if reference.upper().startswith(negative) else value
+
+
+def _joined(*warnings: str) -> str:
+    return "; ".join(warning for warning in warnings if warning)
 
 
 def _unreadable(error: object) -> str:

@@ -67,8 +67,10 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.phash = result.phash
     image.file_size = media_path(image.file.name).stat().st_size
     image.status = AnalysisStatus.DONE
-    # An unreadable EXIF block is not a failure, but staff should see it.
+    # An unreadable EXIF block or an impossible date is not a failure, but staff should see it.
     image.analysis_error = f"EXIF: {exif.warning}" if exif.warning else ""
+    if exif.warning:
+        log.warning("image %s: EXIF: %s", image.pk, exif.warning)
 
 
 def replace_colours(image: Image, colours: list[DominantColour]) -> None:

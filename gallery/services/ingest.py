@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from gallery.analysis.dates import implausible_date_warning, is_plausible_taken_at
 from gallery.analysis.result import ImageRejected
 from gallery.analysis.validate import ImageInfo, validate_image_file
 from gallery.models import Image, ImageTag, IngestJob, Tag, TagOrigin
@@ -282,7 +283,11 @@ def parse_source_date(text: str) -> datetime | None:
         return None
     if parsed is None:
         return None
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+    moment = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, UTC)
+    if not is_plausible_taken_at(moment, now=timezone.now()):
+        log.warning("dropped the source's date: %s", implausible_date_warning(moment))
+        return None
+    return moment
 
 
 def download_limits() -> DownloadLimits:

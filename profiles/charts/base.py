@@ -20,6 +20,10 @@ matplotlib.use("Agg")
 # readable by screen readers), and ids are stable so the same data gives the same SVG.
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["svg.hashsalt"] = "imgsite"
+# Every label here is plain text, and many come from data (camera names, tags, colour names): a
+# camera called "$\foo$" must be drawn as written, not parsed as mathtext, which fails and takes the
+# chart down. One switch covers every Text matplotlib makes: titles, tick labels, bar labels, legends.
+matplotlib.rcParams["text.parse_math"] = False
 matplotlib.rcParams["font.size"] = 11
 matplotlib.rcParams["axes.titlesize"] = 12
 matplotlib.rcParams["axes.spines.top"] = False

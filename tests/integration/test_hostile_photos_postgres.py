@@ -1,0 +1,37 @@
+"""On PostgreSQL, where the crafted values of issue 9 once stored rows that psycopg could not read
+back (or not store at all), the same photos are analysed and every page that shows them renders."""
+
+from __future__ import annotations
+
+import pytest
+
+from gallery.models import AnalysisStatus
+from tests.factories import make_user
+from tests.support.photo_pages import jpeg_with_tags, statuses_of_pages_showing, store_and_analyse
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+MAKE, DATE_ORIGINAL, OFFSET_ORIGINAL, ISO = 0x010F, 0x9003, 0x9011, 0x8827
+
+
+@pytest.mark.parametrize(
+    ("date", "offset"), [("9999:12:31 23:59:59", "-14:00"), ("0001:01:01 00:00:00", "+14:00")]
+)
+def test_a_photo_with_a_crafted_date_and_a_huge_iso_is_shown_by_every_page_on_postgresql(
+    date: str, offset: str
+) -> None:
+    data = jpeg_with_tags({MAKE: "$Canon$"}, {DATE_ORIGINAL: date, OFFSET_ORIGINAL: offset, ISO: 2**32 - 1})
+
+    image = store_and_analyse(data)
+
+    assert image.status == AnalysisStatus.DONE
+    assert (image.taken_at, image.iso) == (None, None)
+    statuses = statuses_of_pages_showing(image, make_user(is_staff=True, is_superuser=True))
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
+
+
+def test_a_nul_byte_in_a_username_is_not_found_on_postgresql(client) -> None:
+    make_user(username="a")
+
+    assert client.get("/users/%00/profile/").status_code == 404
+    assert client.get("/users/a%00/profile/likes.svg").status_code == 404
