@@ -3,9 +3,13 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
+
 admin.site.site_header = "imgsite curation"
 admin.site.site_title = "imgsite curation"
 admin.site.index_title = "Collection, jobs and people"
+# The admin's login counts failures in the same limiter as the site's.
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),

@@ -148,9 +148,18 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Login limits (the site's and the admin's; why these three is in profiles/accounts/ratelimit.py):
+# failures per account and address, per address, and the account-wide count after which every
+# attempt from an address that never logged in to it waits 1, 2, 4 … seconds, up to the maximum.
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
-LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP", 5)
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+LOGIN_ACCOUNT_SLOWDOWN_AFTER = env_int("LOGIN_ACCOUNT_SLOWDOWN_AFTER", 10)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env_int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 300)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
+# How many proxies in front of the site append to X-Forwarded-For (nginx with
+# $proxy_add_x_forwarded_for: 1). 0 trusts no header and uses the connecting address.
+IMGSITE_TRUSTED_PROXY_COUNT = env_int("IMGSITE_TRUSTED_PROXY_COUNT", 0)
 # A burst of likes rebuilds a taste profile at most once per this many seconds.
 IMGSITE_PROFILE_REBUILD_DELAY = env_int("IMGSITE_PROFILE_REBUILD_DELAY", 5)
 
