@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+from gallery.media import serve_media
 from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
 
 admin.site.site_header = "imgsite curation"
@@ -19,5 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("profiles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.IMGSITE_SERVE_MEDIA:
+    # In production too: static() only works with DEBUG, and a deploy must show its photos.
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"))

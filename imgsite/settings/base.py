@@ -86,6 +86,12 @@ STATIC_ROOT = Path(env_str("IMGSITE_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("IMGSITE_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Django serves the photos' files itself (gallery/media.py), in production too, unless a front
+# server takes /media/ over. IMGSITE_MEDIA_ACCEL_REDIRECT=/protected-media/ makes it answer with an
+# X-Accel-Redirect to that nginx `internal` location instead of sending the bytes.
+IMGSITE_SERVE_MEDIA = env_bool("IMGSITE_SERVE_MEDIA", True)
+IMGSITE_MEDIA_ACCEL_REDIRECT = env_str("IMGSITE_MEDIA_ACCEL_REDIRECT", "")
+IMGSITE_MEDIA_MAX_AGE = env_int("IMGSITE_MEDIA_MAX_AGE", 86_400)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names so browsers may cache static files for a year.
