@@ -11,7 +11,7 @@ from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, User
 from django.contrib.auth.models import User
 
 from profiles.accounts.client_address import client_ip
-from profiles.accounts.ratelimit import login_rate_limiter, minutes_to_wait
+from profiles.accounts.ratelimit import login_rate_limiter, wait_in_words
 
 DUPLICATE_EMAIL_MESSAGE = (
     "An account already uses this email address. Log in, or reset your password if you have forgotten it."
@@ -38,7 +38,7 @@ class SignupForm(UserCreationForm):
 class RateLimitedAuthenticationForm(AuthenticationForm):
     """The site's login form, with the one login limiter around the password check."""
 
-    rate_limited_message = "Too many login attempts. Try again in %(minutes)d minutes."
+    rate_limited_message = "Too many login attempts. Try again in %(wait)s."
 
     def clean(self) -> dict[str, Any]:
         limiter = login_rate_limiter()
@@ -47,7 +47,7 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         wait = limiter.seconds_until_allowed(username=username, ip=ip)
         if wait is not None:
             raise forms.ValidationError(
-                self.rate_limited_message, code="rate_limited", params={"minutes": minutes_to_wait(wait)}
+                self.rate_limited_message, code="rate_limited", params={"wait": wait_in_words(wait)}
             )
         try:
             cleaned = super().clean()

@@ -34,8 +34,13 @@ from django.core.cache import cache as default_cache
 from django.core.cache.backends.base import BaseCache
 
 
-def minutes_to_wait(seconds: float) -> int:
-    return max(1, math.ceil(seconds / 60))
+def wait_in_words(seconds: float) -> str:
+    """'3 seconds' for the short account-wide delays, '14 minutes' for a window's lock."""
+    if seconds <= 60:
+        whole = max(1, math.ceil(seconds))
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 def _digest(value: str) -> str:

@@ -13,12 +13,12 @@ from django.core.cache import cache
 
 from profiles.accounts.client_address import address_through_proxies
 from profiles.accounts.forms import DUPLICATE_EMAIL_MESSAGE
-from profiles.accounts.ratelimit import LoginRateLimiter, growing_delay
+from profiles.accounts.ratelimit import LoginRateLimiter, growing_delay, login_rate_limiter, wait_in_words
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
-RATE_LIMITED = re.compile(r"Too many login attempts\. Try again in \d+ minutes\.")
+RATE_LIMITED = re.compile(r"Too many login attempts\. Try again in \d+ (seconds?|minutes?)\.")
 
 
 @pytest.fixture(autouse=True)
@@ -110,8 +110,15 @@ def test_guesses_spread_over_many_addresses_slow_down_the_account_for_new_addres
     make_user("alice")
     for n in range(4):
         _login(client, "alice", "wrong", ip=f"192.0.2.{n}")
-    # A fifth address, never seen, must wait even with the right password.
-    assert RATE_LIMITED.search(_login(client, "alice", DEFAULT_PASSWORD, ip="192.0.2.200").content.decode())
+    # From the fifth failure on, attempts inside the delay are refused unchecked; these five
+    # stand for an attacker who waited out each delay.
+    for n in range(5):
+        login_rate_limiter().record_failure(username="alice", ip=f"192.0.2.{10 + n}")
+    # Another address, never seen, must wait even with the right password: 1 s after the fourth
+    # failure, doubling with each one after it, so 32 s after the ninth.
+    html = _login(client, "alice", DEFAULT_PASSWORD, ip="192.0.2.200").content.decode()
+    assert re.search(r"Too many login attempts\. Try again in (3[0-2]|[12]\d|\d) seconds\.", html)
+    assert "_auth_user_id" not in client.session
 
 
 def test_the_owner_on_an_address_they_logged_in_from_is_not_slowed_by_others_guessing(client, settings):
@@ -246,6 +253,13 @@ def test_the_account_wide_delay_doubles_with_each_failure_and_then_lets_a_try_th
     assert waits == [None, None, 1.0, 2.0, 4.0, 8.0]
     now[0] += 8.5
     assert limiter.seconds_until_allowed(username="alice", ip="198.51.100.1") is None
+
+
+def test_the_wait_is_told_in_seconds_when_short_and_minutes_when_long():
+    assert wait_in_words(0.2) == "1 second"
+    assert wait_in_words(4.0) == "4 seconds"
+    assert wait_in_words(61) == "2 minutes"
+    assert wait_in_words(899.5) == "15 minutes"
 
 
 def test_the_growing_delay_is_capped():
