@@ -111,14 +111,24 @@ def test_every_main_page_loads_and_works_under_the_content_security_policy(
         make_like(alice, image)
     base = live_server.url
 
-    for url in ["/", "/gallery/", "/gallery/?colour=blue", f"/photos/{photos[0].pk}/", "/stats/"]:
+    for url in [
+        "/",
+        "/gallery/",
+        "/gallery/?colour=blue",
+        f"/photos/{photos[0].pk}/",
+        "/stats/",
+        "/account/signup/",
+        "/account/password-reset/",
+    ]:
         console.visit(f"{base}{url}")
 
     _log_in(page, base, "alice")
     assert console.problems() == []
-    for url in ["/me/", "/for-you/", "/account/", "/account/password/"]:
+    console.visit(f"{base}/me/")
+    expect(page.locator("svg.colour-chip__dot").first).to_be_visible()
+    screenshots.save(page, "csp_me")
+    for url in ["/for-you/", "/account/", "/account/password/"]:
         console.visit(f"{base}{url}")
-    screenshots.save(page, "csp_account")
 
     # The photo page's scripts still run: like without a reload, then the tag form.
     console.visit(f"{base}/photos/{photos[6].pk}/")
