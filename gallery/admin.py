@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from gallery import admin_views
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
 from gallery.services import jobs
+from gallery.swatches import swatch_svg
 
 THUMBNAIL_BOX = 64
 PREVIEW_BOX = 480
@@ -48,14 +49,8 @@ def camera_label(make: str, model: str) -> str:
 
 
 def swatch(hex_colour: str, *, size: int = 16) -> SafeString:
-    return format_html(
-        '<span class="colour-swatch" title="{}" style="display:inline-block;width:{}px;height:{}px;'
-        'background:{};border:1px solid #8884;vertical-align:middle"></span>',
-        hex_colour,
-        size,
-        size,
-        hex_colour,
-    )
+    # Sized by a class in admin_extra.css: the Content-Security-Policy forbids inline styles.
+    return swatch_svg(hex_colour, css_class=f"colour-swatch colour-swatch--{size}", title=hex_colour)
 
 
 class CameraMakeFilter(admin.SimpleListFilter):

@@ -1,11 +1,15 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+
+from gallery.media import serve_media
+from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
 
 admin.site.site_header = "imgsite curation"
 admin.site.site_title = "imgsite curation"
 admin.site.index_title = "Collection, jobs and people"
+# The admin's login counts failures in the same limiter as the site's.
+admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
@@ -15,5 +19,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("profiles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.IMGSITE_SERVE_MEDIA:
+    # In production too: static() only works with DEBUG, and a deploy must show its photos.
+    urlpatterns.append(path(f"{settings.MEDIA_URL.lstrip('/')}<path:path>", serve_media, name="media"))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 
 from imgsite.settings.env import env_bool, env_float, env_int, env_list, env_str
 
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "imgsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -41,6 +44,41 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): everything from our own origin, nothing inline. Scripts and
+# styles are static files, colour swatches are SVG fills, so an injected <script>, on* handler or
+# style attribute does nothing. tests/browser/test_csp.py loads every main page under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (imgsite/middleware.py): features no page uses are off for every frame.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 ROOT_URLCONF = "imgsite.urls"
 WSGI_APPLICATION = "imgsite.wsgi.application"
@@ -89,6 +127,12 @@ STATIC_ROOT = Path(env_str("IMGSITE_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("IMGSITE_MEDIA_ROOT", str(BASE_DIR / "media")))
+# Django serves the photos' files itself (gallery/media.py), in production too, unless a front
+# server takes /media/ over. IMGSITE_MEDIA_ACCEL_REDIRECT=/protected-media/ makes it answer with an
+# X-Accel-Redirect to that nginx `internal` location instead of sending the bytes.
+IMGSITE_SERVE_MEDIA = env_bool("IMGSITE_SERVE_MEDIA", True)
+IMGSITE_MEDIA_ACCEL_REDIRECT = env_str("IMGSITE_MEDIA_ACCEL_REDIRECT", "")
+IMGSITE_MEDIA_MAX_AGE = env_int("IMGSITE_MEDIA_MAX_AGE", 86_400)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names so browsers may cache static files for a year.
@@ -185,9 +229,18 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Login limits (the site's and the admin's; why these three is in profiles/accounts/ratelimit.py):
+# failures per account and address, per address, and the account-wide count after which every
+# attempt from an address that never logged in to it waits 1, 2, 4 … seconds, up to the maximum.
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 900)
-LOGIN_MAX_FAILURES_PER_ACCOUNT = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
+LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP = env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT_AND_IP", 5)
 LOGIN_MAX_FAILURES_PER_IP = env_int("LOGIN_MAX_FAILURES_PER_IP", 20)
+LOGIN_ACCOUNT_SLOWDOWN_AFTER = env_int("LOGIN_ACCOUNT_SLOWDOWN_AFTER", 10)
+LOGIN_ACCOUNT_MAX_DELAY_SECONDS = env_int("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 300)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
+# How many proxies in front of the site append to X-Forwarded-For (nginx with
+# $proxy_add_x_forwarded_for: 1). 0 trusts no header and uses the connecting address.
+IMGSITE_TRUSTED_PROXY_COUNT = env_int("IMGSITE_TRUSTED_PROXY_COUNT", 0)
 # A burst of likes rebuilds a taste profile at most once per this many seconds.
 IMGSITE_PROFILE_REBUILD_DELAY = env_int("IMGSITE_PROFILE_REBUILD_DELAY", 5)
 

@@ -1,15 +1,21 @@
-"""Account forms: sign up with an email address, a rate-limited login, and deleting an account."""
+"""Account forms: sign up with an email address no other account uses, the rate-limited logins
+(site and admin), and deleting an account."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.contrib.auth.models import User
-from django.http import HttpRequest
 
-from profiles.accounts.ratelimit import login_rate_limiter, minutes_to_wait
+from profiles.accounts.client_address import client_ip
+from profiles.accounts.ratelimit import login_rate_limiter, wait_in_words
+
+DUPLICATE_EMAIL_MESSAGE = (
+    "An account already uses this email address. Log in, or reset your password if you have forgotten it."
+)
 
 
 class SignupForm(UserCreationForm):
@@ -20,19 +26,19 @@ class SignupForm(UserCreationForm):
         fields = ("username", "email")
         field_classes = {"username": UsernameField}
 
-
-def client_ip(request: HttpRequest | None) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))
+    def clean_email(self) -> str:
+        # One address, one account: a password reset mailed to a shared address would otherwise
+        # hand whoever reads it every account on it. Compared case-insensitively, as mail is.
+        email: str = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
+        return email
 
 
 class RateLimitedAuthenticationForm(AuthenticationForm):
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "rate_limited": "Too many login attempts. Try again in %(minutes)d minutes.",
-    }
+    """The site's login form, with the one login limiter around the password check."""
+
+    rate_limited_message = "Too many login attempts. Try again in %(wait)s."
 
     def clean(self) -> dict[str, Any]:
         limiter = login_rate_limiter()
@@ -41,19 +47,21 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         wait = limiter.seconds_until_allowed(username=username, ip=ip)
         if wait is not None:
             raise forms.ValidationError(
-                self.error_messages["rate_limited"],
-                code="rate_limited",
-                params={"minutes": minutes_to_wait(wait)},
+                self.rate_limited_message, code="rate_limited", params={"wait": wait_in_words(wait)}
             )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             limiter.record_failure(username=username, ip=ip)
             raise
-        # Only a real login clears the count; a blank password must not reset it.
+        # Only a real login counts as success; a blank password must not reset anything.
         if self.get_user() is not None:
-            limiter.clear_account(username=username)
+            limiter.record_success(username=username, ip=ip)
         return cleaned
+
+
+class RateLimitedAdminAuthenticationForm(RateLimitedAuthenticationForm, AdminAuthenticationForm):
+    """The admin's login: the same limiter, then the admin's own staff-only check and messages."""
 
 
 class DeleteAccountForm(forms.Form):

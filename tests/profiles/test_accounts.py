@@ -11,7 +11,6 @@ from django.core import mail
 from django.core.cache import cache
 
 from gallery.models import Image, ImageTag, Like, Tag
-from profiles.accounts.ratelimit import LoginRateLimiter
 from profiles.models import ProfileSnapshot, UserProfile
 from recommender.models import NotInterested
 from tests.factories import DEFAULT_PASSWORD, make_image, make_image_tag, make_like, make_user
@@ -91,66 +90,6 @@ def test_the_account_page_needs_login(client):
     response = client.get("/account/")
     assert response.status_code == 302
     assert response["Location"] == "/account/login/?next=/account/"
-
-
-# --- The login rate limit ------------------------------------------------------------------------
-
-
-def test_too_many_failures_for_one_account_lock_it_even_with_the_right_password(client, settings):
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    make_user("alice")
-    for n in range(3):
-        _login(client, "alice", "wrong", ip=f"10.0.0.{n}")  # from different addresses
-    response = _login(client, "alice", DEFAULT_PASSWORD, ip="10.0.0.99")
-    html = response.content.decode()
-    assert re.search(r"Too many login attempts\. Try again in \d+ minutes\.", html)
-    assert "_auth_user_id" not in client.session
-
-
-def test_too_many_failures_from_one_address_lock_it_for_every_account(client, settings):
-    settings.LOGIN_MAX_FAILURES_PER_IP = 3
-    make_user("alice")
-    for n in range(3):
-        _login(client, f"nobody{n}", "wrong", ip="10.9.9.9")
-    assert (
-        "Too many login attempts" in _login(client, "alice", DEFAULT_PASSWORD, ip="10.9.9.9").content.decode()
-    )
-    assert _login(client, "alice", DEFAULT_PASSWORD, ip="10.1.1.1").status_code == 302
-
-
-def test_a_successful_login_clears_the_accounts_failures(client, settings):
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 3
-    make_user("alice")
-    _login(client, "alice", "wrong")
-    _login(client, "alice", "wrong")
-    assert _login(client, "alice", DEFAULT_PASSWORD).status_code == 302
-    client.post("/account/logout/")
-    _login(client, "alice", "wrong")
-    _login(client, "alice", "wrong")
-    assert _login(client, "alice", DEFAULT_PASSWORD).status_code == 302
-
-
-def test_a_blank_password_does_not_reset_the_count(client, settings):
-    settings.LOGIN_MAX_FAILURES_PER_ACCOUNT = 2
-    make_user("alice")
-    _login(client, "alice", "wrong")
-    _login(client, "alice", "")
-    _login(client, "alice", "wrong")
-    assert "Too many login attempts" in _login(client, "alice", DEFAULT_PASSWORD).content.decode()
-
-
-def test_the_limit_lifts_when_the_window_ends():
-    now = [1_000_000.0]
-    limiter = LoginRateLimiter(
-        cache=cache, window_seconds=900, per_account=2, per_ip=100, clock=lambda: now[0]
-    )
-    limiter.record_failure(username="alice", ip="1.2.3.4")
-    limiter.record_failure(username="Alice ", ip="1.2.3.4")  # usernames match case-insensitively
-    wait = limiter.seconds_until_allowed(username="alice", ip="1.2.3.4")
-    assert wait is not None
-    assert 0 < wait <= 900
-    now[0] += wait + 1
-    assert limiter.seconds_until_allowed(username="alice", ip="1.2.3.4") is None
 
 
 # --- Passwords -----------------------------------------------------------------------------------
