@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from gallery import admin_views
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
 from gallery.services import jobs
+from gallery.services.duplicates import NotInGroup, merge_group
 from gallery.swatches import swatch_svg
 
 THUMBNAIL_BOX = 64
@@ -77,6 +78,30 @@ class CameraMakeFilter(admin.SimpleListFilter):
 _COLOUR_FIELDS: tuple[str, ...] = ("rank", "colour_swatch", "hex", "name", "family", "share_percent")
 
 
+class DuplicateFilter(admin.SimpleListFilter):
+    """Near-duplicate groups to review: the photos with other versions, listed group by group."""
+
+    title = "near-duplicates"
+    parameter_name = "versions"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
+        return [
+            ("grouped", "Has other versions"),
+            ("best", "Best shot of a group"),
+            ("other", "Not the best shot"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        grouped = queryset.filter(duplicate_group__isnull=False).order_by("duplicate_group", "-is_group_best")
+        if self.value() == "grouped":
+            return grouped
+        if self.value() == "best":
+            return grouped.filter(is_group_best=True)
+        if self.value() == "other":
+            return grouped.filter(is_group_best=False)
+        return queryset
+
+
 class ColourInline(admin.TabularInline):
     model = Colour
     fields = _COLOUR_FIELDS
@@ -119,12 +144,20 @@ class ImageAdmin(admin.ModelAdmin):
         "camera",
     ]
     list_display_links = ["thumbnail_img", "title_or_hash"]
-    list_filter = ["source", "licence", "orientation", "size_class", "status", CameraMakeFilter]
+    list_filter = [
+        "source",
+        "licence",
+        "orientation",
+        "size_class",
+        "status",
+        CameraMakeFilter,
+        DuplicateFilter,
+    ]
     # The admin notices that tag names span a relation and keeps the results distinct.
     search_fields = ["title", "image_tags__tag__name", "camera_make", "camera_model"]
     search_help_text = "Search titles, tag names and camera make or model."
     list_per_page = 50
-    actions = ["reanalyse", "export_json"]
+    actions = ["reanalyse", "export_json", "keep_best_shot"]
     inlines = [ColourInline, ImageTagInline]
     readonly_fields = [
         "preview_img",
@@ -151,6 +184,7 @@ class ImageAdmin(admin.ModelAdmin):
         "gps_longitude",
         "exif_json",
         "phash",
+        "duplicate_versions",
         "status",
         "analysis_error",
         "source",
@@ -192,6 +226,7 @@ class ImageAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Near-duplicates", {"fields": ["duplicate_versions"]}),
         ("EXIF", {"fields": ["exif_json"]}),
         (
             "Files",
@@ -233,6 +268,58 @@ class ImageAdmin(admin.ModelAdmin):
     def palette(self, image: Image) -> SafeString:
         # Reads the prefetched colours; filtering or ordering here would query once per row.
         return format_html_join("", "{}", ((swatch(colour.hex, size=12),) for colour in image.colours.all()))
+
+    @admin.display(description="Versions")
+    def duplicate_versions(self, image: Image) -> SafeString | str:
+        if image.duplicate_group is None:
+            return "No other versions."
+        members = Image.objects.filter(duplicate_group=image.duplicate_group).order_by("-is_group_best", "pk")
+        url = reverse("admin:gallery_image_changelist")
+        return format_html(
+            '{}<p><a href="{}?duplicate_group__exact={}">Review the group</a> · best shot marked ★</p>',
+            format_html_join(
+                "",
+                '<a href="{}" class="admin-version">{} {}{}</a> ',
+                (
+                    (
+                        reverse("admin:gallery_image_change", args=[member.pk]),
+                        _img_tag(member, member.thumbnail, box=THUMBNAIL_BOX) or "",
+                        f"{member.width} x {member.height}",
+                        " ★" if member.is_group_best else "",
+                    )
+                    for member in members
+                ),
+            ),
+            url,
+            image.duplicate_group,
+        )
+
+    @admin.action(
+        description="Keep the best shot of each group, merging the other versions into it",
+        permissions=["delete"],
+    )
+    def keep_best_shot(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
+        groups = set(queryset.exclude(duplicate_group=None).values_list("duplicate_group", flat=True))
+        if not groups:
+            self.message_user(request, "None of the selected photos has other versions.", messages.WARNING)
+            return
+        best_ids = Image.objects.filter(duplicate_group__in=groups, is_group_best=True).values_list(
+            "pk", flat=True
+        )
+        deleted = likes = tags = 0
+        for best_id in best_ids:
+            try:
+                outcome = merge_group(keep_id=best_id)
+            except NotInGroup:  # merged by someone else meanwhile
+                continue
+            deleted += len(outcome.deleted)
+            likes += outcome.likes_moved
+            tags += outcome.tags_moved
+        self.message_user(
+            request,
+            f"Merged {len(groups)} group(s): deleted {deleted} other version(s), moved {likes} like(s) and {tags} tag(s).",
+            messages.SUCCESS,
+        )
 
     @admin.display(description="EXIF")
     def exif_json(self, image: Image) -> SafeString:

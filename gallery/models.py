@@ -74,6 +74,19 @@ class Image(models.Model):
     # Features kept for similarity and near-duplicate detection.
     colour_histogram = models.JSONField(default=list, blank=True)
     phash = models.CharField(max_length=16, blank=True, db_index=True, help_text="64-bit DCT hash, hex.")
+    layout_signature = models.BinaryField(
+        blank=True, default=b"", editable=False, help_text="32x32 greyscale, confirms near-duplicates."
+    )
+
+    # Near-duplicates (gallery.services.duplicates). Stored so that the gallery shows one photo per group
+    # by filtering an indexed column instead of grouping on every request. A photo alone has no group
+    # and is its own best shot.
+    duplicate_group = models.PositiveIntegerField(
+        null=True, blank=True, db_index=True, help_text="Shared by the versions of one picture."
+    )
+    is_group_best = models.BooleanField(
+        "best shot", default=True, db_index=True, help_text="The version the gallery shows."
+    )
 
     # Provenance.
     source = models.CharField(max_length=32, choices=Source.choices, db_index=True)

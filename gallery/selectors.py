@@ -91,6 +91,37 @@ def visible_image_or_404(pk: int) -> Image:
     return get_object_or_404(visible_images(), pk=pk)
 
 
+def one_per_group(images: QuerySet[Image]) -> QuerySet[Image]:
+    """Only the best shot of each near-duplicate group (a photo without other versions is its own)."""
+    return images.filter(is_group_best=True)
+
+
+def other_versions_annotation() -> Coalesce:
+    """How many other visible versions each image has, 0 for a photo of its own."""
+    versions = (
+        visible_images()
+        .filter(duplicate_group=OuterRef("duplicate_group"))
+        .exclude(pk=OuterRef("pk"))
+        .order_by()
+        .values("duplicate_group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(versions, output_field=IntegerField()), 0)
+
+
+def other_versions(image: Image) -> QuerySet[Image]:
+    """The other visible versions of a photo, best shot first, for its page."""
+    if image.duplicate_group is None:
+        return Image.objects.none()
+    return (
+        visible_images()
+        .filter(duplicate_group=image.duplicate_group)
+        .exclude(pk=image.pk)
+        .order_by("-is_group_best", "-width", "pk")
+    )
+
+
 def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QuerySet[Image]:
     if filters.tag:
         queryset = queryset.filter(
@@ -151,13 +182,13 @@ def _ordering(sort: str) -> list[Any]:
 
 
 def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
-    """The grid: filtered, sorted, with like counts and tags ready for alt text."""
+    """The grid, one card per picture: filtered, sorted, with like and version counts and tags for alt text."""
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
     )
     return (
-        _apply_filters(visible_images(), filters)
-        .annotate(like_count=like_count_annotation())
+        _apply_filters(one_per_group(visible_images()), filters)
+        .annotate(like_count=like_count_annotation(), other_versions=other_versions_annotation())
         .prefetch_related(tags)
         .order_by(*_ordering(filters.sort))
     )
@@ -171,7 +202,7 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     facets = Facets()
 
     def others(name: str) -> QuerySet[Image]:
-        return _apply_filters(visible_images(), filters.without(name))
+        return _apply_filters(one_per_group(visible_images()), filters.without(name))
 
     facets.options["tag"] = _tag_facet(others("tag"))
     facets.options["colour"] = _colour_facet(others("colour"))

@@ -31,6 +31,7 @@ from gallery.selectors import (
     group_tags,
     image_for_page,
     like_count,
+    other_versions,
     user_likes_image,
     visible_image_or_404,
 )
@@ -101,6 +102,7 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
         "tag_groups": group_tags(list(image.image_tags.all()), request.user.pk),
         "liked": user_likes_image(request.user, image),
         "tag_form": tag_form,
+        "versions": list(other_versions(image)),
     }
 
 

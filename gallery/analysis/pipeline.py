@@ -6,7 +6,8 @@ Stages, each timed into `AnalysisResult.timings` (seconds):
 - exif: camera fields and the JSON-safe raw tags (exif.py);
 - thumbnails: orientation, colour conversion, preview and grid thumbnail as JPEG bytes (thumbnails.py);
 - colours: five dominant colours with names (colours.py, palette.py);
-- features: HSV histogram and perceptual hash (features.py).
+- features: HSV histogram and perceptual hash (features.py), and the layout signature that confirms
+  near-duplicates (near_duplicates.py).
 
 Width and height are the file's full size after EXIF orientation, not the decoded draft size.
 """
@@ -23,6 +24,7 @@ from PIL import Image
 from gallery.analysis import shape, thumbnails
 from gallery.analysis.colours import dominant_colours
 from gallery.analysis.features import colour_histogram, perceptual_hash
+from gallery.analysis.near_duplicates import layout_signature
 from gallery.analysis.result import AnalysisResult
 from gallery.analysis.validate import decode_image
 
@@ -52,7 +54,9 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
 
     started = time.perf_counter()
     histogram = colour_histogram(small.convert("RGB"), visible)
-    phash = perceptual_hash(thumbnails.flatten(small))
+    flat = thumbnails.flatten(small)
+    phash = perceptual_hash(flat)
+    layout = layout_signature(flat)
     timings["features"] = time.perf_counter() - started
 
     width, height = thumbnails.oriented_size(decoded.info.width, decoded.info.height, exif.orientation_tag)
@@ -67,6 +71,7 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
         colours=colours,
         colour_histogram=histogram,
         phash=phash,
+        layout=layout,
         thumbnail_jpeg=thumbnail_jpeg,
         preview_jpeg=preview_jpeg,
         timings=timings,

@@ -45,6 +45,7 @@ class AnalysisResult:
     colours: list[DominantColour]  # ranked, largest share first
     colour_histogram: list[float]
     phash: str  # 16 hex digits
+    layout: bytes  # 32x32 greyscale, to confirm near-duplicates (near_duplicates.py)
     thumbnail_jpeg: bytes  # small grid thumbnail
     preview_jpeg: bytes  # larger preview for the image page
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark

@@ -14,6 +14,7 @@ from gallery.analysis.pipeline import analyse_file
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
+from gallery.services.duplicates import place_in_group
 from gallery.services.storage import derivative_name, media_path, write_bytes_atomically
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ def analyse_image(image_id: int) -> Image | None:
     except ImageRejected as exc:
         return mark_failed(image, str(exc))
     save_analysis(image, result)
+    # After the save, so the photo is in the collection the next photo is checked against.
+    place_in_group(image)
     return image
 
 
@@ -65,6 +68,7 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.exif = exif.raw
     image.colour_histogram = result.colour_histogram
     image.phash = result.phash
+    image.layout_signature = result.layout
     image.file_size = media_path(image.file.name).stat().st_size
     image.status = AnalysisStatus.DONE
     # An unreadable EXIF block or an impossible date is not a failure, but staff should see it.

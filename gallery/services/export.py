@@ -52,6 +52,10 @@ def image_record(image: Image) -> dict[str, Any]:
         "status": image.status,
         "analysis_error": image.analysis_error,
         "phash": image.phash,
+        # The photo's near-duplicate group (null when it has no other versions) and whether it is the
+        # version the gallery shows.
+        "duplicate_group": image.duplicate_group,
+        "is_group_best": image.is_group_best,
         "colours": [
             {"rank": c.rank, "hex": c.hex, "share": c.share, "name": c.name, "family": c.family}
             for c in image.colours.all()

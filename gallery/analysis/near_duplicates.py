@@ -1,0 +1,297 @@
+"""Near-duplicates: which photos a person would call the same picture, and which copy to keep.
+
+Two descriptors, because neither alone is enough (measured on the 136 sample photos, see
+`manage.py evaluate_quality`):
+
+- the stored 64-bit pHash (features.py). Resizing, JPEG recompression, blur and small brightness changes
+  stay within a few bits, and unrelated photos are almost never within 22 bits of each other. But a crop
+  of a few percent shifts the picture under the DCT's cosines and can move the hash by up to ~18 bits,
+  where some unrelated photos already are. The hash finds *candidates*;
+- a layout signature, the photo as 32x32 greyscale. Two copies are confirmed when the centre of one
+  correlates with a window of the other shifted by up to three cells (9% of the frame) each way, so a
+  crop of a few percent from any side still lines up. The layout is band-passed and the correlation
+  zero-mean and normalised, so a brighter or darker copy matches as well as the original.
+
+Candidates come from a multi-index hash (`HashIndex`): the 64 bits are split into four 16-bit chunks,
+and any hash within r bits of the query agrees with it within r // 4 bits on at least one chunk (the
+pigeonhole principle). Each chunk is a sorted array; a look-up probes every 16-bit value within r // 4
+bits of the query's chunk with one `searchsorted`, so its cost grows with the number of close hashes,
+not with the size of the collection. `bench/duplicates.py` measures it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+from scipy.ndimage import gaussian_filter
+
+# Hashes within this many bits are candidates. Crops of 4-5% reach 18 bits on the sample photos.
+CANDIDATE_BITS: Final = 20
+# Within this many bits the hash alone is near-certain (resize, JPEG, blur stay within 2-4), so the
+# layout only has to agree loosely; further out it must agree closely.
+CLOSE_BITS: Final = 8
+CLOSE_MIN_SIMILARITY: Final = 0.50
+FAR_MIN_SIMILARITY: Final = 0.78
+
+LAYOUT_SIZE: Final = 32
+LAYOUT_MARGIN: Final = 3  # cells the centre window may shift each way
+DETAIL_SIGMA: Final = 1.0  # cells
+SWEEP_SIGMA: Final = 4.0
+CHUNKS: Final = 4
+CHUNK_BITS: Final = 64 // CHUNKS
+
+
+# --- The layout signature -------------------------------------------------------------------------
+
+
+def layout_signature(image: Image.Image) -> bytes:
+    """The picture as 32x32 greyscale, row by row, one byte a cell (1,024 bytes)."""
+    grey = image.convert("L").resize((LAYOUT_SIZE, LAYOUT_SIZE), Image.Resampling.BOX)
+    return np.asarray(grey, dtype=np.uint8).tobytes()
+
+
+def layout_similarity(a: bytes, b: bytes) -> float:
+    """How well two layouts line up, -1 to 1: the best correlation of either's centre within the other."""
+    if len(a) != LAYOUT_SIZE**2 or len(b) != LAYOUT_SIZE**2:
+        return 0.0
+    first, second = _grid(a), _grid(b)
+    return max(_best_window_correlation(first, second), _best_window_correlation(second, first))
+
+
+def _grid(signature: bytes) -> npt.NDArray[np.float64]:
+    """The layout band-passed: cell noise blurred away, and the broad light-to-dark sweep taken out.
+
+    Without the band-pass, unrelated photos that share a bright sky over a dark ground correlate at up
+    to 0.94 on the sample photos, as high as a cropped copy; with it they stay below 0.65 while 4% crops
+    stay above 0.88.
+    """
+    grid = np.frombuffer(signature, dtype=np.uint8).astype(np.float64).reshape(LAYOUT_SIZE, LAYOUT_SIZE)
+    return np.asarray(gaussian_filter(grid, DETAIL_SIGMA) - gaussian_filter(grid, SWEEP_SIGMA))
+
+
+def _standardised(values: npt.NDArray[np.float64], axes: tuple[int, ...]) -> npt.NDArray[np.float64]:
+    centred = values - values.mean(axis=axes, keepdims=True)
+    norm = np.sqrt((centred**2).sum(axis=axes, keepdims=True))
+    # A flat window (one colour) correlates with nothing; dividing by 1 keeps it at zero.
+    return np.asarray(centred / np.where(norm > 0, norm, 1.0))
+
+
+def _best_window_correlation(centre_of: npt.NDArray[np.float64], within: npt.NDArray[np.float64]) -> float:
+    m = LAYOUT_MARGIN
+    centre = _standardised(centre_of[m:-m, m:-m], (0, 1))
+    size = LAYOUT_SIZE - 2 * m
+    windows = np.lib.stride_tricks.sliding_window_view(within, (size, size))
+    scores = np.einsum("ijkl,kl->ij", _standardised(windows, (2, 3)), centre)
+    return float(scores.max())
+
+
+def same_picture(bits: int, similarity: float | None) -> bool:
+    """The rule for two photos `bits` apart in pHash whose layouts correlate at `similarity`.
+
+    Without a layout (a photo analysed before it was stored) only a close hash counts.
+    """
+    if bits > CANDIDATE_BITS:
+        return False
+    if similarity is None:
+        return bits <= CLOSE_BITS
+    if bits <= CLOSE_BITS:
+        return similarity >= CLOSE_MIN_SIMILARITY
+    return similarity >= FAR_MIN_SIMILARITY
+
+
+# --- The hash index -------------------------------------------------------------------------------
+
+
+def hash_value(phash: str) -> int:
+    """A stored hex pHash as an unsigned 64-bit integer."""
+    return int(phash, 16)
+
+
+def _probe_masks(radius: int) -> npt.NDArray[np.uint64]:
+    """Every 16-bit value with at most `radius` bits set, to XOR with a chunk."""
+    masks = [0]
+    for k in range(1, radius + 1):
+        masks.extend(sum(1 << bit for bit in bits) for bits in combinations(range(CHUNK_BITS), k))
+    return np.array(masks, dtype=np.uint64)
+
+
+class HashIndex:
+    """A multi-index over 64-bit hashes: ids of the hashes within r bits of a query, fast at scale.
+
+    Built from plain (id, hash) pairs, so any process can build it from the database column. New
+    hashes go to a small unsorted tail, scanned directly, and are merged into the sorted chunks once
+    the tail is long enough for the merge to pay off.
+    """
+
+    TAIL_LIMIT: Final = 2048
+
+    def __init__(self, ids: Sequence[int] = (), hashes: Sequence[int] = ()) -> None:
+        self._ids = np.asarray(ids, dtype=np.int64)
+        self._hashes = np.asarray(hashes, dtype=np.uint64)
+        self._tail_ids: list[int] = []
+        self._tail_hashes: list[int] = []
+        self._mask_cache: dict[int, npt.NDArray[np.uint64]] = {}
+        self._sort_chunks()
+
+    def __len__(self) -> int:
+        return len(self._ids) + len(self._tail_ids)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._ids.nbytes + self._hashes.nbytes + sum(o.nbytes + v.nbytes for o, v in self._chunks))
+
+    def add(self, image_id: int, value: int) -> None:
+        self._tail_ids.append(image_id)
+        self._tail_hashes.append(value)
+        if len(self._tail_ids) >= self.TAIL_LIMIT:
+            self._merge_tail()
+
+    def within(self, value: int, radius: int) -> list[tuple[int, int]]:
+        """(id, bits apart) of every hash within `radius` bits of `value`, nearest first."""
+        query = np.uint64(value)
+        positions = self._candidate_positions(value, radius)
+        bits = np.bitwise_count(self._hashes[positions] ^ query)
+        keep = bits <= radius
+        found = list(zip(self._ids[positions][keep].tolist(), bits[keep].tolist(), strict=True))
+        if self._tail_ids:
+            tail_bits = np.bitwise_count(np.asarray(self._tail_hashes, dtype=np.uint64) ^ query)
+            found += [(i, int(b)) for i, b in zip(self._tail_ids, tail_bits, strict=True) if b <= radius]
+        return sorted(found, key=lambda pair: (pair[1], pair[0]))
+
+    def _sort_chunks(self) -> None:
+        self._chunks: list[tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]] = []
+        for chunk in range(CHUNKS):
+            values = self._chunk_of(self._hashes, chunk)
+            order = np.argsort(values, kind="stable")
+            self._chunks.append((order, values[order]))
+
+    def _merge_tail(self) -> None:
+        self._ids = np.concatenate([self._ids, np.asarray(self._tail_ids, dtype=np.int64)])
+        self._hashes = np.concatenate([self._hashes, np.asarray(self._tail_hashes, dtype=np.uint64)])
+        self._tail_ids, self._tail_hashes = [], []
+        self._sort_chunks()
+
+    @staticmethod
+    def _chunk_of(values: npt.NDArray[np.uint64], chunk: int) -> npt.NDArray[np.uint64]:
+        shift = np.uint64(chunk * CHUNK_BITS)
+        return (values >> shift) & np.uint64(0xFFFF)
+
+    def _masks(self, radius: int) -> npt.NDArray[np.uint64]:
+        if radius not in self._mask_cache:
+            self._mask_cache[radius] = _probe_masks(radius)
+        return self._mask_cache[radius]
+
+    def _candidate_positions(self, value: int, radius: int) -> npt.NDArray[np.intp]:
+        masks = self._masks(radius // CHUNKS)
+        query = np.array([value], dtype=np.uint64)
+        found = []
+        for chunk, (order, values) in enumerate(self._chunks):
+            probes = self._chunk_of(query, chunk)[0] ^ masks
+            starts = np.searchsorted(values, probes, side="left")
+            counts = np.searchsorted(values, probes, side="right") - starts
+            found.append(order[_expand_ranges(starts[counts > 0], counts[counts > 0])])
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.intp)
+
+
+def _expand_ranges(starts: npt.NDArray[np.intp], counts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """All of start, start+1 … start+count-1 for each range, as one array."""
+    total = int(counts.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.asarray(np.repeat(starts, counts) + offsets, dtype=np.intp)
+
+
+# --- Grouping and the best shot -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhotoPrint:
+    """What grouping needs to know of a photo."""
+
+    id: int
+    phash: str
+    layout: bytes = b""
+
+
+@dataclass(frozen=True)
+class Match:
+    id: int
+    bits: int
+    similarity: float | None
+
+
+def matches_for(photo: PhotoPrint, candidates: Iterable[tuple[PhotoPrint, int]]) -> list[Match]:
+    """Which of the (candidate, bits apart) pairs are the same picture as `photo`."""
+    found = []
+    for candidate, bits in candidates:
+        if candidate.id == photo.id:
+            continue
+        similarity = (
+            layout_similarity(photo.layout, candidate.layout) if photo.layout and candidate.layout else None
+        )
+        if same_picture(bits, similarity):
+            found.append(Match(candidate.id, bits, similarity))
+    return found
+
+
+def group_photos(photos: Sequence[PhotoPrint]) -> list[list[int]]:
+    """Groups of two or more ids that are the same picture (linked in a chain), smallest id first."""
+    by_id = {photo.id: photo for photo in photos if photo.phash}
+    index = HashIndex(list(by_id), [hash_value(p.phash) for p in by_id.values()])
+    parent = {photo_id: photo_id for photo_id in by_id}
+
+    def root(photo_id: int) -> int:
+        while parent[photo_id] != photo_id:
+            parent[photo_id] = parent[parent[photo_id]]
+            photo_id = parent[photo_id]
+        return photo_id
+
+    for photo in by_id.values():
+        near = [
+            (by_id[i], bits)
+            for i, bits in index.within(hash_value(photo.phash), CANDIDATE_BITS)
+            if i > photo.id
+        ]
+        for match in matches_for(photo, near):
+            first, second = root(photo.id), root(match.id)
+            parent[max(first, second)] = min(first, second)
+    groups: dict[int, list[int]] = {}
+    for photo_id in sorted(by_id):
+        groups.setdefault(root(photo_id), []).append(photo_id)
+    return [members for members in groups.values() if len(members) > 1]
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One version of a picture, as the best-shot choice sees it."""
+
+    id: int
+    pixels: int
+    file_size: int
+    quality: float | None = None  # 0-100 when the photo has a quality score
+
+
+# Quality scores this close are a tie, so resolution decides between two equally good copies.
+QUALITY_BAND: Final = 10.0
+
+
+def best_shot(members: Sequence[Shot]) -> int:
+    """The id of the version to keep: the best quality band, then the most pixels, then the largest file.
+
+    Quality only counts when every version has a score, so an unscored copy is never ranked by a guess.
+    A larger file at the same size is less compressed; on a full tie the oldest (lowest id) is kept.
+    """
+    if not members:
+        raise ValueError("a group needs at least one member")
+    scored = all(shot.quality is not None for shot in members)
+
+    def rank(shot: Shot) -> tuple[float, int, int, int]:
+        band = (shot.quality or 0.0) // QUALITY_BAND if scored else 0.0
+        return (band, shot.pixels, shot.file_size, -shot.id)
+
+    return max(members, key=rank).id
