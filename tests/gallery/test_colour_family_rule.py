@@ -59,6 +59,7 @@ def analysed_photo(palette: list[tuple[str, float]]) -> Image:
         colours=colours,
         colour_histogram=[1.0 / HISTOGRAM_LENGTH] * HISTOGRAM_LENGTH,
         phash="0" * 16,
+        layout=bytes(32 * 32),
         thumbnail_jpeg=solid_jpeg(60, 40, FAMILY_RGB["blue"]),
         preview_jpeg=solid_jpeg(120, 80, FAMILY_RGB["blue"]),
     )

@@ -139,7 +139,7 @@ def test_content_pushes_down_photos_like_one_the_person_is_not_interested_in(
     # food photo (3) must then put every seascape above the remaining food.
     content = ContentRecommender().fit(two_tastes)
 
-    ranked = [r.item for r in content.recommend_for_likes([MIDDLE], k=5, disliked_items=[3])]
+    ranked = [r.item for r in content.recommend_for_likes([MIDDLE], k=5, not_interested_items=[3])]
 
     assert set(ranked[:3]) == set(SEA)
     assert ranked[3:] == [4, 5]
