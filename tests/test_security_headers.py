@@ -3,10 +3,15 @@ powerful features such as the camera or location."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from imgsite.middleware import permissions_policy_header
 from tests.factories import make_image, make_user
+from tests.test_settings import REPO
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +62,17 @@ def test_signed_in_pages_have_no_inline_styles_or_scripts(client):
 
 def test_the_permissions_policy_header_lists_each_feature_with_its_origins():
     assert permissions_policy_header({"camera": [], "fullscreen": ["self"]}) == "camera=(), fullscreen=(self)"
+
+
+def test_an_operator_can_have_violations_reported_to_a_collector():
+    script = "import django; django.setup(); from csp.utils import build_policy; print(build_policy())"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "imgsite.settings.test",
+        "IMGSITE_CSP_REPORT_URI": "https://reports.example.org/csp",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert _directives(result.stdout)["report-uri"] == ["https://reports.example.org/csp"]

@@ -60,6 +60,8 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
+        # Where browsers report violations, when an operator collects them; omitted when empty.
+        "report-uri": env_list("IMGSITE_CSP_REPORT_URI"),
     }
 }
 # Permissions-Policy (imgsite/middleware.py): features no page uses are off for every frame.

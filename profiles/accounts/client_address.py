@@ -25,16 +25,18 @@ def address_through_proxies(*, remote_addr: str, forwarded_for: str, trusted_pro
     hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
     if len(hops) < trusted_proxies:
         return remote_addr
-    candidate = hops[-trusted_proxies]
-    return candidate if _is_ip_address(candidate) else remote_addr
+    return _bare_address(hops[-trusted_proxies]) or remote_addr
 
 
-def _is_ip_address(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
+def _bare_address(hop: str) -> str:
+    """The IP address in one X-Forwarded-For entry, without the port some proxies add
+    ('203.0.113.9:4711', '[2001:db8::1]:443'); '' when it is not an address at all."""
+    for candidate in (hop, hop.rpartition(":")[0].strip("[]") if ":" in hop else ""):
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return ""
 
 
 def client_ip(request: HttpRequest | None) -> str:

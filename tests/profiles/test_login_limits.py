@@ -218,6 +218,8 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(client, settings):
         ("203.0.113.9", 2, "10.0.0.2"),  # fewer hops than proxies: it did not come through them
         ("", 1, "10.0.0.2"),
         ("not-an-address", 1, "10.0.0.2"),
+        ("203.0.113.9:4711", 1, "203.0.113.9"),  # some proxies add the client's port
+        ("[2001:db8::1]:443", 1, "2001:db8::1"),
     ],
 )
 def test_the_client_address_is_the_nth_from_the_right_of_x_forwarded_for(forwarded_for, trusted, expected):
