@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0002_admin_labels'),
+        ('gallery', '0003_ingest_job_lease_and_cancel'),
     ]
 
     operations = [
