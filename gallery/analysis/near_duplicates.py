@@ -74,21 +74,40 @@ def layout_signature(image: Image.Image) -> bytes:
 
 def layout_similarity(a: bytes, b: bytes) -> float:
     """How well two layouts line up, -1 to 1: the best correlation of either's centre within the other."""
-    if len(a) != LAYOUT_SIZE**2 or len(b) != LAYOUT_SIZE**2:
-        return 0.0
-    first, second = _grid(a), _grid(b)
-    return max(_best_window_correlation(first, second), _best_window_correlation(second, first))
+    return float(layout_similarities(a, [b])[0])
 
 
-def _grid(signature: bytes) -> npt.NDArray[np.float64]:
-    """The layout band-passed: cell noise blurred away, and the broad light-to-dark sweep taken out.
+def layout_similarities(query: bytes, layouts: Sequence[bytes]) -> npt.NDArray[np.float64]:
+    """`layout_similarity` of one layout with many, computed together (0 where a layout is missing).
+
+    A handful of array operations for the whole batch, instead of a handful per pair, which is what
+    the per-pair cost was made of (0.45 ms a pair one at a time).
+    """
+    scores = np.zeros(len(layouts))
+    usable = [n for n, layout in enumerate(layouts) if len(layout) == LAYOUT_SIZE**2]
+    if len(query) != LAYOUT_SIZE**2 or not usable:
+        return scores
+    mine = _grids([query])  # (1, 32, 32)
+    theirs = _grids([layouts[n] for n in usable])  # (k, 32, 32)
+    # Either may be the cropped one: my centre within their frame, and their centres within mine.
+    mine_in_theirs = _best_window_correlations(_centres(mine), theirs)
+    theirs_in_mine = _best_window_correlations(_centres(theirs), mine)
+    scores[usable] = np.maximum(mine_in_theirs, theirs_in_mine)
+    return scores
+
+
+def _grids(signatures: Sequence[bytes]) -> npt.NDArray[np.float64]:
+    """Layouts band-passed: cell noise blurred away, and the broad light-to-dark sweep taken out.
 
     Without the band-pass, unrelated photos that share a bright sky over a dark ground correlate at up
     to 0.94 on the sample photos, as high as a cropped copy; with it they stay below 0.65 while 4% crops
     stay above 0.88.
     """
-    grid = np.frombuffer(signature, dtype=np.uint8).astype(np.float64).reshape(LAYOUT_SIZE, LAYOUT_SIZE)
-    return np.asarray(gaussian_filter(grid, DETAIL_SIGMA) - gaussian_filter(grid, SWEEP_SIGMA))
+    raw = np.frombuffer(b"".join(signatures), dtype=np.uint8).astype(np.float64)
+    grids = raw.reshape(len(signatures), LAYOUT_SIZE, LAYOUT_SIZE)
+    detail = gaussian_filter(grids, DETAIL_SIGMA, axes=(1, 2))
+    sweep = gaussian_filter(grids, SWEEP_SIGMA, axes=(1, 2))
+    return np.asarray(detail - sweep)
 
 
 def _standardised(values: npt.NDArray[np.float64], axes: tuple[int, ...]) -> npt.NDArray[np.float64]:
@@ -98,19 +117,39 @@ def _standardised(values: npt.NDArray[np.float64], axes: tuple[int, ...]) -> npt
     return np.asarray(centred / np.where(norm > 0, norm, 1.0))
 
 
-def _best_window_correlation(centre_of: npt.NDArray[np.float64], within: npt.NDArray[np.float64]) -> float:
+def _centres(grids: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Each grid's centre, zero mean and unit norm, so a dot product with a window needs no window mean."""
     m = LAYOUT_MARGIN
-    size = LAYOUT_SIZE - 2 * m
-    # The centre has zero mean and unit norm, so its dot product with a window needs no window mean;
-    # only the window's own spread turns it into a correlation.
-    centre = _standardised(centre_of[m:-m, m:-m], (0, 1))
-    windows = np.lib.stride_tricks.sliding_window_view(within, (size, size))
-    products = np.tensordot(windows, centre, axes=([2, 3], [0, 1]))
-    sums = windows.sum(axis=(2, 3))
-    squares = np.lib.stride_tricks.sliding_window_view(within**2, (size, size)).sum(axis=(2, 3))
+    return _standardised(grids[:, m:-m, m:-m], (1, 2))
+
+
+def _best_window_correlations(
+    centres: npt.NDArray[np.float64], grids: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """The best correlation over shifts of each centre within each grid: one against many, or pairs."""
+    size = LAYOUT_SIZE - 2 * LAYOUT_MARGIN
+    windows = np.lib.stride_tricks.sliding_window_view(
+        grids, (size, size), axis=(1, 2)
+    )  # (k, s, s, size, size)
+    if len(grids) == 1:
+        products = np.einsum("ijab,kab->kij", windows[0], centres)
+    elif len(centres) == 1:
+        products = np.einsum("kijab,ab->kij", windows, centres[0])
+    else:
+        products = np.einsum("kijab,kab->kij", windows, centres)
+    sums, squares = _window_sums(grids, size), _window_sums(grids**2, size)
     spread = np.sqrt(np.maximum(squares - sums**2 / size**2, 0.0))
     scores = products / np.where(spread > 1e-9, spread, np.inf)
-    return float(scores.max())
+    return np.asarray(scores.reshape(len(scores), -1).max(axis=1))
+
+
+def _window_sums(values: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+    """The sum of every size x size window of each grid, from integral images."""
+    total = np.zeros((values.shape[0], values.shape[1] + 1, values.shape[2] + 1))
+    total[:, 1:, 1:] = values.cumsum(axis=1).cumsum(axis=2)
+    return np.asarray(
+        total[:, size:, size:] - total[:, :-size, size:] - total[:, size:, :-size] + total[:, :-size, :-size]
+    )
 
 
 def layout_digest(signature: bytes) -> bytes:
@@ -312,14 +351,13 @@ def matches_for(photo: PhotoPrint, candidates: Sequence[tuple[PhotoPrint, int]])
     worth = dict(
         quick_check(photo.digest, [(c.id, bits, c.digest) for c, bits in candidates if c.id != photo.id])
     )
+    checked = [(candidate, bits) for candidate, bits in candidates if candidate.id in worth]
+    similarities = layout_similarities(photo.layout, [candidate.layout for candidate, _ in checked])
     found = []
-    for candidate, bits in candidates:
-        if candidate.id not in worth:
-            continue
-        both = photo.layout and candidate.layout
-        similarity = layout_similarity(photo.layout, candidate.layout) if both else None
-        if same_picture(bits, similarity):
-            found.append(Match(candidate.id, bits, similarity))
+    for (candidate, bits), similarity in zip(checked, similarities, strict=True):
+        known = float(similarity) if photo.layout and candidate.layout else None
+        if same_picture(bits, known):
+            found.append(Match(candidate.id, bits, known))
     return found
 
 
