@@ -88,6 +88,10 @@ def figures(timings: list[tuple[float, float]]) -> str:
     )
 
 
+def _collect(into: list[tuple[int, int]], index: HashIndex, value: int) -> None:
+    into.extend(index.within(value, CANDIDATE_BITS))
+
+
 def bench_size(size: int, queries: int, rng: np.random.Generator) -> tuple[float, float]:
     hashes = random_hashes(size, rng)
     digests = [rng.integers(-127, 128, DIGEST_SIZE**2, dtype=np.int8).tobytes() for _ in range(size)]
@@ -105,10 +109,11 @@ def bench_size(size: int, queries: int, rng: np.random.Generator) -> tuple[float
     probes += [(0, value) for value in random_hashes(queries - len(probes), rng)]
     index.within(probes[0][1], CANDIDATE_BITS)  # probe masks are made once per radius
 
-    lookups, found, candidates = [], 0, []
+    lookups: list[tuple[float, float]] = []
+    found, candidates = 0, []
     for wanted, value in probes:
         hits: list[tuple[int, int]] = []
-        lookups += timed(lambda value=value, hits=hits: hits.extend(index.within(value, CANDIDATE_BITS)), 1)
+        lookups += timed(partial(_collect, hits, index, value), 1)
         found += any(image_id == wanted for image_id, _ in hits) if wanted else 0
         candidates.append([(image_id, bits, digests[image_id - 1]) for image_id, bits in hits])
 
