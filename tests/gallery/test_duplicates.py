@@ -152,6 +152,31 @@ def test_staff_keep_the_best_shot_from_the_admin_list(admin_client: Client) -> N
     assert Like.objects.get().image_id == best.pk
 
 
+def test_staff_may_keep_a_version_other_than_the_best_shot(admin_client: Client) -> None:
+    best, chosen, third = make_image(), make_image(), make_image()
+    grouped(best, chosen, third, best=best)
+
+    admin_client.post(
+        reverse(CHANGELIST), {"action": "keep_selected_version", "_selected_action": [chosen.pk]}
+    )
+
+    assert list(Image.objects.values_list("pk", flat=True)) == [chosen.pk]
+
+
+def test_choosing_two_versions_of_one_group_merges_nothing(admin_client: Client) -> None:
+    best, copy = make_image(), make_image()
+    grouped(best, copy, best=best)
+
+    response = admin_client.post(
+        reverse(CHANGELIST),
+        {"action": "keep_selected_version", "_selected_action": [best.pk, copy.pk]},
+        follow=True,
+    )
+
+    assert "Choose one version per group" in response.content.decode()
+    assert Image.objects.count() == 2
+
+
 def test_the_merge_action_is_refused_to_a_signed_in_visitor_who_is_not_staff(client: Client) -> None:
     visitor = make_user()
     client.force_login(visitor)
