@@ -11,7 +11,7 @@ DEMO_PHOTOS ?= 150
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-pages bench-recommend clean
+.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-duplicates bench-pages bench-recommend clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,10 +63,13 @@ beat: $(STAMP)
 	$(BIN)/celery -A imgsite beat --loglevel=INFO
 
 ## bench: every benchmark; each prints its figures and ratios (none is part of `make test`)
-bench: bench-analyse bench-recommend bench-pages
+bench: bench-analyse bench-duplicates bench-recommend bench-pages
 
 bench-analyse: $(STAMP)
 	$(BIN)/python bench/analyse.py
+
+bench-duplicates: $(STAMP)
+	$(BIN)/python bench/duplicates.py
 
 bench-recommend: $(STAMP)
 	$(BIN)/python bench/recommend.py

@@ -157,7 +157,7 @@ class ImageAdmin(admin.ModelAdmin):
     search_fields = ["title", "image_tags__tag__name", "camera_make", "camera_model"]
     search_help_text = "Search titles, tag names and camera make or model."
     list_per_page = 50
-    actions = ["reanalyse", "export_json", "keep_best_shot"]
+    actions = ["reanalyse", "export_json", "keep_best_shot", "keep_selected_version"]
     inlines = [ColourInline, ImageTagInline]
     readonly_fields = [
         "preview_img",
@@ -300,24 +300,43 @@ class ImageAdmin(admin.ModelAdmin):
     )
     def keep_best_shot(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
         groups = set(queryset.exclude(duplicate_group=None).values_list("duplicate_group", flat=True))
-        if not groups:
+        best = Image.objects.filter(duplicate_group__in=groups, is_group_best=True)
+        self._merge_keeping(request, list(best.values_list("pk", flat=True)))
+
+    @admin.action(
+        description="Keep the selected version, merging its group's other versions into it",
+        permissions=["delete"],
+    )
+    def keep_selected_version(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
+        chosen = list(queryset.exclude(duplicate_group=None).values_list("pk", "duplicate_group"))
+        groups = [group for _, group in chosen]
+        # Two versions chosen from one group is ambiguous: that group is left for another look.
+        ambiguous = {group for group in groups if groups.count(group) > 1}
+        if ambiguous:
+            self.message_user(
+                request,
+                "Choose one version per group; groups with two chosen were left alone.",
+                messages.WARNING,
+            )
+        self._merge_keeping(request, [pk for pk, group in chosen if group not in ambiguous])
+
+    def _merge_keeping(self, request: HttpRequest, keep_ids: list[int]) -> None:
+        if not keep_ids:
             self.message_user(request, "None of the selected photos has other versions.", messages.WARNING)
             return
-        best_ids = Image.objects.filter(duplicate_group__in=groups, is_group_best=True).values_list(
-            "pk", flat=True
-        )
-        deleted = likes = tags = 0
-        for best_id in best_ids:
+        groups = deleted = likes = tags = 0
+        for keep_id in keep_ids:
             try:
-                outcome = merge_group(keep_id=best_id)
+                outcome = merge_group(keep_id=keep_id)
             except NotInGroup:  # merged by someone else meanwhile
                 continue
+            groups += 1
             deleted += len(outcome.deleted)
             likes += outcome.likes_moved
             tags += outcome.tags_moved
         self.message_user(
             request,
-            f"Merged {len(groups)} group(s): deleted {deleted} other version(s), moved {likes} like(s) and {tags} tag(s).",
+            f"Merged {groups} group(s): deleted {deleted} other version(s), moved {likes} like(s) and {tags} tag(s).",
             messages.SUCCESS,
         )
 

@@ -77,6 +77,9 @@ class Image(models.Model):
     layout_signature = models.BinaryField(
         blank=True, default=b"", editable=False, help_text="32x32 greyscale, confirms near-duplicates."
     )
+    layout_digest = models.BinaryField(
+        blank=True, default=b"", editable=False, help_text="8x8 digest of the layout, for the quick check."
+    )
 
     # Near-duplicates (gallery.services.duplicates). Stored so that the gallery shows one photo per group
     # by filtering an indexed column instead of grouping on every request. A photo alone has no group

@@ -28,6 +28,7 @@ from gallery.analysis.near_duplicates import (
     PhotoPrint,
     group_photos,
     hash_value,
+    layout_digest,
     layout_signature,
     layout_similarity,
 )
@@ -70,7 +71,8 @@ def fingerprint(image: Image.Image, photo_id: int) -> PhotoPrint:
     small = thumbnails.fit(
         thumbnails.fit(preview, thumbnails.THUMBNAIL_LONG_EDGE), thumbnails.ANALYSIS_LONG_EDGE
     )
-    return PhotoPrint(photo_id, perceptual_hash(small), layout_signature(small))
+    layout = layout_signature(small)
+    return PhotoPrint(photo_id, perceptual_hash(small), layout, layout_digest(layout))
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from gallery.analysis.near_duplicates import layout_digest
 from gallery.analysis.palette import photo_families
 from gallery.analysis.pipeline import analyse_file
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected
@@ -69,6 +70,7 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.colour_histogram = result.colour_histogram
     image.phash = result.phash
     image.layout_signature = result.layout
+    image.layout_digest = layout_digest(result.layout)
     image.file_size = media_path(image.file.name).stat().st_size
     image.status = AnalysisStatus.DONE
     # An unreadable EXIF block or an impossible date is not a failure, but staff should see it.

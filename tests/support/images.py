@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import numpy as np
 from PIL import Image
 
 
@@ -76,6 +77,23 @@ def smooth_pattern(width: int = 256, height: int = 192, *, seed: int = 0) -> Ima
 
     coarse = np.random.default_rng(seed).integers(0, 256, size=(6, 8, 3), dtype=np.uint8)
     return Image.fromarray(coarse, "RGB").resize((width, height), Image.Resampling.BICUBIC)
+
+
+def photo_like(width: int = 800, height: int = 600, *, seed: int = 0) -> Image.Image:
+    """A picture with detail at several scales, like a photo: for near-duplicate tests, where a smooth
+    pattern has too little structure for a crop to be told from another picture."""
+    rng = np.random.default_rng(seed)
+    layers = [
+        np.asarray(
+            Image.fromarray(
+                rng.integers(0, 256, size=(rows, rows * 4 // 3, 3), dtype=np.uint8), "RGB"
+            ).resize((width, height), Image.Resampling.BICUBIC),
+            dtype=np.float64,
+        )
+        for rows in (3, 9, 27)
+    ]
+    mixed = 0.5 * layers[0] + 0.3 * layers[1] + 0.2 * layers[2]
+    return Image.fromarray(mixed.clip(0, 255).astype(np.uint8), "RGB")
 
 
 def jpeg_with_app1(payload: bytes, width: int = 64, height: int = 48) -> bytes:

@@ -13,9 +13,9 @@ Files are read, never written; only the chart is saved.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
 
@@ -69,7 +69,7 @@ def _site_photos() -> list[Path]:
     return [media_path(name) for name in names]
 
 
-def _load(paths: list[Path], errors: TextIO) -> list[tuple[str, PILImage.Image]]:
+def _load(paths: list[Path], errors: OutputWrapper) -> list[tuple[str, PILImage.Image]]:
     originals = []
     for path in paths:
         try:
@@ -82,7 +82,7 @@ def _load(paths: list[Path], errors: TextIO) -> list[tuple[str, PILImage.Image]]
 
 
 def _duplicate_section(
-    out: TextIO, originals: list[tuple[str, PILImage.Image]], chart: Path | None
+    out: OutputWrapper, originals: list[tuple[str, PILImage.Image]], chart: Path | None
 ) -> DuplicateReport:
     """Print the near-duplicate section (and write its chart); returns the figures for tests."""
     report = evaluate_grouping(originals)
