@@ -8,7 +8,6 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.core.cache import cache
 
 from gallery.models import Image, ImageTag, Like, Tag
 from profiles.models import ProfileSnapshot, UserProfile
