@@ -27,7 +27,15 @@ from profiles.selectors import simulation_catalogue
 from profiles.simulation import Interest, affinity
 from recommender import selectors
 from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
-from recommender.engine import ContentRecommender, HybridRecommender, ReasonKind, Recommendation
+from recommender.engine import (
+    ContentRecommender,
+    HybridRecommender,
+    Reason,
+    ReasonKind,
+    ReasonWords,
+    Recommendation,
+    reason_words,
+)
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.tuning import tune_weights
@@ -64,11 +72,21 @@ class Pick:
     """One photo on /for-you/ with why it was picked; `liked_image` is the photo a reason points at."""
 
     image: Image
-    kind: str
-    text: str
+    reason: Reason
     liked_image: Image | None = None
-    tag: str | None = None
-    colour: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return str(self.reason.kind)
+
+    @property
+    def words(self) -> ReasonWords:
+        title = self.liked_image.title if self.liked_image is not None else ""
+        return reason_words(self.reason, liked_title=title)
+
+    @property
+    def text(self) -> str:
+        return self.words.text
 
 
 @dataclass(frozen=True)
@@ -207,18 +225,18 @@ def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pi
         reason = recommendation.reason
         liked = images.get(model.item_ids[reason.item]) if reason.item is not None else None
         if reason.kind == ReasonKind.LIKED_ITEM and liked is None:
-            picks.append(Pick(image, ReasonKind.POPULAR, "Popular right now"))
+            picks.append(Pick(image, Reason(ReasonKind.POPULAR)))
             continue
-        picks.append(Pick(image, str(reason.kind), reason.text, liked, reason.tag, reason.colour))
+        picks.append(Pick(image, reason, liked))
     return picks
 
 
 def _fallback_picks(liked: Sequence[int], hidden: Sequence[int], count: int) -> list[Pick]:
     seen = [*liked, *hidden]
     popular = selectors.popular_images(limit=count, exclude=seen)
-    picks = [Pick(image, ReasonKind.POPULAR, "Popular right now") for image in popular]
+    picks = [Pick(image, Reason(ReasonKind.POPULAR)) for image in popular]
     fresh = selectors.fresh_images(limit=count - len(picks), exclude=[*seen, *(p.image.pk for p in picks)])
-    picks += [Pick(image, "fresh", "New in the collection") for image in fresh]
+    picks += [Pick(image, Reason(ReasonKind.FRESH)) for image in fresh]
     return picks
 
 
