@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gallery.models import ImageTag, Like, Tag, TagOrigin
 from gallery.tagging import InvalidTag, normalise_tag
+from imgsite import background
 from profiles import selectors
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
@@ -41,11 +42,9 @@ def rebuild_key(user_id: int) -> str:
 
 def schedule_profile_rebuild(*, user_id: int) -> bool:
     """Queue a rebuild of the user's profile unless one is already pending. True when queued."""
-    from profiles.tasks import rebuild_profile_task  # the task module imports this one
-
     if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
         return False
-    rebuild_profile_task.apply_async(args=(user_id,), countdown=REBUILD_DELAY_SECONDS)
+    background.enqueue(background.REBUILD_PROFILE, user_id, countdown=REBUILD_DELAY_SECONDS)
     return True
 
 

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gallery.models import Image
+from imgsite import background
 from profiles.selectors import simulation_catalogue
 from profiles.simulation import Interest, affinity
 from recommender import selectors
@@ -153,9 +154,7 @@ def _delete_old_models(*, keep_from: RecommenderModel) -> None:
 
 def schedule_rebuild() -> None:
     """Queue a background rebuild once the current transaction commits."""
-    from recommender.tasks import rebuild_model_task  # the task module imports this one
-
-    transaction.on_commit(lambda: rebuild_model_task.delay())
+    background.enqueue_on_commit(background.REBUILD_MODEL)
 
 
 # --- Loading, once per process ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from gallery.models import IngestJob, JobStatus
+from imgsite import background
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,7 @@ def create_ingest_job(
     """Create a job and, once the transaction commits, hand it to a Celery worker."""
     job = IngestJob.objects.create(source=source, query=query, wanted=wanted, options=options or {})
     if enqueue:
-        from gallery.tasks import run_ingest_job_task
-
-        transaction.on_commit(lambda: run_ingest_job_task.delay(job.pk))
+        background.enqueue_on_commit(background.RUN_INGEST_JOB, job.pk)
     return job
 
 
