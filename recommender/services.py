@@ -40,7 +40,6 @@ from recommender.engine import (
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.tuning import tune_weights
-from recommender.features import load_site_data
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
 logger = logging.getLogger(__name__)
@@ -106,7 +105,7 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
     model = RecommenderModel.objects.create(status=BuildStatus.BUILDING)
     started = time.perf_counter()
     try:
-        data = load_site_data()
+        data = selectors.load_site_data()
         hybrid, metrics = _fit_hybrid(data, tune=tune, als=als or AlsSettings())
         blob = hybrid_to_bytes(hybrid, als or AlsSettings())
     except Exception as exc:  # a failed build must be visible in the admin, not only in a log

@@ -16,10 +16,10 @@ from recommender.features import (
     CatalogueRows,
     EventRows,
     item_features,
-    load_site_data,
     site_data_from_rows,
 )
 from recommender.models import NotInterested
+from recommender.selectors import load_site_data
 from tests.factories import make_image, make_image_tag, make_like, make_user
 
 
