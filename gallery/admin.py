@@ -26,7 +26,10 @@ from django.utils.translation import ngettext
 from gallery import admin_views
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
 from gallery.services import jobs
+from gallery.services.analysis import queue_analysis
 from gallery.services.duplicates import NotInGroup, merge_group
+from gallery.services.export import image_metadata
+from gallery.services.storage import delete_image
 from gallery.swatches import swatch_svg
 
 THUMBNAIL_BOX = 64
@@ -347,8 +350,6 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Re-analyse selected images")
     def reanalyse(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
-        from gallery.services.analysis import queue_analysis
-
         count = queue_analysis(list(queryset.values_list("pk", flat=True)))
         self.message_user(
             request,
@@ -359,8 +360,6 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected as JSON")
     def export_json(self, request: HttpRequest, queryset: QuerySet[Image]) -> HttpResponse:
-        from gallery.services.export import image_metadata
-
         response = JsonResponse(
             image_metadata(queryset), safe=False, json_dumps_params={"indent": 2, "ensure_ascii": False}
         )
@@ -369,13 +368,9 @@ class ImageAdmin(admin.ModelAdmin):
         return response
 
     def delete_model(self, request: HttpRequest, obj: Image) -> None:
-        from gallery.services.storage import delete_image
-
         delete_image(obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Image]) -> None:
-        from gallery.services.storage import delete_image
-
         # All or nothing: files go only once every row is gone (delete_image waits for the commit).
         with transaction.atomic():
             for image in queryset:

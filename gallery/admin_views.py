@@ -26,6 +26,7 @@ from gallery.models import IngestJob, JobStatus, Source, Tag
 from gallery.services import jobs
 from gallery.services.tags import merge_tags
 from gallery.sources.base import SourceError
+from gallery.sources.registry import build_source
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
@@ -90,8 +91,6 @@ class IngestJobStartForm(forms.Form):
     def _check_source_accepts(self, source: str, query: str) -> None:
         # The source's own checks (files that must exist, option rules), so a job that could only
         # fail at once is refused here with the same message instead of being started.
-        from gallery.sources.registry import build_source
-
         try:
             build_source(source, query, options=self.options())
         except SourceError as exc:
@@ -107,13 +106,11 @@ def source_choices() -> list[tuple[str, str]]:
 
 
 def start_ingest_job(request: HttpRequest, *, model_admin: ModelAdmin[IngestJob]) -> HttpResponse:
-    from gallery.services.jobs import create_ingest_job
-
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     form = IngestJobStartForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        job = create_ingest_job(
+        job = jobs.create_ingest_job(
             source=form.cleaned_data["source"],
             query=form.cleaned_data["query"].strip(),
             wanted=form.cleaned_data["count"],

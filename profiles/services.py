@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.core.cache import cache
@@ -15,47 +14,20 @@ from django.utils import timezone
 
 from gallery.models import ImageTag, Like, Tag, TagOrigin
 from gallery.tagging import InvalidTag, normalise_tag
-from imgsite.broker import BROKER_ERRORS, enqueue
+from imgsite.background import BROKER_ERRORS, REBUILD_PROFILE, enqueue
 from profiles import selectors
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
 from profiles.models import OwedProfileRebuild, ProfileSnapshot, SimulatedTaste, UserProfile
+from profiles.rebuilds import rebuild_key
 from profiles.simulation import SimulatedUser, simulate_users
 from profiles.taste import PROFILE_VERSION, build_profile
 
 logger = logging.getLogger(__name__)
 
-# Debounce: the first like or tag in a quiet period sets a per-user cache key for
-# REBUILD_DELAY_SECONDS and queues one rebuild that many seconds later; likes and tags arriving while
-# the key lives queue nothing, because that rebuild will read them. The task deletes the key as it
-# starts, so anything committed during or after the rebuild queues a fresh one. A burst of likes
-# therefore costs one rebuild every few seconds at most.
-REBUILD_DELAY_SECONDS: int = getattr(settings, "IMGSITE_PROFILE_REBUILD_DELAY", 5)
 SNAPSHOTS_KEPT = 3  # older snapshots are deleted; the latest one is the profile
 CHART_CACHE_SECONDS = 24 * 3600  # keys change with the data anyway; this only bounds memory
 DEMO_PASSWORD = "imgsite-demo"  # shared by every demo and simulated account; never for production
-
-
-def rebuild_key(user_id: int) -> str:
-    return f"profiles:rebuild-pending:{user_id}"
-
-
-def schedule_profile_rebuild(*, user_id: int) -> bool:
-    """Queue a rebuild of the user's profile unless one is already pending. True when queued."""
-    from profiles.tasks import rebuild_profile_task  # the task module imports this one
-
-    if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
-        return False
-    try:
-        rebuild_profile_task.apply_async(args=(user_id,), countdown=REBUILD_DELAY_SECONDS)
-    except BROKER_ERRORS as exc:
-        # The like or tag is saved and the page answers as usual; the rebuild it owes is kept in
-        # the database until the broker is back, and the next like may try again at once.
-        logger.warning("profile rebuild for user %s owed, the broker is down: %s", user_id, exc)
-        cache.delete(rebuild_key(user_id))
-        OwedProfileRebuild.objects.get_or_create(user_id=user_id)
-        return False
-    return True
 
 
 def queue_owed_rebuilds() -> int:
@@ -63,7 +35,7 @@ def queue_owed_rebuilds() -> int:
     queued = 0
     for owed in OwedProfileRebuild.objects.order_by("since"):
         try:
-            enqueue("profiles.tasks.rebuild_profile_task", owed.user_id)
+            enqueue(REBUILD_PROFILE, owed.user_id)
         except BROKER_ERRORS as exc:
             logger.warning("owed profile rebuilds still waiting, the broker is down: %s", exc)
             break

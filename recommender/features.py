@@ -1,7 +1,8 @@
 """The engine's input built from the site: item features and the like / "not interested" matrices.
 
 The pure part (`item_features`, `interaction_matrices`, `site_data_from_rows`) takes plain pandas
-frames and returns the engine's plain data; `load_site_data` fills the frames from the database.
+frames and returns the engine's plain data; `recommender.selectors.load_site_data` fills the frames
+from the database. Nothing here reads the database.
 
 Item feature vector, one row per visible photo, in blocks ("feature groups"). Each block is scaled
 to unit length on its own and then multiplied by its weight in GROUP_WEIGHTS, so a block's
@@ -200,10 +201,3 @@ def site_data_from_rows(
         metadata=item_metadata(catalogue),
         ids=IdMap(user_ids=user_keys, item_ids=item_keys),
     )
-
-
-def load_site_data(weights: Mapping[str, float] = GROUP_WEIGHTS) -> InteractionData:
-    """The site's photos and events, read from the database in five queries."""
-    from recommender import selectors  # selectors build this module's row types: import late
-
-    return site_data_from_rows(selectors.catalogue_rows(), selectors.event_rows(), weights)

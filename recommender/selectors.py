@@ -5,7 +5,7 @@ Every function runs a fixed number of queries, whatever the size of the lists.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,13 +21,16 @@ from django.db.models import (
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
 from gallery.selectors import like_count_annotation, visible_images
 from profiles.models import SimulatedTaste
+from recommender.engine import InteractionData
 from recommender.features import (
     COLOUR_COLUMNS,
     EVENT_COLUMNS,
+    GROUP_WEIGHTS,
     IMAGE_COLUMNS,
     TAG_COLUMNS,
     CatalogueRows,
     EventRows,
+    site_data_from_rows,
 )
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
@@ -70,6 +73,11 @@ def event_rows() -> EventRows:
             list(NotInterested.objects.values_list("user_id", "image_id")), columns=EVENT_COLUMNS
         ),
     )
+
+
+def load_site_data(weights: Mapping[str, float] = GROUP_WEIGHTS) -> InteractionData:
+    """The engine's input for the site's visible photos and events, in five queries."""
+    return site_data_from_rows(catalogue_rows(), event_rows(), weights)
 
 
 def simulated_tastes() -> dict[int, list[dict[str, object]]]:

@@ -23,15 +23,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from gallery.models import Image
+from imgsite import background
 from profiles.selectors import simulation_catalogue
 from profiles.simulation import Interest, affinity
 from recommender import selectors
 from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
-from recommender.engine import ContentRecommender, HybridRecommender, ReasonKind, Recommendation
+from recommender.engine import (
+    ContentRecommender,
+    HybridRecommender,
+    Reason,
+    ReasonKind,
+    ReasonWords,
+    Recommendation,
+    reason_words,
+)
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.tuning import tune_weights
-from recommender.features import load_site_data
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
 logger = logging.getLogger(__name__)
@@ -64,11 +72,21 @@ class Pick:
     """One photo on /for-you/ with why it was picked; `liked_image` is the photo a reason points at."""
 
     image: Image
-    kind: str
-    text: str
+    reason: Reason
     liked_image: Image | None = None
-    tag: str | None = None
-    colour: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return str(self.reason.kind)
+
+    @property
+    def words(self) -> ReasonWords:
+        title = self.liked_image.title if self.liked_image is not None else ""
+        return reason_words(self.reason, liked_title=title)
+
+    @property
+    def text(self) -> str:
+        return self.words.text
 
 
 @dataclass(frozen=True)
@@ -87,7 +105,7 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
     model = RecommenderModel.objects.create(status=BuildStatus.BUILDING)
     started = time.perf_counter()
     try:
-        data = load_site_data()
+        data = selectors.load_site_data()
         hybrid, metrics = _fit_hybrid(data, tune=tune, als=als or AlsSettings())
         blob = hybrid_to_bytes(hybrid, als or AlsSettings())
     except Exception as exc:  # a failed build must be visible in the admin, not only in a log
@@ -135,9 +153,7 @@ def _delete_old_models(*, keep_from: RecommenderModel) -> None:
 
 def schedule_rebuild() -> None:
     """Queue a background rebuild once the current transaction commits."""
-    from recommender.tasks import rebuild_model_task  # the task module imports this one
-
-    transaction.on_commit(lambda: rebuild_model_task.delay())
+    background.enqueue_on_commit(background.REBUILD_MODEL)
 
 
 # --- Loading, once per process ------------------------------------------------------------------
@@ -207,18 +223,18 @@ def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pi
         reason = recommendation.reason
         liked = images.get(model.item_ids[reason.item]) if reason.item is not None else None
         if reason.kind == ReasonKind.LIKED_ITEM and liked is None:
-            picks.append(Pick(image, ReasonKind.POPULAR, "Popular right now"))
+            picks.append(Pick(image, Reason(ReasonKind.POPULAR)))
             continue
-        picks.append(Pick(image, str(reason.kind), reason.text, liked, reason.tag, reason.colour))
+        picks.append(Pick(image, reason, liked))
     return picks
 
 
 def _fallback_picks(liked: Sequence[int], hidden: Sequence[int], count: int) -> list[Pick]:
     seen = [*liked, *hidden]
     popular = selectors.popular_images(limit=count, exclude=seen)
-    picks = [Pick(image, ReasonKind.POPULAR, "Popular right now") for image in popular]
+    picks = [Pick(image, Reason(ReasonKind.POPULAR)) for image in popular]
     fresh = selectors.fresh_images(limit=count - len(picks), exclude=[*seen, *(p.image.pk for p in picks)])
-    picks += [Pick(image, "fresh", "New in the collection") for image in fresh]
+    picks += [Pick(image, Reason(ReasonKind.FRESH)) for image in fresh]
     return picks
 
 

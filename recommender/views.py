@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.models import Image
-from gallery.selectors import visible_image_or_404
+from gallery.selectors import visible_image_or_404, visible_images
 from imgsite.auth import signed_in_user
 from recommender import selectors, services
 
@@ -36,7 +35,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
     just_hidden = None
     hidden_pk = request.GET.get("hidden", "")
     if hidden_pk.isdigit() and int(hidden_pk) in selectors.not_interested_image_ids(user):
-        just_hidden = Image.objects.filter(pk=int(hidden_pk)).first()
+        just_hidden = visible_images().filter(pk=int(hidden_pk)).first()
     return render(request, "recommender/for_you.html", {"page": page, "just_hidden": just_hidden})
 
 

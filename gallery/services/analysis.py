@@ -17,6 +17,7 @@ from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrig
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
 from gallery.services.storage import derivative_name, media_path, write_bytes_atomically
+from imgsite import background
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +124,8 @@ def mark_failed(image: Image, message: str) -> Image:
 
 def queue_analysis(image_ids: Iterable[int]) -> int:
     """Mark images pending and queue their analysis once this transaction commits."""
-    from gallery.tasks import analyse_image_task
-
     ids = list(image_ids)
     Image.objects.filter(pk__in=ids).update(status=AnalysisStatus.PENDING, updated_at=timezone.now())
     for image_id in ids:
-        transaction.on_commit(lambda image_id=image_id: analyse_image_task.delay(image_id))  # type: ignore[misc]
+        background.enqueue_on_commit(background.ANALYSE_IMAGE, image_id)
     return len(ids)

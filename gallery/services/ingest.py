@@ -40,6 +40,7 @@ from gallery.services.storage import media_path, move_into_place, original_name,
 from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.registry import build_source, http_session
 from gallery.tagging import normalise_tags
+from imgsite import background
 
 log = logging.getLogger(__name__)
 
@@ -265,9 +266,7 @@ def add_source_tags(image: Image, raw_tags: tuple[str, ...]) -> None:
 
 
 def queue_analysis_on_commit(image_id: int) -> None:
-    from gallery.tasks import analyse_image_task
-
-    transaction.on_commit(lambda: analyse_image_task.delay(image_id))
+    background.enqueue_on_commit(background.ANALYSE_IMAGE, image_id)
 
 
 def parse_source_date(text: str) -> datetime | None:

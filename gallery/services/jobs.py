@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from gallery.models import IngestJob, JobStatus
 from gallery.services.storage import media_path
-from imgsite.broker import BROKER_ERRORS, enqueue
+from imgsite.background import BROKER_ERRORS, RUN_INGEST_JOB, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def create_ingest_job(
 def queue_job(job_id: int) -> bool:
     """Send the job to a worker. With the broker down the job fails saying so, and staff can retry it."""
     try:
-        enqueue("gallery.tasks.run_ingest_job_task", job_id)
+        enqueue(RUN_INGEST_JOB, job_id)
     except BROKER_ERRORS as exc:
         log.error("ingest job %s not queued: %s", job_id, exc)
         finish(job_id, JobStatus.FAILED, NOT_QUEUED.format(error=exc), only_from=(JobStatus.QUEUED,))

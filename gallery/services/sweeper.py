@@ -20,7 +20,7 @@ from django.utils import timezone
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
 from gallery.services import jobs
 from gallery.services.storage import media_path, remove_quietly
-from imgsite.broker import BROKER_ERRORS, enqueue
+from imgsite.background import ANALYSE_IMAGE, BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def requeue_stale_pending_images(*, now: datetime) -> int:
     sent = 0
     for image_id in ids:
         try:
-            enqueue("gallery.tasks.analyse_image_task", image_id)
+            enqueue(ANALYSE_IMAGE, image_id)
         except BROKER_ERRORS as exc:
             log.error("analysis of image %s not queued, the broker is down: %s", image_id, exc)
             break

@@ -20,15 +20,14 @@ def colour_swatches(profile: dict[str, Any]) -> str:
     if not colours:
         return empty_chart(NO_DATA)
     colours = list(reversed(colours))  # largest at the top
-    figure, axes = new_figure(WIDTH, 0.5 * len(colours) + 0.9)
-    labels = [f"{c['name']}  {c['hex']}" for c in colours]
-    shares = [float(c["share"]) for c in colours]
-    bars = axes.barh(labels, shares, color=[c["hex"] for c in colours], edgecolor=INK, linewidth=0.5)
-    label_bars(axes, bars, [f"{s:.0%}" for s in shares])
-    axes.set_xlim(0, max(shares) * 1.2)
-    axes.set_xlabel("Share of the colour in the photos you like")
-    axes.set_title("Your favourite colours")
-    return to_svg(figure)
+    return _share_bars(
+        [f"{c['name']}  {c['hex']}" for c in colours],
+        [float(c["share"]) for c in colours],
+        height=0.5 * len(colours) + 0.9,
+        style={"color": [c["hex"] for c in colours], "edgecolor": INK, "linewidth": 0.5},
+        xlabel="Share of the colour in the photos you like",
+        title="Your favourite colours",
+    )
 
 
 def orientation_bars(profile: dict[str, Any]) -> str:
@@ -44,13 +43,26 @@ def top_tags(profile: dict[str, Any]) -> str:
     if not tags:
         return empty_chart("No tags yet: the photos you like have no distinctive tags.")
     tags = list(reversed(tags[:10]))
-    figure, axes = new_figure(WIDTH, 0.32 * len(tags) + 1.0)
-    shares = [float(t["share"]) for t in tags]
-    bars = axes.barh([t["tag"] for t in tags], shares, color=ACCENT)
+    return _share_bars(
+        [t["tag"] for t in tags],
+        [float(t["share"]) for t in tags],
+        height=0.32 * len(tags) + 1.0,
+        style={"color": ACCENT},
+        xlabel="Share of your tag interest (TF-IDF weighted)",
+        title="Your top tags",
+    )
+
+
+def _share_bars(
+    labels: list[str], shares: list[float], *, height: float, style: dict[str, Any], xlabel: str, title: str
+) -> str:
+    """Horizontal bars of shares, each labelled with its percentage at its end."""
+    figure, axes = new_figure(WIDTH, height)
+    bars = axes.barh(labels, shares, **style)
     label_bars(axes, bars, [f"{s:.0%}" for s in shares])
     axes.set_xlim(0, max(shares) * 1.2)
-    axes.set_xlabel("Share of your tag interest (TF-IDF weighted)")
-    axes.set_title("Your top tags")
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
     return to_svg(figure)
 
 

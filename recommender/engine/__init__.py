@@ -3,7 +3,8 @@
 Users and items are integer indices into a user-by-item interaction matrix; `IdMap` turns them back into
 the site's (or a CSV file's) ids. Every algorithm shares one interface (`Recommender`): `fit(data)`,
 `recommend(user, k, exclude_seen=True)` and `recommend_for_likes(liked_items, k)` for people the fitted
-matrix does not know. Each recommendation carries a structured `Reason`.
+matrix does not know. Each recommendation carries a structured `Reason`;
+`reason_words` is the one place that phrases it.
 """
 
 from recommender.engine.als import ALSRecommender
@@ -14,7 +15,7 @@ from recommender.engine.hybrid import HybridRecommender
 from recommender.engine.item_knn import ItemKNNRecommender
 from recommender.engine.popularity import PopularityRecommender
 from recommender.engine.random_baseline import RandomRecommender
-from recommender.engine.reasons import Reason, ReasonKind
+from recommender.engine.reasons import Reason, ReasonKind, ReasonWords, reason_words
 
 __all__ = [
     "ALSRecommender",
@@ -28,7 +29,9 @@ __all__ = [
     "RandomRecommender",
     "Reason",
     "ReasonKind",
+    "ReasonWords",
     "Recommendation",
     "Recommender",
     "UserHistory",
+    "reason_words",
 ]

@@ -181,4 +181,4 @@ class ALSRecommender(Recommender):
             return []
         similarity = self.unit_item_factors[history.liked] @ self.unit_item_factors[items].T
         best = np.argmax(similarity, axis=0)
-        return [because_you_liked(int(history.liked[j]), self.data.metadata) for j in best]
+        return [because_you_liked(int(history.liked[j])) for j in best]

@@ -1,16 +1,16 @@
 """Putting scores from different algorithms on one scale so they can be added.
 
 Each weighted component contributes weight * (score - low) / span, where low and span come from the
-min and max of its finite scores (min-max to 0..1 over the items it has evidence for). `rescaled` and
-`blend` do that on whole arrays; `WeightedPart` and `blend_parts` do the same arithmetic, value for
-value, without materialising a 0..1 copy per component: a dense component is added in one pass, a
-sparse one (item-item reaches only the neighbours of the likes) only at the items it has evidence for,
-and the reasons read a part only at the final k items.
+min and max of its finite scores (min-max to 0..1 over the items it has evidence for); `rescaled` does
+that on a whole array (weight tuning uses it). `WeightedPart` and `blend_parts` sum the weighted parts
+without materialising a 0..1 copy per component: a dense component is added in one pass, a sparse one
+(item-item reaches only the neighbours of the likes) only at the items it has evidence for, and the
+reasons read a part only at the final k items. An item no part has evidence for stays out (-inf).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,20 +28,6 @@ def rescaled(scores: np.ndarray) -> np.ndarray:
     out = ((scores - low) / span).astype(np.float32)
     out[~finite] = np.nan
     return out
-
-
-def blend(parts: Mapping[str, np.ndarray], n_items: int) -> np.ndarray:
-    """Sum of weighted rescaled parts; an item no part has evidence for stays out (-inf)."""
-    if not parts:
-        return np.full(n_items, -np.inf)
-    total = np.zeros(n_items, dtype=np.float32)
-    evidence = np.zeros(n_items, dtype=bool)
-    for part in parts.values():
-        known = ~np.isnan(part)
-        evidence |= known
-        total += np.where(known, part, 0.0)
-    total[~evidence] = -np.inf
-    return total
 
 
 @dataclass(frozen=True)
@@ -76,14 +62,6 @@ class WeightedPart:
         out[found] = self.weighted(self.values[positions[found]])
         return out
 
-    def dense(self, n_items: int) -> np.ndarray:
-        """The whole weighted 0..1 part, NaN where there is no evidence (what `rescaled` gives, weighted)."""
-        if self.items is None:
-            return self.weighted(self.values)
-        out = np.full(n_items, np.nan, dtype=np.float32)
-        out[self.items] = self.weighted(self.values)
-        return out
-
 
 def weighted_part(weight: float, scores: np.ndarray) -> WeightedPart | None:
     """A dense score vector as a part; None when it has no finite score (no evidence at all)."""
@@ -105,7 +83,7 @@ def sparse_weighted_part(weight: float, items: np.ndarray, values: np.ndarray) -
 
 
 def blend_parts(parts: Sequence[WeightedPart], n_items: int) -> np.ndarray:
-    """`blend` of the parts' weighted 0..1 scores: the same sums, added in the same order."""
+    """Sum of the parts' weighted 0..1 scores; -inf where no part has evidence."""
     if not parts:
         return np.full(n_items, -np.inf)
     total = np.zeros(n_items, dtype=np.float32)

@@ -146,5 +146,5 @@ class ContentRecommender(Recommender):
             if shares_colour and similarity < self.liked_reason_similarity:
                 reasons.append(matches_favourite_colour(str(colour)))
             else:
-                reasons.append(because_you_liked(int(history.liked[liked_position]), meta))
+                reasons.append(because_you_liked(int(history.liked[liked_position])))
         return reasons

@@ -108,10 +108,6 @@ class HybridRecommender(Recommender):
                 parts[name] = part
         return parts
 
-    def parts(self, history: UserHistory) -> dict[str, np.ndarray]:
-        """Each weighted component's scores, rescaled to 0..1 and multiplied by its weight (NaN: no evidence)."""
-        return {name: part.dense(self.data.n_items) for name, part in self.weighted_parts(history).items()}
-
     def _score(self, history: UserHistory) -> np.ndarray:
         return blend_parts(list(self.weighted_parts(history).values()), self.data.n_items)
 

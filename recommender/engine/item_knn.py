@@ -124,4 +124,4 @@ class ItemKNNRecommender(Recommender):
         contributions[liked_rows[hits], order[positions[hits]]] = neighbours.similarities[hits]
         contributions *= history.weights[:, None]
         best = np.argmax(contributions, axis=0)
-        return [because_you_liked(int(history.liked[j]), self.data.metadata) for j in best]
+        return [because_you_liked(int(history.liked[j])) for j in best]

@@ -1,4 +1,5 @@
-"""Reasons shown under a recommendation, each pointing at the liked item, tag or colour behind it."""
+"""Reasons for a recommendation: structured evidence (the liked item, tag or colour behind it), and
+the one function that puts them into words."""
 
 from __future__ import annotations
 
@@ -13,40 +14,77 @@ from recommender.engine.data import ItemMetadata
 
 
 class ReasonKind(StrEnum):
-    LIKED_ITEM = "liked_item"  # "Because you liked <title>"; `item` is the liked item
-    COLOUR = "colour"  # "Matches your favourite colour <family>"; `colour` is the family
-    TAG = "tag"  # "Popular with people who like <tag>"; `tag` is the tag
-    POPULAR = "popular"  # "Popular right now"
+    LIKED_ITEM = "liked_item"  # `item` is the liked item
+    COLOUR = "colour"  # `colour` is the favourite colour family
+    TAG = "tag"  # `tag` is the liked tag
+    POPULAR = "popular"
+    FRESH = "fresh"  # new in the collection: the site's fallback before a model is built
     EXPLORE = "explore"  # the random floor: no reason beyond chance
 
 
 @dataclass(frozen=True)
 class Reason:
+    """Why an item was picked, as evidence: the kind, and the liked item, tag or colour behind it.
+
+    Reasons carry no words; `reason_words` is the one place that phrases them, for the engine's
+    reports and the site's cards alike.
+    """
+
     kind: ReasonKind
-    text: str
     item: int | None = None
     tag: str | None = None
     colour: str | None = None
 
 
-def because_you_liked(liked_item: int, metadata: ItemMetadata) -> Reason:
-    return Reason(ReasonKind.LIKED_ITEM, f"Because you liked {metadata.titles[liked_item]}", item=liked_item)
+# How each kind of reason reads: this lead, then the name of its evidence (if it has one).
+REASON_LEADS: dict[ReasonKind, str] = {
+    ReasonKind.LIKED_ITEM: "Because you liked",
+    ReasonKind.COLOUR: "Matches your favourite colour",
+    ReasonKind.TAG: "Popular with people who like",
+    ReasonKind.POPULAR: "Popular right now",
+    ReasonKind.FRESH: "New in the collection",
+    ReasonKind.EXPLORE: "Something new to explore",
+}
+
+
+@dataclass(frozen=True)
+class ReasonWords:
+    lead: str
+    subject: str = ""  # the liked item's title, the tag or the colour; "" when the kind names none
+
+    @property
+    def text(self) -> str:
+        return f"{self.lead} {self.subject}" if self.subject else self.lead
+
+
+def reason_words(reason: Reason, *, liked_title: str = "") -> ReasonWords:
+    """The words for `reason`; `liked_title` names the liked item of a LIKED_ITEM reason."""
+    subject = {
+        ReasonKind.LIKED_ITEM: liked_title,
+        ReasonKind.COLOUR: reason.colour or "",
+        ReasonKind.TAG: reason.tag or "",
+    }.get(reason.kind, "")
+    return ReasonWords(REASON_LEADS[reason.kind], subject)
+
+
+def because_you_liked(liked_item: int) -> Reason:
+    return Reason(ReasonKind.LIKED_ITEM, item=liked_item)
 
 
 def matches_favourite_colour(colour: str) -> Reason:
-    return Reason(ReasonKind.COLOUR, f"Matches your favourite colour {colour}", colour=colour)
+    return Reason(ReasonKind.COLOUR, colour=colour)
 
 
 def popular_with_tag(tag: str) -> Reason:
-    return Reason(ReasonKind.TAG, f"Popular with people who like {tag}", tag=tag)
+    return Reason(ReasonKind.TAG, tag=tag)
 
 
 def popular_right_now() -> Reason:
-    return Reason(ReasonKind.POPULAR, "Popular right now")
+    return Reason(ReasonKind.POPULAR)
 
 
 def something_new() -> Reason:
-    return Reason(ReasonKind.EXPLORE, "Something new to explore")
+    return Reason(ReasonKind.EXPLORE)
 
 
 def favourite_colour(liked: np.ndarray, metadata: ItemMetadata) -> str | None:

@@ -8,15 +8,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from profiles.taste import ProfileInputs
-
-FAMILY_RGB = {
-    "blue": (30, 80, 200),
-    "red": (200, 30, 30),
-    "white": (245, 245, 245),
-    "green": (40, 160, 60),
-    "yellow": (240, 220, 40),
-    "grey": (128, 128, 128),
-}
+from tests.factories import FAMILY_RGB
 
 
 @dataclass
@@ -30,7 +22,7 @@ class FakeImage:
 
 
 def histogram_of(palette: list[tuple[str, float]]) -> list[float]:
-    """A tiny 6-bin 'histogram', one bin per test family, good enough to separate colours."""
+    """A tiny 'histogram', one bin per colour family, good enough to separate colours."""
     bins = list(FAMILY_RGB)
     histogram = [0.0] * len(bins)
     for family, share in palette:

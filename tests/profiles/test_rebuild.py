@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from gallery.models import Image, Like
-from profiles import services
+from profiles import rebuilds, services
 from profiles.models import ProfileSnapshot
 from profiles.selectors import latest_snapshot
 from tests.factories import make_image_tag, make_like, make_user
@@ -56,7 +56,7 @@ def test_a_burst_of_ten_likes_schedules_one_rebuild(
             with django_capture_on_commit_callbacks(execute=True):
                 make_like(alice, image)
 
-    apply_async.assert_called_once_with(args=(alice.pk,), countdown=services.REBUILD_DELAY_SECONDS)
+    apply_async.assert_called_once_with(args=(alice.pk,), countdown=rebuilds.REBUILD_DELAY_SECONDS)
 
 
 def test_each_user_gets_their_own_debounced_rebuild(
@@ -93,7 +93,7 @@ def test_unliking_and_user_tags_rebuild_the_profile_but_source_tags_do_not(
     alice = make_user("alice")
     like = make_like(alice, collection[0])
 
-    with mock.patch("profiles.services.schedule_profile_rebuild") as schedule:
+    with mock.patch("profiles.rebuilds.schedule_profile_rebuild") as schedule:
         with django_capture_on_commit_callbacks(execute=True):
             make_image_tag(collection[1], "mountains")  # a source tag: nobody's taste changed
         assert schedule.call_count == 0

@@ -8,15 +8,18 @@ import pytest
 
 from gallery.analysis.features import HISTOGRAM_LENGTH
 from recommender.features import (
+    COLOUR_COLUMNS,
     EVENT_COLUMNS,
     GROUP_WEIGHTS,
+    IMAGE_COLUMNS,
+    TAG_COLUMNS,
     CatalogueRows,
     EventRows,
     item_features,
-    load_site_data,
     site_data_from_rows,
 )
 from recommender.models import NotInterested
+from recommender.selectors import load_site_data
 from tests.factories import make_image, make_image_tag, make_like, make_user
 
 
@@ -30,15 +33,13 @@ def catalogue() -> CatalogueRows:
                 (11, "Beach", "landscape", "large", blue),
                 (12, "Curry", "portrait", "small", []),
             ],
-            columns=["image_id", "title", "orientation", "size_class", "histogram"],
+            columns=IMAGE_COLUMNS,
         ),
         colours=pd.DataFrame(
             [(10, "blue", 0.8), (10, "white", 0.09), (11, "blue", 0.6), (12, "red", 0.9)],
-            columns=["image_id", "family", "share"],
+            columns=COLOUR_COLUMNS,
         ),
-        tags=pd.DataFrame(
-            [(10, "sea"), (11, "sea"), (11, "sand"), (12, "food")], columns=["image_id", "tag"]
-        ),
+        tags=pd.DataFrame([(10, "sea"), (11, "sea"), (11, "sand"), (12, "food")], columns=TAG_COLUMNS),
     )
 
 

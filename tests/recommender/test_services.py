@@ -58,7 +58,7 @@ def test_a_failed_build_is_recorded_and_not_served(
     def broken() -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "load_site_data", broken)
+    monkeypatch.setattr(selectors, "load_site_data", broken)
 
     with pytest.raises(RuntimeError):
         services.build_model()

@@ -20,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from recommender.engine.data import InteractionData
 from recommender.engine.evaluate import evaluate, metrics_chart
 from recommender.engine.external import read_external
-from recommender.features import load_site_data
+from recommender.selectors import load_site_data
 from recommender.services import TASTE_MATCH, hidden_tastes
 
 CHART_FORMATS = {".svg": "svg", ".png": "png"}
