@@ -1,5 +1,6 @@
-"""Fixtures for the profiles tests: a fresh cache per test (debounce keys and cached charts live
-there) and a small collection of seascapes and food with real thumbnail files."""
+"""Fixtures for the profiles tests: a fresh cache per test (debounce keys, cached charts and the
+login limiter's counts live there, and outlive a test) and a small collection of seascapes and food
+with real thumbnail files."""
 
 from __future__ import annotations
 

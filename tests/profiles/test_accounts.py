@@ -189,8 +189,7 @@ def test_my_data_includes_my_taste_profile_and_public_setting(client):
     assert data["taste"] == {"like_count": 3, "colours": {"blue": 0.5}}
 
 
-def test_my_data_includes_the_photos_i_marked_not_interested_and_not_someone_elses(client):
-    alice, bob = make_user("alice"), make_user("bob")
+def test_my_data_includes_the_photos_i_marked_not_interested_and_not_someone_elses(client, alice, bob):
     dull, other = make_image(title="Car park"), make_image(title="Traffic")
     NotInterested.objects.create(user=alice, image=dull)
     NotInterested.objects.create(user=bob, image=other)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
 from recommender.engine.data import InteractionData, ItemMetadata
-
-if TYPE_CHECKING:
-    from tests.recommender.site_factories import TwoTasteSite
+from tests.recommender.site_factories import TwoTasteSite, two_taste_site
 
 # Items 0-2 are blue seascapes, 3-5 red food, 6 sits halfway between (a purple "average" of the two).
 SEA, FOOD, MIDDLE = [0, 1, 2], [3, 4, 5], 6
@@ -40,11 +36,7 @@ def two_tastes() -> InteractionData:
     return InteractionData(interactions=matrix(likes), item_features=FEATURES, metadata=METADATA)
 
 
-# Fixtures for the recommender's Django tests (not autouse: the engine tests need no database).
-
-
 @pytest.fixture
 def site() -> TwoTasteSite:
-    from tests.recommender.site_factories import two_taste_site
-
+    """For the recommender's Django tests (not autouse: the engine tests need no database)."""
     return two_taste_site()
