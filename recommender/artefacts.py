@@ -63,6 +63,7 @@ def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
         raise TypeError("the hybrid's 'als' component is not an ALSRecommender")
     arrays: dict[str, np.ndarray] = {}
     _put_csr(arrays, "interactions", data.interactions)
+    # "negatives" is the stored key for not_interested, kept so models built before the rename load.
     _put_csr(arrays, "negatives", data.not_interested)
     _put_csr(arrays, "features", sp.csr_matrix(data.item_features))
     arrays["als_user_factors"] = factors.user_factors

@@ -105,19 +105,19 @@ class InteractionData:
         n_users, n_items = matrix.shape
         if not_interested is None:
             not_interested = sp.csr_matrix((n_users, n_items), dtype=np.float32)
-        negatives = sp.csr_matrix(not_interested, dtype=np.float32)
-        if negatives.shape != matrix.shape:
+        hidden = sp.csr_matrix(not_interested, dtype=np.float32)
+        if hidden.shape != matrix.shape:
             raise ValueError(
-                f"not_interested shape {negatives.shape} does not match interactions {matrix.shape}"
+                f"not_interested shape {hidden.shape} does not match interactions {matrix.shape}"
             )
-        negatives.eliminate_zeros()
+        hidden.eliminate_zeros()
         metadata = metadata or ItemMetadata.untitled(n_items)
         metadata.check(n_items)
         # Frozen: fields are set once, here.
         object.__setattr__(self, "interactions", matrix)
         object.__setattr__(self, "item_features", _checked_features(item_features, n_items))
         object.__setattr__(self, "metadata", metadata)
-        object.__setattr__(self, "not_interested", negatives)
+        object.__setattr__(self, "not_interested", hidden)
         object.__setattr__(self, "feature_groups", dict(feature_groups or {}))
         object.__setattr__(self, "ids", ids)
 

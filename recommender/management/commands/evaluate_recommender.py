@@ -113,7 +113,7 @@ class Command(BaseCommand):
 def _described(data: InteractionData, source: str) -> str:
     return (
         f"Data: {source}: {data.n_users} users, {data.n_items} items, "
-        f"{data.interactions.nnz} interactions, {data.not_interested.nnz} negatives."
+        f'{data.interactions.nnz} interactions, {data.not_interested.nnz} "not interested".'
     )
 
 
