@@ -69,9 +69,20 @@ def store_and_analyse(data: bytes, *, title: str = "Hostile photo") -> Image:
     return image
 
 
-def urls_showing(image: Image, owner: User) -> list[str]:
+# The statistics charts drawn from EXIF text and dates; the profile charts draw none of it.
+EXIF_CHARTS = ("years", "camera-makes", "camera-models")
+PROFILE_CHARTS = ("likes", "tags", "interests", "colours")
+
+
+def urls_showing(
+    image: Image,
+    owner: User,
+    *,
+    charts: tuple[str, ...] = tuple(COLLECTION_CHARTS),
+    profile_charts: tuple[str, ...] = PROFILE_CHARTS,
+) -> list[str]:
     """Every page, chart and CSV that shows a photo's EXIF, for a staff viewer who liked it."""
-    stats = [f"/stats/{name}.{kind}" for name in COLLECTION_CHARTS for kind in ("svg", "csv")]
+    stats = [f"/stats/{name}.{kind}" for name in charts for kind in ("svg", "csv")]
     profile = f"/users/{owner.username}/profile/"
     camera = urlencode({"camera": image.camera_make or "x"})
     search = urlencode({"q": image.camera_make or "x"})
@@ -86,11 +97,17 @@ def urls_showing(image: Image, owner: User) -> list[str]:
         f"/admin/gallery/image/{image.pk}/change/",
         "/me/",
         profile,
-        *(f"{profile}{chart}.svg" for chart in ("likes", "tags", "interests", "colours")),
+        *(f"{profile}{chart}.svg" for chart in profile_charts),
     ]
 
 
-def statuses_of_pages_showing(image: Image, viewer: User) -> dict[str, int]:
+def statuses_of_pages_showing(
+    image: Image,
+    viewer: User,
+    *,
+    charts: tuple[str, ...] = tuple(COLLECTION_CHARTS),
+    profile_charts: tuple[str, ...] = PROFILE_CHARTS,
+) -> dict[str, int]:
     """Like the photo, rebuild the viewer's profile, then GET every page that shows the photo."""
     like_image(user=viewer, image=image)
     rebuild_profile(viewer)
@@ -98,4 +115,7 @@ def statuses_of_pages_showing(image: Image, viewer: User) -> dict[str, int]:
     cache.clear()  # charts are cached; each photo must be drawn afresh
     client = Client()
     client.force_login(viewer)
-    return {url: client.get(url).status_code for url in urls_showing(image, viewer)}
+    return {
+        url: client.get(url).status_code
+        for url in urls_showing(image, viewer, charts=charts, profile_charts=profile_charts)
+    }
