@@ -104,7 +104,8 @@ def parse_exif(exif: Image.Exif, *, now: datetime | None = None) -> ExifData:
     moment = taken_at(tags)
     date_warning = ""
     if moment is not None and not is_plausible_taken_at(moment, now=now or datetime.now(UTC)):
-        moment, date_warning = None, implausible_date_warning(moment)
+        date_warning = implausible_date_warning(moment)
+        moment = None
     return ExifData(
         taken_at=moment,
         camera_make=_text(tags.get(0x010F))[:100],

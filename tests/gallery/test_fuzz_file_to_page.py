@@ -33,13 +33,13 @@ from tests.support.photo_pages import (
 
 pytestmark = pytest.mark.django_db
 
-_COMMON = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-    "derandomize": False,
-}
-settings.register_profile("unit", max_examples=30, **_COMMON)
-settings.register_profile("long", max_examples=400, **_COMMON)
+for name, examples in (("unit", 30), ("long", 400)):
+    settings.register_profile(
+        name,
+        max_examples=examples,
+        deadline=None,  # one example renders a dozen pages; its time says nothing about the code
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
 FUZZ = settings.get_profile(os.environ.get("IMGSITE_FUZZ_PROFILE", "unit"))
 
 # Text a file can carry: any code point (NUL, surrogates excluded only where Pillow cannot write them).
