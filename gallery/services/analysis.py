@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from gallery.analysis.pipeline import analyse_file
@@ -36,8 +36,10 @@ def analyse_image(image_id: int) -> Image | None:
         save_analysis(image, result)
     except ImageRejected as exc:
         return mark_failed(image, str(exc))
+    except (OperationalError, InterfaceError):
+        raise  # the database, not the photo: the task retries (see gallery.tasks)
     except Exception as exc:
-        # Whatever went wrong (a full disk, a bug), the photo must not stay "pending" for good.
+        # Whatever else went wrong (a full disk, a bug), the photo must not stay "pending" for good.
         log.exception("analysis of image %s raised", image.pk)
         return mark_failed(image, f"unexpected error: {type(exc).__name__}: {exc}"[:500])
     return image

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -112,6 +112,8 @@ def ingest_item(
         return ingest_candidate(item, job=job, session=session)
     except ItemFailed as exc:
         return ItemResult("failed", f"{describe(item)}: {exc}")
+    except (OperationalError, InterfaceError):
+        raise  # the database, not this item: the job-level handler ends the job
     except Exception as exc:
         if is_disk_full(exc):
             raise  # the job stops: no other item could be written either
