@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.urls import reverse
 
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
 from gallery.services import ingest, storage
@@ -382,3 +383,16 @@ def test_a_row_with_text_after_its_closing_quote_is_refused_and_the_rest_goes_on
 
     assert (job.status, job.done, job.rejected) == (JobStatus.DONE, 2, 1)
     assert sorted(Image.objects.values_list("title", flat=True)) == ["after", "first"]
+
+
+def test_staff_cannot_start_a_folder_job_outside_the_roots_from_the_admin(
+    admin_client: Any, tmp_path: Path
+) -> None:
+    data = {"source": "folder", "query": "/usr/share", "count": "5", "licence": "CC0", "author": "Ada"}
+
+    with override_settings(IMGSITE_FOLDER_ROOTS=[tmp_path]):
+        response = admin_client.post(reverse("admin:gallery_ingestjob_start"), data)
+
+    assert response.status_code == 200
+    assert "outside the folders photos may be imported from" in response.content.decode()
+    assert not IngestJob.objects.exists()

@@ -4,10 +4,18 @@ back (or not store at all), the same photos are analysed and every page that sho
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
 
 from gallery.models import AnalysisStatus
 from tests.factories import make_user
-from tests.support.photo_pages import jpeg_with_tags, statuses_of_pages_showing, store_and_analyse
+from tests.support.hostile_files import hostile_jpegs
+from tests.support.photo_pages import (
+    EXIF_CHARTS,
+    jpeg_with_tags,
+    statuses_of_pages_showing,
+    store_and_analyse,
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -35,3 +43,22 @@ def test_a_nul_byte_in_a_username_is_not_found_on_postgresql(client) -> None:
 
     assert client.get("/users/%00/profile/").status_code == 404
     assert client.get("/users/a%00/profile/likes.svg").status_code == 404
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(jpeg=hostile_jpegs())
+def test_no_value_a_photo_file_carries_makes_a_page_fail_on_postgresql(jpeg: bytes) -> None:
+    # The unit fuzz runs on SQLite; PostgreSQL is stricter (NUL bytes, integer ranges, timestamps).
+    with transaction.atomic():
+        image = store_and_analyse(jpeg)
+        viewer = make_user(username="fuzz-viewer", is_staff=True, is_superuser=True)
+
+        statuses = statuses_of_pages_showing(image, viewer, charts=EXIF_CHARTS, profile_charts=())
+
+        assert image.status == AnalysisStatus.DONE, image.analysis_error
+        assert {url: code for url, code in statuses.items() if code != 200} == {}
+        transaction.set_rollback(True)
