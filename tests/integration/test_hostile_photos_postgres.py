@@ -4,11 +4,13 @@ back (or not store at all), the same photos are analysed and every page that sho
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.apps import apps as django_apps
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from hypothesis import HealthCheck, given, settings
 
-from gallery.models import AnalysisStatus
-from tests.factories import make_user
+from gallery.models import AnalysisStatus, Image
+from tests.factories import make_image, make_user
 from tests.support.hostile_files import hostile_jpegs
 from tests.support.photo_pages import (
     EXIF_CHARTS,
@@ -62,3 +64,25 @@ def test_no_value_a_photo_file_carries_makes_a_page_fail_on_postgresql(jpeg: byt
         assert image.status == AnalysisStatus.DONE, image.analysis_error
         assert {url: code for url, code in statuses.items() if code != 200} == {}
         transaction.set_rollback(True)
+
+
+def test_a_date_stored_by_an_earlier_version_is_cleared_by_the_migration_and_pages_render() -> None:
+    image = make_image(camera_make="Canon")
+    with connection.cursor() as cursor:  # what the crafted EXIF once left behind
+        cursor.execute(
+            "UPDATE gallery_image SET taken_at = '10000-01-01 13:59:59+00' WHERE id = %s", [image.pk]
+        )
+    migration = next(
+        m
+        for (app, name), m in MigrationLoader(connection).disk_migrations.items()
+        if app == "gallery" and name.endswith("clear_implausible_dates_taken")
+    )
+    run_python = migration.operations[0]
+
+    run_python.code(django_apps, None)
+
+    assert Image.objects.get(pk=image.pk).taken_at is None
+    statuses = statuses_of_pages_showing(
+        Image.objects.get(pk=image.pk), make_user(is_staff=True, is_superuser=True)
+    )
+    assert {url: status for url, status in statuses.items() if status != 200} == {}
