@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -101,21 +102,35 @@ def urls_showing(
     ]
 
 
-def statuses_of_pages_showing(
+def broken_pages_showing(
     image: Image,
     viewer: User,
     *,
     charts: tuple[str, ...] = tuple(COLLECTION_CHARTS),
     profile_charts: tuple[str, ...] = PROFILE_CHARTS,
-) -> dict[str, int]:
-    """Like the photo, rebuild the viewer's profile, then GET every page that shows the photo."""
+) -> dict[str, str]:
+    """Like the photo, rebuild the viewer's profile, GET every page that shows the photo, and say
+    which ones broke: any status but 200, or an SVG chart a browser could not parse (XML forbids
+    most control characters, so one in a camera name would blank the chart for everyone)."""
     like_image(user=viewer, image=image)
     rebuild_profile(viewer)
     set_profile_public(user=viewer, is_public=True)
     cache.clear()  # charts are cached; each photo must be drawn afresh
     client = Client()
     client.force_login(viewer)
-    return {
-        url: client.get(url).status_code
-        for url in urls_showing(image, viewer, charts=charts, profile_charts=profile_charts)
-    }
+    broken = {}
+    for url in urls_showing(image, viewer, charts=charts, profile_charts=profile_charts):
+        response = client.get(url)
+        if response.status_code != 200:
+            broken[url] = f"HTTP {response.status_code}"
+        elif url.endswith(".svg") and (problem := _svg_problem(response.content)):
+            broken[url] = problem
+    return broken
+
+
+def _svg_problem(svg: bytes) -> str:
+    try:
+        ElementTree.fromstring(svg)
+    except ElementTree.ParseError as error:
+        return f"not well-formed XML: {error}"
+    return ""
