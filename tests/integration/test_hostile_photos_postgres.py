@@ -4,8 +4,8 @@ back (or not store at all), the same photos are analysed and every page that sho
 from __future__ import annotations
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection, transaction
+from django.db.migrations import RunPython
 from django.db.migrations.loader import MigrationLoader
 from hypothesis import HealthCheck, given, settings
 
@@ -72,14 +72,17 @@ def test_a_date_stored_by_an_earlier_version_is_cleared_by_the_migration_and_pag
         cursor.execute(
             "UPDATE gallery_image SET taken_at = '10000-01-01 13:59:59+00' WHERE id = %s", [image.pk]
         )
-    migration = next(
-        m
-        for (app, name), m in MigrationLoader(connection).disk_migrations.items()
-        if app == "gallery" and name.endswith("clear_implausible_dates_taken")
+    loader = MigrationLoader(connection)
+    key = next(
+        key
+        for key in loader.disk_migrations
+        if key[0] == "gallery" and key[1].endswith("clear_implausible_dates_taken")
     )
-    run_python = migration.operations[0]
+    run_python = loader.disk_migrations[key].operations[0]
+    assert isinstance(run_python, RunPython)
 
-    run_python.code(django_apps, None)
+    with connection.schema_editor() as editor:
+        run_python.code(loader.project_state(key).apps, editor)
 
     assert Image.objects.get(pk=image.pk).taken_at is None
     broken = broken_pages_showing(Image.objects.get(pk=image.pk), make_user(is_staff=True, is_superuser=True))
