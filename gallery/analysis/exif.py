@@ -104,7 +104,8 @@ def parse_exif(exif: Image.Exif, *, now: datetime | None = None) -> ExifData:
     moment = taken_at(tags)
     date_warning = ""
     if moment is not None and not is_plausible_taken_at(moment, now=now or datetime.now(UTC)):
-        moment, date_warning = None, implausible_date_warning(moment)
+        date_warning = implausible_date_warning(moment)
+        moment = None
     return ExifData(
         taken_at=moment,
         camera_make=_text(tags.get(0x010F))[:100],
@@ -207,11 +208,15 @@ def _positive(value: Any) -> float | None:
 
 
 def _text(value: Any) -> str:
+    """A camera field as shown on pages and charts: control and other unprintable characters are
+    dropped (XML forbids most of them, so one would make every SVG chart naming the camera unreadable),
+    other whitespace becomes a space."""
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
     if not isinstance(value, str):
         return ""
-    return value.replace("\0", "").strip()
+    kept = (" " if char.isspace() else char for char in value if char.isprintable() or char.isspace())
+    return " ".join("".join(kept).split())
 
 
 def _iso(tags: dict[int, Any]) -> int | None:

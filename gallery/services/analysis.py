@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from gallery.analysis.near_duplicates import layout_digest
@@ -16,7 +16,7 @@ from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejecte
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
-from gallery.services.storage import derivative_name, media_path, write_bytes_atomically
+from gallery.services.storage import derivative_name, media_path, remove_quietly, write_bytes_atomically
 from imgsite import background
 
 log = logging.getLogger(__name__)
@@ -33,28 +33,43 @@ def analyse_image(image_id: int) -> Image | None:
         return mark_failed(image, f"the original file is missing from the media folder ({image.file.name})")
     try:
         result = analyse_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+        save_analysis(image, result)
     except ImageRejected as exc:
         return mark_failed(image, str(exc))
-    save_analysis(image, result)
+    except (OperationalError, InterfaceError):
+        raise  # the database, not the photo: the task retries (see gallery.tasks)
+    except Exception as exc:
+        # Whatever else went wrong (a full disk, a bug), the photo must not stay "pending" for good.
+        log.exception("analysis of image %s raised", image.pk)
+        return mark_failed(image, f"unexpected error: {type(exc).__name__}: {exc}"[:500])
     # After the save, so the photo is in the collection the next photo is checked against.
     place_in_group(image)
     return image
 
 
 def save_analysis(image: Image, result: AnalysisResult) -> None:
-    # Files first (atomic renames), then every database change in one transaction.
+    # Files first (atomic renames), then every database change in one transaction. Files this
+    # analysis added are removed again if anything after them fails; files a row already names stay.
     thumbnail = derivative_name("thumbs", image.sha256)
     preview = derivative_name("previews", image.sha256)
-    write_bytes_atomically(thumbnail, result.thumbnail_jpeg)
-    write_bytes_atomically(preview, result.preview_jpeg)
-    with transaction.atomic():
-        apply_result_fields(image, result)
-        image.thumbnail.name = thumbnail
-        image.preview.name = preview
-        image.save()
-        replace_colours(image, result.colours)
-        # The families the photo belongs to become its automatic tags, by the palette's one rule.
-        replace_auto_tags(image, photo_families((colour.family, colour.share) for colour in result.colours))
+    added = [name for name in (thumbnail, preview) if not media_path(name).exists()]
+    try:
+        write_bytes_atomically(thumbnail, result.thumbnail_jpeg)
+        write_bytes_atomically(preview, result.preview_jpeg)
+        with transaction.atomic():
+            apply_result_fields(image, result)
+            image.thumbnail.name = thumbnail
+            image.preview.name = preview
+            image.save()
+            replace_colours(image, result.colours)
+            # The families the photo belongs to become its automatic tags, by the palette's one rule.
+            replace_auto_tags(
+                image, photo_families((colour.family, colour.share) for colour in result.colours)
+            )
+    except BaseException:
+        for name in added:
+            remove_quietly(media_path(name))
+        raise
 
 
 def apply_result_fields(image: Image, result: AnalysisResult) -> None:

@@ -3,7 +3,10 @@
 Per candidate the order is: skip if (source, source_id) is known; fetch into a temporary file;
 validate the bytes as an image; skip if the sha256 is known; move the file into its
 content-addressed place; create the Image row and its source tags in one transaction; queue the
-analysis once that commits. Any failure removes what this item wrote and the batch goes on.
+analysis once that commits. Any failure removes what this item wrote and the batch goes on: every
+item ends stored, skipped, refused or failed with a reason, whatever it raised. A full disk (or a
+read-only one) is the exception: no later item could be written either, so the job stops there and
+is marked failed with that reason. Whatever happens, the job ends; it is never left "running".
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -36,7 +40,13 @@ from gallery.services.download import (
     copy_local_to_temp,
     download_to_temp,
 )
-from gallery.services.storage import media_path, move_into_place, original_name, remove_quietly
+from gallery.services.storage import (
+    is_disk_full,
+    media_path,
+    move_into_place,
+    original_name,
+    remove_quietly,
+)
 from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.registry import build_source, http_session
 from gallery.tagging import normalise_tags
@@ -130,6 +140,10 @@ def run_leased_job(
     except SourceError as exc:
         jobs.mark_failed(job, str(exc))
         return RunEnd.FINISHED
+    except Exception as exc:
+        # A full disk, a bug or a lost database must not leave the job "running" for good.
+        jobs.mark_failed(job, job_stopped_message(job, exc))
+        return RunEnd.FINISHED
     finally:
         log_refusals(job, refusals)
     jobs.mark_finished(job)
@@ -160,6 +174,26 @@ def ingest_item(
         return ingest_candidate(item, job=job, session=session)
     except ItemFailed as exc:
         return ItemResult("failed", f"{describe(item)}: {exc}")
+    except (OperationalError, InterfaceError):
+        raise  # the database, not this item: the job-level handler ends the job
+    except Exception as exc:
+        if is_disk_full(exc):
+            raise  # the job stops: no other item could be written either
+        # Anything else is this item's problem; its files were removed on the way out.
+        log.exception("ingest of %s failed unexpectedly", describe(item))
+        return ItemResult("failed", f"{describe(item)}: unexpected error: {_error_text(exc)}")
+
+
+def job_stopped_message(job: IngestJob, exc: Exception) -> str:
+    if isinstance(exc, OSError) and is_disk_full(exc):
+        return f"Stopped: cannot write files ({exc.strerror}). Free some disk space and run the job again."
+    log.exception("ingest job %s stopped by an unexpected error", job.pk)
+    return f"Stopped by an unexpected error: {_error_text(exc)}"
+
+
+def _error_text(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:300]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def ingest_candidate(candidate: Candidate, *, job: IngestJob | None, session: requests.Session) -> ItemResult:
@@ -294,7 +328,16 @@ def download_limits() -> DownloadLimits:
         max_bytes=settings.IMGSITE_MAX_DOWNLOAD_BYTES,
         connect_timeout=settings.IMGSITE_CONNECT_TIMEOUT,
         read_timeout=settings.IMGSITE_READ_TIMEOUT,
+        deadline=settings.IMGSITE_DOWNLOAD_DEADLINE,
+        allow_private=settings.IMGSITE_ALLOW_PRIVATE_URLS,
+        trusted_hosts=configured_api_hosts(),
     )
+
+
+def configured_api_hosts() -> frozenset[str]:
+    """The deployer chose these hosts (e.g. a local Commons mirror); their files are not checked."""
+    urls = (settings.IMGSITE_COMMONS_API, settings.IMGSITE_OPENVERSE_API)
+    return frozenset(urlsplit(url).netloc for url in urls if url)
 
 
 def describe(candidate: Candidate | Rejection) -> str:

@@ -8,10 +8,12 @@ and is then renamed into place, so a crash never leaves a half-written file unde
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import transaction
@@ -53,18 +55,32 @@ def move_into_place(temp_file: Path, name: str) -> bool:
     return not existed
 
 
+# Errors that mean no file can be written at all, so going on with the next item is pointless.
+DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
+
+
+def new_temp_file(folder: Path, *, prefix: str) -> tuple[BinaryIO, Path]:
+    """An open, empty file under a fresh name in `folder`. Every file the site writes starts here."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=prefix)
+    return os.fdopen(fd, "wb"), Path(name)
+
+
 def write_bytes_atomically(name: str, data: bytes) -> None:
     target = media_path(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    handle, temp = new_temp_file(target.parent, prefix=".partial-")
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
-        remove_quietly(Path(temp))
+        remove_quietly(temp)
         raise
 
 

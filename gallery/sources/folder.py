@@ -1,7 +1,9 @@
 """Photos in a local folder, all under one licence and author given by the person ingesting them.
 
 Files are offered by extension (IMAGE_EXTENSIONS, case-insensitive), in sorted path order so two
-runs list the same photos in the same order; hidden files and folders are skipped. The pipeline
+runs list the same photos in the same order; hidden files and folders are skipped, and so is anything
+that is not a regular file (a FIFO named .jpg would hang the job) or is a symbolic link leading out of
+the folder (symbolic links to sub-folders are not entered either). The pipeline
 decides which formats it can read. source_id is the path relative to the folder, the title comes
 from the file name and the names of the sub-folders on the way become tags ("Trips/Norway/x.jpg"
 -> "trips", "norway").
@@ -9,13 +11,17 @@ from the file name and the names of the sub-folders on the way become tags ("Tri
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
 from gallery.sources.base import Candidate, SourceError
+
+log = logging.getLogger(__name__)
 
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".gif", ".bmp"}
@@ -62,7 +68,25 @@ class FolderSource:
             for name in sorted(files):
                 path = Path(directory, name)
                 if not name.startswith(".") and path.suffix.lower() in IMAGE_EXTENSIONS:
-                    yield path
+                    target = self._regular_file_inside(path)
+                    if target is not None:
+                        yield target
+
+    def _regular_file_inside(self, path: Path) -> Path | None:
+        """The file `path` names (through a symbolic link, if it stays in the folder), or None."""
+        try:
+            target = path.resolve(strict=True)
+            mode = os.lstat(target).st_mode
+        except OSError as error:  # gone meanwhile, a broken or looping link, unreadable
+            log.info("skipped %s: %s", path, error.strerror or error)
+            return None
+        if not target.is_relative_to(self.folder):
+            log.info("skipped %s: a link to %s, outside the folder", path, target)
+            return None
+        if not stat.S_ISREG(mode):
+            log.info("skipped %s: not a regular file", path)
+            return None
+        return target
 
     def _unreadable(self, error: OSError) -> None:
         if Path(error.filename or "") == self.folder:

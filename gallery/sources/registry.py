@@ -2,7 +2,9 @@
 
 `query` means: commons - a category ("Category:X") or search words (empty: the default category);
 openverse - search words; unsplash-lite - the dataset folder; urls - the CSV file; folder - the
-folder (options: licence, author).
+folder (options: licence, author). Those three local paths must lie below one of
+IMGSITE_FOLDER_ROOTS (after following symbolic links), so staff cannot publish the server's own
+files (a folder job on /usr/share once did).
 """
 
 from __future__ import annotations
@@ -74,4 +76,16 @@ def _timeout() -> tuple[float, float]:
 def _path(name: str, query: str, what: str) -> Path:
     if not query:
         raise SourceError(f"The {name} source needs {what} as its argument.")
-    return Path(query).expanduser()
+    return path_inside_roots(Path(query).expanduser(), settings.IMGSITE_FOLDER_ROOTS)
+
+
+def path_inside_roots(path: Path, roots: list[Path]) -> Path:
+    """`path` made absolute, if it lies below one of `roots`; SourceError naming the roots if not."""
+    resolved = path.resolve()
+    if any(resolved.is_relative_to(root.resolve()) for root in roots):
+        return resolved
+    allowed = ", ".join(str(root) for root in roots) or "none configured"
+    raise SourceError(
+        f"{path} is outside the folders photos may be imported from ({allowed}); "
+        "set IMGSITE_FOLDER_ROOTS to allow another."
+    )

@@ -3,7 +3,9 @@
 Header row (names case-insensitive, any order): url, licence (or license) are required; author,
 title, tags and licence_url are optional. Tags are separated by ';' or '|'. source_id is the SHA-1
 of the URL, so the same URL is the same photo however often it is listed. A row without an
-http(s) URL or a free licence is refused with its line number and the rest goes on.
+http(s) URL or a free licence is refused with its line number and the rest goes on, and so is a row
+that is not valid CSV (e.g. text after a closing quote). A quote that is opened and never closed
+would swallow every row after it into one cell, so it stops the list with an error naming its line.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
@@ -21,6 +24,7 @@ from gallery.sources.base import Candidate, Rejection, SourceError
 REQUIRED_COLUMNS = ("url", "licence")
 _COLUMN_ALIASES = {"license": "licence", "license_url": "licence_url"}
 _TAG_SEPARATORS = re.compile(r"[;|]")
+_UNCLOSED_QUOTE = "unexpected end of data"  # what the csv module says when a quote never closes
 
 
 class UrlListSource:
@@ -36,15 +40,38 @@ class UrlListSource:
         try:
             # utf-8-sig: spreadsheets often save a byte-order mark before the header.
             with self.csv_path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle)
+                # strict: malformed quoting raises csv.Error instead of being silently glued together.
+                reader = csv.reader(handle, strict=True)
                 columns = self._columns(next(reader, []))
-                for row in reader:
+                for row in self._rows(reader):
+                    if isinstance(row, Rejection):
+                        yield row
+                        continue
                     if not any(cell.strip() for cell in row):
                         continue
                     values = {name: row[i].strip() for i, name in columns.items() if i < len(row)}
                     yield self._item(values, reader.line_num)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise SourceError(f"Could not read the URL list {self.csv_path.name}: {exc}.") from exc
+
+    def _rows(self, reader: Any) -> Iterator[list[str] | Rejection]:
+        """Rows as lists of cells; a malformed row as a Rejection, and the reader goes on after it."""
+        while True:
+            first_line = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                if _UNCLOSED_QUOTE in str(exc):
+                    raise SourceError(
+                        f"The URL list {self.csv_path.name} has a quote opened on line {first_line} that is "
+                        f"never closed, so lines {first_line} to {reader.line_num} could not be read; "
+                        "close the quote and run it again."
+                    ) from exc
+                yield Rejection(f"line-{first_line}", f"line {first_line}: not valid CSV ({exc})")
+                continue
+            yield row
 
     def _columns(self, header: list[str]) -> dict[int, str]:
         """Column index -> canonical column name; SourceError when a required one is missing."""

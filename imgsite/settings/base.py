@@ -215,6 +215,21 @@ IMGSITE_CONNECT_TIMEOUT = env_float("IMGSITE_CONNECT_TIMEOUT", 5.0)
 IMGSITE_READ_TIMEOUT = env_float("IMGSITE_READ_TIMEOUT", 30.0)
 IMGSITE_DOWNLOAD_RETRIES = env_int("IMGSITE_DOWNLOAD_RETRIES", 3)
 IMGSITE_RETRY_BACKOFF = env_float("IMGSITE_RETRY_BACKOFF", 0.5)
+# The read timeout bounds each wait for data; this bounds a whole photo's body, so a server that
+# drips a byte a second cannot hold an item for minutes.
+IMGSITE_DOWNLOAD_DEADLINE = env_float("IMGSITE_DOWNLOAD_DEADLINE", 120.0)
+# Photo URLs (URL lists, and the file URLs sources list) may not reach private, loopback or
+# link-local addresses, so staff ingest cannot make the server fetch its own network. The hosts of
+# the two API settings above are the deployer's choice and trusted as they are. Set true only where
+# the photos really are on a private network.
+IMGSITE_ALLOW_PRIVATE_URLS = env_bool("IMGSITE_ALLOW_PRIVATE_URLS", False)
+# Local sources (folder, urls CSV, unsplash-lite) may only read below these folders (comma
+# separated). The default is the project's imports/ folder and the home folder of the user running
+# the site; production should name its import folders explicitly.
+IMGSITE_FOLDER_ROOTS = [
+    Path(root).expanduser()
+    for root in env_list("IMGSITE_FOLDER_ROOTS", [str(BASE_DIR / "imports"), str(Path.home())])
+]
 # Images with more pixels than this are refused as likely decompression bombs.
 IMGSITE_MAX_IMAGE_PIXELS = env_int("IMGSITE_MAX_IMAGE_PIXELS", 120_000_000)
 # Licences accepted besides CC0, public domain, CC BY and CC BY-SA (short names, comma separated).

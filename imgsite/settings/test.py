@@ -1,5 +1,8 @@
 """Test settings. They build on base, never on production, and keep tasks in-process."""
 
+import tempfile
+from pathlib import Path
+
 from imgsite.settings.base import *  # noqa: F403
 from imgsite.settings.env import env_str
 
@@ -20,4 +23,7 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 IMGSITE_RETRY_BACKOFF = 0.0
 IMGSITE_CONNECT_TIMEOUT = 2.0
 IMGSITE_READ_TIMEOUT = 2.0
+# The fake HTTP servers listen on 127.0.0.1, and tests build their folders under the temp folder.
+IMGSITE_ALLOW_PRIVATE_URLS = True
+IMGSITE_FOLDER_ROOTS = [Path(tempfile.gettempdir())]
 LOGGING = {"version": 1, "disable_existing_loggers": False}

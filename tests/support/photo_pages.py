@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 from urllib.parse import urlencode
+from xml.etree import ElementTree
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -69,9 +70,20 @@ def store_and_analyse(data: bytes, *, title: str = "Hostile photo") -> Image:
     return image
 
 
-def urls_showing(image: Image, owner: User) -> list[str]:
+# The statistics charts drawn from EXIF text and dates; the profile charts draw none of it.
+EXIF_CHARTS = ("years", "camera-makes", "camera-models")
+PROFILE_CHARTS = ("likes", "tags", "interests", "colours")
+
+
+def urls_showing(
+    image: Image,
+    owner: User,
+    *,
+    charts: tuple[str, ...] = tuple(COLLECTION_CHARTS),
+    profile_charts: tuple[str, ...] = PROFILE_CHARTS,
+) -> list[str]:
     """Every page, chart and CSV that shows a photo's EXIF, for a staff viewer who liked it."""
-    stats = [f"/stats/{name}.{kind}" for name in COLLECTION_CHARTS for kind in ("svg", "csv")]
+    stats = [f"/stats/{name}.{kind}" for name in charts for kind in ("svg", "csv")]
     profile = f"/users/{owner.username}/profile/"
     camera = urlencode({"camera": image.camera_make or "x"})
     search = urlencode({"q": image.camera_make or "x"})
@@ -86,16 +98,39 @@ def urls_showing(image: Image, owner: User) -> list[str]:
         f"/admin/gallery/image/{image.pk}/change/",
         "/me/",
         profile,
-        *(f"{profile}{chart}.svg" for chart in ("likes", "tags", "interests", "colours")),
+        *(f"{profile}{chart}.svg" for chart in profile_charts),
     ]
 
 
-def statuses_of_pages_showing(image: Image, viewer: User) -> dict[str, int]:
-    """Like the photo, rebuild the viewer's profile, then GET every page that shows the photo."""
+def broken_pages_showing(
+    image: Image,
+    viewer: User,
+    *,
+    charts: tuple[str, ...] = tuple(COLLECTION_CHARTS),
+    profile_charts: tuple[str, ...] = PROFILE_CHARTS,
+) -> dict[str, str]:
+    """Like the photo, rebuild the viewer's profile, GET every page that shows the photo, and say
+    which ones broke: any status but 200, or an SVG chart a browser could not parse (XML forbids
+    most control characters, so one in a camera name would blank the chart for everyone)."""
     like_image(user=viewer, image=image)
     rebuild_profile(viewer)
     set_profile_public(user=viewer, is_public=True)
     cache.clear()  # charts are cached; each photo must be drawn afresh
     client = Client()
     client.force_login(viewer)
-    return {url: client.get(url).status_code for url in urls_showing(image, viewer)}
+    broken = {}
+    for url in urls_showing(image, viewer, charts=charts, profile_charts=profile_charts):
+        response = client.get(url)
+        if response.status_code != 200:
+            broken[url] = f"HTTP {response.status_code}"
+        elif url.endswith(".svg") and (problem := _svg_problem(response.content)):
+            broken[url] = problem
+    return broken
+
+
+def _svg_problem(svg: bytes) -> str:
+    try:
+        ElementTree.fromstring(svg)
+    except ElementTree.ParseError as error:
+        return f"not well-formed XML: {error}"
+    return ""

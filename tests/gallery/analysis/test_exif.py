@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from PIL import Image, TiffImagePlugin
 
-from gallery.analysis.exif import exif_from_bytes, exif_from_image, json_safe
+from gallery.analysis.exif import exif_from_bytes, exif_from_image, json_safe, parse_exif
+from gallery.analysis.result import ExifData
 from tests.support.images import encode, jpeg_with_exif
 
 
@@ -150,3 +151,39 @@ def test_an_out_of_range_position_is_ignored():
         gps[1], gps[2] = "N", (95.0, 0.0, 0.0)
 
     assert exif_from_bytes(exif_block(build)).gps_latitude is None
+
+
+def test_a_date_is_kept_from_1826_to_a_day_ahead_and_dropped_outside_with_a_warning():
+    now = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+
+    def parsed(date: str) -> ExifData:
+        return parse_exif_with_date(date, now)
+
+    assert parsed("1826:01:01 00:00:00").taken_at == datetime(1826, 1, 1, tzinfo=UTC)
+    assert parsed("2026:06:02 12:00:00").taken_at == datetime(2026, 6, 2, 12, 0, tzinfo=UTC)
+    for date in ("1825:12:31 23:59:59", "2026:06:02 12:00:01"):
+        assert parsed(date).taken_at is None
+        assert "outside 1826 to tomorrow; kept the photo without a date" in parsed(date).warning
+
+
+def parse_exif_with_date(date: str, now: datetime) -> ExifData:
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = date
+    loaded = Image.Exif()
+    loaded.load(exif.tobytes())
+    return parse_exif(loaded, now=now)
+
+
+def test_numbers_no_camera_could_write_are_left_out_but_kept_in_raw():
+    exif = Image.Exif()
+    detail = exif.get_ifd(0x8769)
+    detail[0x8827] = 2**31  # ISO
+    detail[0x829A] = TiffImagePlugin.IFDRational(1, 4_000_000_000)  # exposure of 0.25 ns
+    detail[0x829D] = TiffImagePlugin.IFDRational(50_000, 1)  # f/50000
+    loaded = Image.Exif()
+    loaded.load(exif.tobytes())
+
+    parsed = parse_exif(loaded)
+
+    assert (parsed.iso, parsed.exposure_time, parsed.f_number) == (None, None, None)
+    assert parsed.raw["ISOSpeedRatings"] == 2**31
