@@ -19,11 +19,12 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from gallery import admin_views
+from gallery.analysis.quality import QUALITY_LEVELS, reasons_for
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
 
 THUMBNAIL_BOX = 64
@@ -78,6 +79,38 @@ class CameraMakeFilter(admin.SimpleListFilter):
         return queryset.filter(camera_make="" if value == self.UNKNOWN else value)
 
 
+class QualityFilter(admin.SimpleListFilter):
+    """Photos by quality score band. Choosing "Low" also lists the worst first (see ImageAdmin.get_ordering)."""
+
+    title = "quality"
+    parameter_name = "quality"
+    LOW = "low"
+    UNJUDGED = "unjudged"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
+        good, best = QUALITY_LEVELS["good"], QUALITY_LEVELS["best"]
+        return [
+            (self.LOW, f"Low (below {good}), worst first"),
+            ("good", f"Good ({good} to {best - 1})"),
+            ("best", f"The best ({best}+)"),
+            (self.UNJUDGED, "Not judged yet"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == self.LOW:
+            return queryset.filter(quality_score__lt=QUALITY_LEVELS["good"])
+        if value == "good":
+            return queryset.filter(
+                quality_score__gte=QUALITY_LEVELS["good"], quality_score__lt=QUALITY_LEVELS["best"]
+            )
+        if value == "best":
+            return queryset.filter(quality_score__gte=QUALITY_LEVELS["best"])
+        if value == self.UNJUDGED:
+            return queryset.filter(quality_score__isnull=True)
+        return queryset
+
+
 _COLOUR_FIELDS: tuple[str, ...] = ("rank", "colour_swatch", "hex", "name", "family", "share_percent")
 
 
@@ -121,9 +154,19 @@ class ImageAdmin(admin.ModelAdmin):
         "size_class",
         "status",
         "camera",
+        "quality_score",
+        "quality_reasons",
     ]
     list_display_links = ["thumbnail_img", "title_or_hash"]
-    list_filter = ["source", "licence", "orientation", "size_class", "status", CameraMakeFilter]
+    list_filter = [
+        "source",
+        "licence",
+        "orientation",
+        "size_class",
+        "status",
+        CameraMakeFilter,
+        QualityFilter,
+    ]
     # The admin notices that tag names span a relation and keeps the results distinct.
     search_fields = ["title", "image_tags__tag__name", "camera_make", "camera_model"]
     search_help_text = "Search titles, tag names and camera make or model."
@@ -155,6 +198,9 @@ class ImageAdmin(admin.ModelAdmin):
         "gps_longitude",
         "exif_json",
         "phash",
+        "quality_score",
+        "quality_reasons",
+        "quality_values_json",
         "status",
         "analysis_error",
         "source",
@@ -196,6 +242,7 @@ class ImageAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Quality", {"fields": ["quality_score", "quality_reasons", "quality_values_json"]}),
         ("EXIF", {"fields": ["exif_json"]}),
         (
             "Files",
@@ -211,6 +258,12 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Image]:
         return super().get_queryset(request).prefetch_related("colours")
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # Staff looking at low-quality photos want the worst first; a clicked column still wins.
+        if request.GET.get(QualityFilter.parameter_name) == QualityFilter.LOW:
+            return ["quality_score", "-id"]
+        return list(super().get_ordering(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Images arrive through ingest jobs, which download, deduplicate and analyse them.
@@ -237,6 +290,16 @@ class ImageAdmin(admin.ModelAdmin):
     def palette(self, image: Image) -> SafeString:
         # Reads the prefetched colours; filtering or ordering here would query once per row.
         return format_html_join("", "{}", ((swatch(colour.hex, size=12),) for colour in image.colours.all()))
+
+    @admin.display(description="problems")
+    def quality_reasons(self, image: Image) -> SafeString | str:
+        reasons = reasons_for(image.quality_values or {})
+        return format_html_join(mark_safe("<br>"), "{}", ((reason,) for reason in reasons)) or "—"  # noqa: S308
+
+    @admin.display(description="measurements")
+    def quality_values_json(self, image: Image) -> SafeString:
+        text = json.dumps(image.quality_values, indent=2, sort_keys=True)
+        return format_html('<pre class="exif-json">{}</pre>', text)
 
     @admin.display(description="EXIF")
     def exif_json(self, image: Image) -> SafeString:

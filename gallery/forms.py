@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from gallery.analysis.quality import QUALITY_LEVEL_LABELS
 from gallery.models import Orientation, SizeClass, Source
 from gallery.selectors import COLOUR_FAMILIES, SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
@@ -50,6 +51,7 @@ class GalleryFilterForm(forms.Form):
     camera = forms.CharField(required=False, max_length=100)
     licence = forms.CharField(required=False, max_length=100)
     source = forms.ChoiceField(required=False, choices=_blank_choice(list(Source.choices)))
+    quality = forms.ChoiceField(required=False, choices=_blank_choice(list(QUALITY_LEVEL_LABELS.items())))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
 
     def filters(self) -> GalleryFilters:
@@ -64,5 +66,6 @@ class GalleryFilterForm(forms.Form):
             camera=(data.get("camera") or "").strip(),
             licence=(data.get("licence") or "").strip(),
             source=data.get("source") or "",
+            quality=data.get("quality") or "",
             sort=data.get("sort") or "newest",
         )

@@ -33,6 +33,7 @@ from gallery.selectors import (
     group_tags,
     image_for_page,
     like_count,
+    quality_reasons,
     user_likes_image,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
@@ -66,6 +67,7 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
         ("camera", "Camera", "Any camera"),
         ("licence", "Licence", "Any licence"),
         ("source", "Source", "Any source"),
+        ("quality", "Quality", "Any quality"),
     ]
     fields = []
     for name, label, any_label in labels:
@@ -108,6 +110,7 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
         "tag_groups": group_tags(list(image.image_tags.all()), request.user.pk),
         "liked": user_likes_image(request.user, image),
         "tag_form": tag_form,
+        "quality_reasons": quality_reasons(image),
     }
 
 

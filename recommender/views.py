@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.models import AnalysisStatus, Image
+from gallery.selectors import best_images
 from recommender import selectors, services
 
 HOME_SECTION_SIZE = 10  # two full rows on a desktop grid of five
@@ -36,7 +37,9 @@ def home(request: HttpRequest) -> HttpResponse:
         picks = services.for_you(_signed_in_user(request), count=HOME_PICKS).picks
     popular = selectors.popular_images(limit=HOME_SECTION_SIZE)
     fresh = selectors.fresh_images(limit=HOME_SECTION_SIZE, exclude=[image.pk for image in popular])
-    return render(request, "recommender/home.html", {"picks": picks, "popular": popular, "fresh": fresh})
+    best = best_images(limit=HOME_SECTION_SIZE)
+    context = {"picks": picks, "popular": popular, "best": best, "fresh": fresh}
+    return render(request, "recommender/home.html", context)
 
 
 @require_GET

@@ -6,7 +6,8 @@ Stages, each timed into `AnalysisResult.timings` (seconds):
 - exif: camera fields and the JSON-safe raw tags (exif.py);
 - thumbnails: orientation, colour conversion, preview and grid thumbnail as JPEG bytes (thumbnails.py);
 - colours: five dominant colours with names (colours.py, palette.py);
-- features: HSV histogram and perceptual hash (features.py).
+- features: HSV histogram and perceptual hash (features.py);
+- quality: focus, motion blur, exposure, noise, JPEG blockiness and resolution, and a score (quality.py).
 
 Width and height are the file's full size after EXIF orientation, not the decoded draft size.
 """
@@ -20,11 +21,11 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from gallery.analysis import shape, thumbnails
+from gallery.analysis import quality, shape, thumbnails
 from gallery.analysis.colours import dominant_colours
 from gallery.analysis.features import colour_histogram, perceptual_hash
 from gallery.analysis.result import AnalysisResult
-from gallery.analysis.validate import decode_image
+from gallery.analysis.validate import DecodedImage, decode_image
 
 
 def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
@@ -56,6 +57,9 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
     timings["features"] = time.perf_counter() - started
 
     width, height = thumbnails.oriented_size(decoded.info.width, decoded.info.height, exif.orientation_tag)
+    started = time.perf_counter()
+    report = _assess(decoded, picture, preview, width, height)
+    timings["quality"] = time.perf_counter() - started
     return AnalysisResult(
         width=width,
         height=height,
@@ -69,8 +73,28 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
         phash=phash,
         thumbnail_jpeg=thumbnail_jpeg,
         preview_jpeg=preview_jpeg,
+        quality=report,
         timings=timings,
     )
+
+
+def assess_file(path: Path, *, max_pixels: int) -> quality.QualityReport:
+    """Only the quality of the image at `path`, for re-judging stored photos without redoing the rest."""
+    decoded = decode_image(path, max_pixels=max_pixels)
+    picture = thumbnails.upright(thumbnails.to_rgb(decoded.image), decoded.exif.orientation_tag)
+    preview = thumbnails.fit(picture, thumbnails.PREVIEW_LONG_EDGE)
+    width, height = thumbnails.oriented_size(
+        decoded.info.width, decoded.info.height, decoded.exif.orientation_tag
+    )
+    return _assess(decoded, picture, preview, width, height)
+
+
+def _assess(
+    decoded: DecodedImage, picture: Image.Image, preview: Image.Image, width: int, height: int
+) -> quality.QualityReport:
+    # The JPEG grid lies on the file's pixels; a draft decode at 1/2 or 1/4 shrinks it with the picture.
+    period = quality.block_period(decoded.image.size, decoded.info.width, decoded.info.height)
+    return quality.assess_picture(picture, preview=preview, width=width, height=height, block_period=period)
 
 
 def _pixels(image: Image.Image) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_] | None]:

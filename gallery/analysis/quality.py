@@ -47,6 +47,11 @@ import numpy.typing as npt
 from PIL import Image
 
 from gallery.analysis import thumbnails
+from gallery.analysis.result import PROBLEM_SEVERITY, AspectVerdict, QualityReport
+
+# Minimum scores the gallery can filter by ("hide low quality"), and the home page's "best of" bar.
+QUALITY_LEVELS: Final = {"good": 50, "best": 75}
+QUALITY_LEVEL_LABELS: Final = {"good": "Good or better (50+)", "best": "The best (75+)"}
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -112,37 +117,6 @@ ASPECTS: Final = {
         ),
     )
 }
-PROBLEM_SEVERITY: Final = 0.5
-
-
-@dataclass(frozen=True)
-class AspectVerdict:
-    name: str
-    value: float | None  # None when the aspect could not be measured (e.g. no texture to judge focus by)
-    severity: float  # 0 (fine) .. 1 (as bad as it gets); 0.5 and above is a problem
-    reason: str  # set for problems only, in a photographer's words
-
-    @property
-    def problem(self) -> bool:
-        return self.severity >= PROBLEM_SEVERITY
-
-
-@dataclass(frozen=True)
-class QualityReport:
-    score: int  # 0..100
-    aspects: list[AspectVerdict]
-
-    @property
-    def problems(self) -> list[str]:
-        return [aspect.name for aspect in self.aspects if aspect.problem]
-
-    @property
-    def reasons(self) -> list[str]:
-        return [aspect.reason for aspect in self.aspects if aspect.problem]
-
-    @property
-    def values(self) -> dict[str, float | None]:
-        return {aspect.name: aspect.value for aspect in self.aspects}
 
 
 def assess_picture(
@@ -179,6 +153,11 @@ def judge(values: dict[str, float | None]) -> QualityReport:
         reason = describe(name, value) if severity >= PROBLEM_SEVERITY else ""
         verdicts.append(AspectVerdict(name, round(value, 4), round(severity, 4), reason))
     return QualityReport(score=overall_score(verdicts), aspects=verdicts)
+
+
+def reasons_for(values: dict[str, float | None]) -> list[str]:
+    """The reasons for a stored photo's problems, judged from its stored values by today's thresholds."""
+    return judge(values).reasons
 
 
 def overall_score(verdicts: list[AspectVerdict]) -> int:

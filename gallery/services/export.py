@@ -52,6 +52,11 @@ def image_record(image: Image) -> dict[str, Any]:
         "status": image.status,
         "analysis_error": image.analysis_error,
         "phash": image.phash,
+        "quality": {
+            "score": image.quality_score,
+            "problems": image.quality_problems,
+            "values": image.quality_values,
+        },
         "colours": [
             {"rank": c.rank, "hex": c.hex, "share": c.share, "name": c.name, "family": c.family}
             for c in image.colours.all()
