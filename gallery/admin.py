@@ -294,7 +294,7 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="problems")
     def quality_reasons(self, image: Image) -> SafeString | str:
         reasons = reasons_for(image.quality_values or {})
-        return format_html_join(mark_safe("<br>"), "{}", ((reason,) for reason in reasons)) or "—"  # noqa: S308
+        return format_html_join(mark_safe("<br>"), "{}", ((reason,) for reason in reasons)) or "—"
 
     @admin.display(description="measurements")
     def quality_values_json(self, image: Image) -> SafeString:
