@@ -29,9 +29,10 @@ Aspects (names are stored and exported; the thresholds are in ``ASPECTS``):
   block is one pixel and any blockiness is invisible at the sizes the site shows;
 - ``low_resolution``: the original's long edge in pixels.
 
-Each aspect has a ``good`` value and a ``threshold``; its severity is ``1 - 0.5^x`` where ``x`` is how many
-times the distance from ``good`` to the threshold the value lies beyond ``good``: 0 at ``good`` or better,
-0.5 at the threshold, 0.75 at twice the distance, and so on towards 1, so a worse flaw always costs more.
+Each aspect has a ``good`` value and a ``threshold``. With ``x`` how many times the distance from ``good``
+to the threshold the value lies beyond ``good``, its severity is ``x^2 / 2`` up to the threshold and
+``1 - 0.5^x`` past it: 0 at ``good`` or better, 0.125 halfway, 0.5 at the threshold, 0.75 at twice the
+distance, and so on towards 1, so slight flaws cost little and a worse flaw always costs more.
 An aspect is a problem when its severity reaches 0.5. The overall score is ``100 x prod(1 - weight x severity)`` over the aspects,
 rounded: a photo with no flaw scores 100, one problem at its threshold costs ``weight / 2``.
 """
@@ -50,8 +51,8 @@ from gallery.analysis import thumbnails
 from gallery.analysis.result import PROBLEM_SEVERITY, AspectVerdict, QualityReport
 
 # Minimum scores the gallery can filter by ("hide low quality"), and the home page's "best of" bar.
-QUALITY_LEVELS: Final = {"good": 50, "best": 75}
-QUALITY_LEVEL_LABELS: Final = {"good": "Good or better (50+)", "best": "The best (75+)"}
+QUALITY_LEVELS: Final = {"good": 50, "best": 85}
+QUALITY_LEVEL_LABELS: Final = {"good": "Good or better (50+)", "best": "The best (85+)"}
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -83,17 +84,18 @@ class AspectRule:
 
     def severity(self, value: float) -> float:
         steps = max(0.0, (value - self.good) / (self.threshold - self.good))
-        return 1.0 - 0.5**steps
+        # Below the threshold a flaw grows slowly (a hint of grain is nearly free); past it, towards 1.
+        return 0.5 * steps * steps if steps < 1 else 1.0 - 0.5**steps
 
 
 ASPECTS: Final = {
     rule.name: rule
     for rule in (
         AspectRule(
-            "out_of_focus", "Out of focus", good=0.30, threshold=0.16, weight=0.70, higher_is_worse=False
+            "out_of_focus", "Out of focus", good=0.36, threshold=0.20, weight=0.85, higher_is_worse=False
         ),
         AspectRule(
-            "motion_blur", "Motion blur", good=0.08, threshold=0.215, weight=0.70, higher_is_worse=True
+            "motion_blur", "Motion blur", good=0.06, threshold=0.18, weight=0.85, higher_is_worse=True
         ),
         AspectRule("too_dark", "Too dark", good=0.75, threshold=0.45, weight=0.80, higher_is_worse=False),
         AspectRule("too_bright", "Too bright", good=0.15, threshold=0.35, weight=0.80, higher_is_worse=True),
@@ -221,15 +223,27 @@ def _tile_sums(values: FloatArray, tile: int) -> FloatArray:
 def _gradient_tensors(
     grey: FloatArray, distance: int, tile: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per tile, the sums of dx^2, dy^2 and dx*dy, where d is the difference to the pixel `distance` away.
+    """Per tile, the sums of dx^2, dy^2 and dx*dy, the differences across `distance` px.
 
-    Every distance is taken over the same interior, so the tiles of different distances line up.
+    Both differences are taken at the centre of the same `distance`-px cell (each the mean of its two
+    edges), so dx and dy share no pixel and their product has no bias towards one diagonal; and every
+    distance starts from the same interior, so the tiles of different distances line up.
     """
     margin = _FAR
     height, width = grey.shape
-    base = grey[margin : height - margin, margin : width - margin]
-    dx = grey[margin : height - margin, margin + distance : width - margin + distance] - base
-    dy = grey[margin + distance : height - margin + distance, margin : width - margin] - base
+    rows, cols = slice(margin, height - margin), slice(margin, width - margin)
+    rows_on, cols_on = (
+        slice(margin + distance, height - margin + distance),
+        slice(margin + distance, width - margin + distance),
+    )
+    here, right, below, diagonal = (
+        grey[rows, cols],
+        grey[rows, cols_on],
+        grey[rows_on, cols],
+        grey[rows_on, cols_on],
+    )
+    dx = (right - here + diagonal - below) * np.float32(0.5)
+    dy = (below - here + diagonal - right) * np.float32(0.5)
     return _tile_sums(dx * dx, tile), _tile_sums(dy * dy, tile), _tile_sums(dx * dy, tile)
 
 
