@@ -58,7 +58,7 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
 
     width, height = thumbnails.oriented_size(decoded.info.width, decoded.info.height, exif.orientation_tag)
     started = time.perf_counter()
-    report = _assess(decoded, picture, preview, width, height)
+    report = _assess(decoded, picture, grid, width, height)
     timings["quality"] = time.perf_counter() - started
     return AnalysisResult(
         width=width,
@@ -82,19 +82,18 @@ def assess_file(path: Path, *, max_pixels: int) -> quality.QualityReport:
     """Only the quality of the image at `path`, for re-judging stored photos without redoing the rest."""
     decoded = decode_image(path, max_pixels=max_pixels)
     picture = thumbnails.upright(thumbnails.to_rgb(decoded.image), decoded.exif.orientation_tag)
-    preview = thumbnails.fit(picture, thumbnails.PREVIEW_LONG_EDGE)
     width, height = thumbnails.oriented_size(
         decoded.info.width, decoded.info.height, decoded.exif.orientation_tag
     )
-    return _assess(decoded, picture, preview, width, height)
+    return _assess(decoded, picture, quality.grid_thumbnail(picture), width, height)
 
 
 def _assess(
-    decoded: DecodedImage, picture: Image.Image, preview: Image.Image, width: int, height: int
+    decoded: DecodedImage, picture: Image.Image, grid: Image.Image, width: int, height: int
 ) -> quality.QualityReport:
     # The JPEG grid lies on the file's pixels; a draft decode at 1/2 or 1/4 shrinks it with the picture.
     period = quality.block_period(decoded.image.size, decoded.info.width, decoded.info.height)
-    return quality.assess_picture(picture, preview=preview, width=width, height=height, block_period=period)
+    return quality.assess_picture(picture, thumbnail=grid, width=width, height=height, block_period=period)
 
 
 def _pixels(image: Image.Image) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_] | None]:

@@ -1,7 +1,7 @@
 """Judge a photo like an editor: each aspect of its technical quality measured from pixels, with reasons.
 
 Every measure but two is taken on one greyscale working copy whose long edge is at most
-``WORKING_LONG_EDGE`` (512) px, made from the preview the analysis already has, so the original's size
+``WORKING_LONG_EDGE`` (480) px: the grid thumbnail the analysis already has, so the original's size
 does not decide the verdict (a 24 MP photo is not "sharper" than a 2 MP one for having more pixels).
 JPEG blockiness is measured on the decoded picture, where the 8x8 grid of the file still lies on whole
 pixels, and resolution comes from the original's pixel size.
@@ -56,7 +56,8 @@ QUALITY_LEVEL_LABELS: Final = {"good": "Good or better (50+)", "best": "The best
 
 FloatArray = npt.NDArray[np.float32]
 
-WORKING_LONG_EDGE: Final = 512
+# The grid thumbnail's size: the analysis has that copy already, so the working copy costs nothing.
+WORKING_LONG_EDGE: Final = thumbnails.THUMBNAIL_LONG_EDGE
 TILE: Final = 32
 # A tile counts as textured when pixels 4 apart differ by at least this much (RMS, 0..1 scale).
 TEXTURE_MIN_RMS: Final = 0.02
@@ -110,7 +111,7 @@ ASPECTS: Final = {
         AspectRule(
             "clipped_shadows", "Clipped shadows", good=0.0, threshold=0.20, weight=0.20, higher_is_worse=True
         ),
-        AspectRule("noisy", "Noisy", good=1.0, threshold=3.0, weight=0.70, higher_is_worse=True),
+        AspectRule("noisy", "Noisy", good=0.8, threshold=2.5, weight=0.70, higher_is_worse=True),
         AspectRule(
             "jpeg_artefacts", "JPEG artefacts", good=1.10, threshold=1.50, weight=0.60, higher_is_worse=True
         ),
@@ -122,11 +123,11 @@ ASPECTS: Final = {
 
 
 def assess_picture(
-    picture: Image.Image, *, preview: Image.Image, width: int, height: int, block_period: int = JPEG_BLOCK
+    picture: Image.Image, *, thumbnail: Image.Image, width: int, height: int, block_period: int = JPEG_BLOCK
 ) -> QualityReport:
-    """The quality of a photo from its decoded `picture`, its `preview` (any size at least as large as the
-    working copy), the original's `width` x `height`, and where the JPEG grid lies in `picture`."""
-    grey = working_grey(preview)
+    """The quality of a photo from its decoded `picture`, its grid `thumbnail` (see `grid_thumbnail`), the
+    original's `width` x `height`, and where the JPEG grid lies in `picture`."""
+    grey = working_grey(thumbnail)
     values = {
         **focus_values(grey),
         **exposure_values(grey),
@@ -135,6 +136,14 @@ def assess_picture(
         "low_resolution": float(max(width, height)),
     }
     return judge(values)
+
+
+def grid_thumbnail(picture: Image.Image) -> Image.Image:
+    """The grid thumbnail exactly as the pipeline makes it (through the preview), for callers that have
+    only the picture."""
+    return thumbnails.fit(
+        thumbnails.fit(picture, thumbnails.PREVIEW_LONG_EDGE), thumbnails.THUMBNAIL_LONG_EDGE
+    )
 
 
 def block_period(decoded_size: tuple[int, int], width: int, height: int) -> int:

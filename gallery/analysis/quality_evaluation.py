@@ -23,7 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gallery.analysis import degrade, quality, thumbnails
+from gallery.analysis import degrade, quality
 from gallery.analysis.result import QualityReport
 
 DETECTION_TARGET: Final = 0.90
@@ -81,9 +81,9 @@ class DegradationReport:
 
 def judge_picture(picture: Image.Image, *, width: int, height: int, block_period: int) -> QualityReport:
     """Judge an in-memory picture as the pipeline judges a decoded file."""
-    preview = thumbnails.fit(picture, thumbnails.PREVIEW_LONG_EDGE)
+    thumbnail = quality.grid_thumbnail(picture)
     return quality.assess_picture(
-        picture, preview=preview, width=width, height=height, block_period=block_period
+        picture, thumbnail=thumbnail, width=width, height=height, block_period=block_period
     )
 
 

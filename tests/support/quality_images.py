@@ -67,7 +67,7 @@ def defocused(picture: Image.Image, *, radius: float = 5.0) -> Image.Image:
     return picture.filter(ImageFilter.GaussianBlur(radius))
 
 
-def grainy(picture: Image.Image, *, sigma: float = 14.0, seed: int = 0) -> Image.Image:
+def grainy(picture: Image.Image, *, sigma: float = 30.0, seed: int = 0) -> Image.Image:
     pixels = np.asarray(picture, dtype=np.float32)
     noise = np.random.default_rng(seed).normal(0, sigma, pixels.shape[:2])[..., None]
     return Image.fromarray(np.clip(pixels + noise + 0.5, 0, 255).astype(np.uint8), "RGB")

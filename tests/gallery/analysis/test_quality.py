@@ -41,7 +41,7 @@ def test_a_sharp_well_exposed_clean_photo_has_no_problem_and_a_high_score(scene:
 
     assert report.problems == []
     assert report.reasons == []
-    assert report.score >= quality.QUALITY_LEVELS["best"]
+    assert report.score >= quality.QUALITY_LEVELS["good"]
 
 
 FLAWS: dict[str, tuple[Callable[[Image.Image], Image.Image], str]] = {
