@@ -187,3 +187,34 @@ def test_evaluate_quality_runs_on_a_small_folder_and_writes_its_chart(tmp_path: 
 def test_evaluate_quality_refuses_a_chart_it_cannot_draw(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match=r"--chart must end in \.svg or \.png"):
         call_command("evaluate_quality", "--folder", str(tmp_path), "--chart", str(tmp_path / "x.gif"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ingesting_a_photo_stores_its_quality_with_the_rest_of_its_analysis(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "sharp.png").write_bytes(made.png_bytes(made.sharp_scene(seed=3, size=(1280, 960))))
+    (folder / "dark.png").write_bytes(
+        made.png_bytes(made.darkened(made.sharp_scene(seed=3, size=(1280, 960))))
+    )
+
+    call_command(
+        "ingest",
+        "folder",
+        str(folder),
+        "--licence",
+        "CC0 1.0",
+        "--author",
+        "A",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
+
+    sharp = Image.objects.get(title__icontains="sharp")
+    dark = Image.objects.get(title__icontains="dark")
+    assert sharp.quality_problems == []
+    assert dark.quality_problems == ["too_dark"]
+    assert sharp.quality_score is not None
+    assert dark.quality_score is not None
+    assert sharp.quality_score > dark.quality_score
+    assert set(sharp.quality_values) >= {"out_of_focus", "noisy", "jpeg_artefacts", "low_resolution"}
