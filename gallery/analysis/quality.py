@@ -10,10 +10,10 @@ Aspects (names are stored and exported; the thresholds are in ``ASPECTS``):
 
 - ``out_of_focus``: fine detail relative to coarse detail, ``E1 / E4`` where ``Ek`` is the mean squared
   difference between pixels ``k`` apart. A sharp natural photo keeps about a third of its coarse
-  contrast at one pixel; a smooth (blurred) one tends to 1/16. The ratio is taken per 32 px tile in the
-  sharpest of four directions, and the photo's value is the 90th percentile over textured tiles, so a
-  portrait with a soft background is judged by its sharp subject and a low-contrast photo is not
-  "soft" for being low in contrast;
+  contrast at one pixel; a smooth (blurred) one tends to 1/16. The ratio is taken per 32 px tile in its
+  sharpest direction (from the tile's 2x2 gradient tensors at both distances), and the photo's value is
+  the 90th percentile over textured tiles, so a portrait with a soft background is judged by its sharp
+  subject and a low-contrast photo is not "soft" for being low in contrast;
 - ``motion_blur``: camera shake smears detail along one direction everywhere in the frame, so each
   tile's softest direction (where fine detail is lowest relative to coarse) points the same way; the
   value is how strongly the tiles agree, 0 (no common direction) to 1 (see ``focus_values``);
@@ -33,8 +33,9 @@ Each aspect has a ``good`` value and a ``threshold``. With ``x`` how many times 
 to the threshold the value lies beyond ``good``, its severity is ``x^2 / 2`` up to the threshold and
 ``1 - 0.5^x`` past it: 0 at ``good`` or better, 0.125 halfway, 0.5 at the threshold, 0.75 at twice the
 distance, and so on towards 1, so slight flaws cost little and a worse flaw always costs more.
-An aspect is a problem when its severity reaches 0.5. The overall score is ``100 x prod(1 - weight x severity)`` over the aspects,
-rounded: a photo with no flaw scores 100, one problem at its threshold costs ``weight / 2``.
+An aspect is a problem when its severity reaches 0.5. The overall score is
+``100 x prod(1 - weight x severity)`` over the aspects, rounded: a photo with no flaw scores 100, and one
+problem just at its threshold costs ``weight / 2`` of what is left.
 """
 
 from __future__ import annotations
