@@ -218,3 +218,16 @@ def test_ingesting_a_photo_stores_its_quality_with_the_rest_of_its_analysis(tmp_
     assert dark.quality_score is not None
     assert sharp.quality_score > dark.quality_score
     assert set(sharp.quality_values) >= {"out_of_focus", "noisy", "jpeg_artefacts", "low_resolution"}
+
+
+def test_evaluate_quality_works_on_the_sites_own_photos_by_default() -> None:
+    for seed in range(3):
+        scene = made.sharp_scene(seed=seed, size=(800, 600))
+        name = default_storage.save(f"originals/scene{seed}.png", ContentFile(made.png_bytes(scene)))
+        make_image(file=name, width=800, height=600)
+    make_image(status="failed", title="Not shown, not judged")
+    out = StringIO()
+
+    call_command("evaluate_quality", "--limit", "2", stdout=out, stderr=StringIO())
+
+    assert "Degraded copies of 2 photos" in out.getvalue()
