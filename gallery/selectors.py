@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 
 from gallery.analysis.palette import FAMILIES
-from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, reasons_for
+from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -283,6 +283,11 @@ def image_for_page(pk: int) -> Image:
 def quality_reasons(image: Image) -> list[str]:
     """Why the photo lost points, in a photographer's words, from its stored measurements."""
     return reasons_for(image.quality_values or {})
+
+
+def quality_breakdown(image: Image) -> list[AspectLine]:
+    """Each quality aspect's measurement beside its threshold, for the photo page."""
+    return breakdown(image.quality_values) if image.quality_values else []
 
 
 def best_images(*, limit: int) -> list[Image]:

@@ -33,6 +33,7 @@ from gallery.selectors import (
     group_tags,
     image_for_page,
     like_count,
+    quality_breakdown,
     quality_reasons,
     user_likes_image,
 )
@@ -111,6 +112,7 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
         "liked": user_likes_image(request.user, image),
         "tag_form": tag_form,
         "quality_reasons": quality_reasons(image),
+        "quality_breakdown": quality_breakdown(image),
     }
 
 

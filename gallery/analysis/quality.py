@@ -167,6 +167,39 @@ def judge(values: dict[str, float | None]) -> QualityReport:
     return QualityReport(score=overall_score(verdicts), aspects=verdicts)
 
 
+@dataclass(frozen=True)
+class AspectLine:
+    """One aspect as the photo page lists it: what was measured, against what, and whether it failed."""
+
+    label: str
+    value: str
+    threshold: str
+    problem: bool
+
+
+def breakdown(values: dict[str, float | None]) -> list[AspectLine]:
+    """Every aspect of a stored photo's quality, measured value beside its threshold, in display form."""
+    lines = []
+    for verdict in judge(values).aspects:
+        rule = ASPECTS[verdict.name]
+        shown = "not measured" if verdict.value is None else display_value(verdict.name, verdict.value)
+        limit = ("above " if rule.higher_is_worse else "below ") + display_value(verdict.name, rule.threshold)
+        lines.append(AspectLine(rule.label, shown, f"a problem {limit}", verdict.problem))
+    return lines
+
+
+def display_value(name: str, value: float) -> str:
+    if name in ("too_dark", "too_bright", "clipped_highlights", "clipped_shadows"):
+        return f"{value:.0%}"
+    if name == "noisy":
+        return f"{value:.1f} levels"
+    if name == "jpeg_artefacts":
+        return f"{value:.2f}x"
+    if name == "low_resolution":
+        return f"{value:.0f} px"
+    return f"{value:.2f}"
+
+
 def reasons_for(values: dict[str, float | None]) -> list[str]:
     """The reasons for a stored photo's problems, judged from its stored values by today's thresholds."""
     return judge(values).reasons

@@ -47,6 +47,22 @@ def test_the_photo_page_shows_the_score_and_the_reasons_in_words(client: Client)
     assert "no technical problem found" not in html
 
 
+def test_the_photo_page_lists_each_measurement_beside_its_threshold(client: Client) -> None:
+    image = scored("Night street", 31, ["too_dark"], DARK_VALUES)
+
+    html = client.get(f"/photos/{image.pk}/").content.decode()
+
+    assert (
+        '<tr class="is-problem"><th scope="row">Too dark</th><td>30% '
+        '<span class="muted small">(a problem below 45%)</span></td></tr>'
+    ) in html
+    assert (
+        '<th scope="row">Noisy</th><td>0.4 levels <span class="muted small">(a problem above 2.5 levels)'
+        in html
+    )
+    assert '<th scope="row">JPEG artefacts</th><td>not measured' in html
+
+
 def test_the_photo_page_says_so_when_no_problem_was_found(client: Client) -> None:
     image = scored("Clean", 93, [], {"too_dark": 0.95, "noisy": 0.4})
 
