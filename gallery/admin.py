@@ -19,11 +19,12 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from gallery import admin_views
+from gallery.analysis.quality import QUALITY_LEVELS, reasons_for
 from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
 from gallery.services import jobs
 from gallery.services.analysis import queue_analysis
@@ -76,6 +77,38 @@ class CameraMakeFilter(admin.SimpleListFilter):
         if value is None:
             return queryset
         return queryset.filter(camera_make="" if value == self.UNKNOWN else value)
+
+
+class QualityFilter(admin.SimpleListFilter):
+    """Photos by quality score band. Choosing "Low" also lists the worst first (see ImageAdmin.get_ordering)."""
+
+    title = "quality"
+    parameter_name = "quality"
+    LOW = "low"
+    UNJUDGED = "unjudged"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
+        good, best = QUALITY_LEVELS["good"], QUALITY_LEVELS["best"]
+        return [
+            (self.LOW, f"Low (below {good}), worst first"),
+            ("good", f"Good ({good} to {best - 1})"),
+            ("best", f"The best ({best}+)"),
+            (self.UNJUDGED, "Not judged yet"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == self.LOW:
+            return queryset.filter(quality_score__lt=QUALITY_LEVELS["good"])
+        if value == "good":
+            return queryset.filter(
+                quality_score__gte=QUALITY_LEVELS["good"], quality_score__lt=QUALITY_LEVELS["best"]
+            )
+        if value == "best":
+            return queryset.filter(quality_score__gte=QUALITY_LEVELS["best"])
+        if value == self.UNJUDGED:
+            return queryset.filter(quality_score__isnull=True)
+        return queryset
 
 
 _COLOUR_FIELDS: tuple[str, ...] = ("rank", "colour_swatch", "hex", "name", "family", "share_percent")
@@ -145,6 +178,8 @@ class ImageAdmin(admin.ModelAdmin):
         "size_class",
         "status",
         "camera",
+        "quality_score",
+        "quality_reasons",
     ]
     list_display_links = ["thumbnail_img", "title_or_hash"]
     list_filter = [
@@ -155,6 +190,7 @@ class ImageAdmin(admin.ModelAdmin):
         "status",
         CameraMakeFilter,
         DuplicateFilter,
+        QualityFilter,
     ]
     # The admin notices that tag names span a relation and keeps the results distinct.
     search_fields = ["title", "image_tags__tag__name", "camera_make", "camera_model"]
@@ -188,6 +224,9 @@ class ImageAdmin(admin.ModelAdmin):
         "exif_json",
         "phash",
         "duplicate_versions",
+        "quality_score",
+        "quality_reasons",
+        "quality_values_json",
         "status",
         "analysis_error",
         "source",
@@ -230,6 +269,7 @@ class ImageAdmin(admin.ModelAdmin):
             },
         ),
         ("Near-duplicates", {"fields": ["duplicate_versions"]}),
+        ("Quality", {"fields": ["quality_score", "quality_reasons", "quality_values_json"]}),
         ("EXIF", {"fields": ["exif_json"]}),
         (
             "Files",
@@ -245,6 +285,12 @@ class ImageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Image]:
         return super().get_queryset(request).prefetch_related("colours")
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # Staff looking at low-quality photos want the worst first; a clicked column still wins.
+        if request.GET.get(QualityFilter.parameter_name) == QualityFilter.LOW:
+            return ["quality_score", "-id"]
+        return list(super().get_ordering(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Images arrive through ingest jobs, which download, deduplicate and analyse them.
@@ -342,6 +388,16 @@ class ImageAdmin(admin.ModelAdmin):
             f"Merged {groups} group(s): deleted {deleted} other version(s), moved {likes} like(s) and {tags} tag(s).",
             messages.SUCCESS,
         )
+
+    @admin.display(description="problems")
+    def quality_reasons(self, image: Image) -> SafeString | str:
+        reasons = reasons_for(image.quality_values or {})
+        return format_html_join(mark_safe("<br>"), "{}", ((reason,) for reason in reasons)) or "—"
+
+    @admin.display(description="measurements")
+    def quality_values_json(self, image: Image) -> SafeString:
+        text = json.dumps(image.quality_values, indent=2, sort_keys=True)
+        return format_html('<pre class="exif-json">{}</pre>', text)
 
     @admin.display(description="EXIF")
     def exif_json(self, image: Image) -> SafeString:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from gallery.analysis.palette import FAMILIES
+from gallery.analysis.quality import QUALITY_LEVEL_LABELS
 from gallery.models import Orientation, SizeClass, Source
 from gallery.selectors import SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
@@ -49,6 +50,7 @@ class GalleryFilterForm(forms.Form):
     camera = forms.CharField(required=False, max_length=100)
     licence = forms.CharField(required=False, max_length=100)
     source = forms.ChoiceField(required=False, choices=_blank_choice(list(Source.choices)))
+    quality = forms.ChoiceField(required=False, choices=_blank_choice(list(QUALITY_LEVEL_LABELS.items())))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
 
     def filters(self) -> GalleryFilters:
@@ -63,5 +65,6 @@ class GalleryFilterForm(forms.Form):
             camera=(data.get("camera") or "").strip(),
             licence=(data.get("licence") or "").strip(),
             source=data.get("source") or "",
+            quality=data.get("quality") or "",
             sort=data.get("sort") or "newest",
         )

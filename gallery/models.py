@@ -91,6 +91,17 @@ class Image(models.Model):
         "best shot", default=True, db_index=True, help_text="The version the gallery shows."
     )
 
+    # Technical quality, judged from pixels; see gallery.analysis.quality for the measures and thresholds.
+    quality_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, db_index=True, help_text="0 to 100; empty until analysed."
+    )
+    quality_problems = models.JSONField(
+        default=list, blank=True, help_text="Names of the aspects found wanting, e.g. out_of_focus."
+    )
+    quality_values = models.JSONField(
+        default=dict, blank=True, help_text="Each aspect's measured value, by name (null: not measured)."
+    )
+
     # Provenance.
     source = models.CharField(max_length=32, choices=Source.choices, db_index=True)
     source_id = models.CharField(max_length=255, blank=True)

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.shortcuts import get_object_or_404
 
 from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
+from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -36,6 +37,7 @@ SORTS = {
     "newest": "Newest",
     "liked": "Most liked",
     "taken": "Date taken",
+    "quality": "Best quality",
 }
 
 
@@ -51,6 +53,7 @@ class GalleryFilters:
     camera: str = ""
     licence: str = ""
     source: str = ""
+    quality: str = ""  # a key of QUALITY_LEVELS: hide photos scoring below it
     sort: str = "newest"
 
     def without(self, name: str) -> GalleryFilters:
@@ -62,7 +65,7 @@ class GalleryFilters:
         return any(getattr(self.without("sort"), name) for name in FILTER_NAMES)
 
 
-FILTER_NAMES = ("tag", "colour", "orientation", "size", "year", "camera", "licence", "source")
+FILTER_NAMES = ("tag", "colour", "orientation", "size", "year", "camera", "licence", "source", "quality")
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,8 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
         queryset = queryset.filter(licence=filters.licence)
     if filters.source:
         queryset = queryset.filter(source=filters.source)
+    if filters.quality in QUALITY_LEVELS:
+        queryset = queryset.filter(quality_score__gte=QUALITY_LEVELS[filters.quality])
     return queryset
 
 
@@ -178,6 +183,8 @@ def _ordering(sort: str) -> list[Any]:
         return ["-like_count", "-created_at", "-id"]
     if sort == "taken":
         return [F("taken_at").desc(nulls_last=True), "-id"]
+    if sort == "quality":
+        return [F("quality_score").desc(nulls_last=True), "-created_at", "-id"]
     return ["-created_at", "-id"]
 
 
@@ -214,7 +221,16 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     facets.options["camera"] = _camera_facet(others("camera"))
     facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
     facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
+    facets.options["quality"] = _quality_facet(others("quality"))
     return facets
+
+
+def _quality_facet(images: QuerySet[Image]) -> list[FacetOption]:
+    """How many photos each minimum score keeps; one query for all the levels."""
+    counts = images.aggregate(
+        **{level: Count("pk", filter=Q(quality_score__gte=score)) for level, score in QUALITY_LEVELS.items()}
+    )
+    return [FacetOption(level, QUALITY_LEVEL_LABELS[level], counts[level]) for level in QUALITY_LEVELS]
 
 
 def _tag_facet(images: QuerySet[Image]) -> list[FacetOption]:
@@ -295,6 +311,26 @@ def image_for_page(pk: int) -> Image:
     )
     queryset = visible_images().annotate(like_count=like_count_annotation()).prefetch_related("colours", tags)
     return get_object_or_404(queryset, pk=pk)
+
+
+def quality_reasons(image: Image) -> list[str]:
+    """Why the photo lost points, in a photographer's words, from its stored measurements."""
+    return reasons_for(image.quality_values or {})
+
+
+def quality_breakdown(image: Image) -> list[AspectLine]:
+    """Each quality aspect's measurement beside its threshold, for the photo page."""
+    return breakdown(image.quality_values) if image.quality_values else []
+
+
+def best_images(*, limit: int) -> list[Image]:
+    """The best of the collection: the highest quality scores among photos at the "best" level."""
+    return list(
+        visible_images()
+        .filter(quality_score__gte=QUALITY_LEVELS["best"])
+        .annotate(like_count=like_count_annotation())
+        .order_by("-quality_score", "-created_at", "-id")[:limit]
+    )
 
 
 def user_likes_image(user: User | AnonymousUser, image: Image) -> bool:

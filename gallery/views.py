@@ -32,6 +32,8 @@ from gallery.selectors import (
     image_for_page,
     like_count,
     other_versions,
+    quality_breakdown,
+    quality_reasons,
     user_likes_image,
     visible_image_or_404,
 )
@@ -67,6 +69,7 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
         ("camera", "Camera", "Any camera"),
         ("licence", "Licence", "Any licence"),
         ("source", "Source", "Any source"),
+        ("quality", "Quality", "Any quality"),
     ]
     fields = []
     for name, label, any_label in labels:
@@ -103,6 +106,8 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
         "liked": user_likes_image(request.user, image),
         "tag_form": tag_form,
         "versions": list(other_versions(image)),
+        "quality_reasons": quality_reasons(image),
+        "quality_breakdown": quality_breakdown(image),
     }
 
 

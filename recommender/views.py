@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.selectors import visible_image_or_404, visible_images
+from gallery.selectors import best_images, visible_image_or_404, visible_images
 from imgsite.auth import signed_in_user
 from recommender import selectors, services
 
@@ -24,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         picks = services.for_you(signed_in_user(request), count=HOME_PICKS).picks
     popular = selectors.popular_images(limit=HOME_SECTION_SIZE)
     fresh = selectors.fresh_images(limit=HOME_SECTION_SIZE, exclude=[image.pk for image in popular])
-    return render(request, "recommender/home.html", {"picks": picks, "popular": popular, "fresh": fresh})
+    best = best_images(limit=HOME_SECTION_SIZE)
+    context = {"picks": picks, "popular": popular, "best": best, "fresh": fresh}
+    return render(request, "recommender/home.html", context)
 
 
 @require_GET

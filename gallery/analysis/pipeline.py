@@ -7,7 +7,8 @@ Stages, each timed into `AnalysisResult.timings` (seconds):
 - thumbnails: orientation, colour conversion, preview and grid thumbnail as JPEG bytes (thumbnails.py);
 - colours: five dominant colours with names (colours.py, palette.py);
 - features: HSV histogram and perceptual hash (features.py), and the layout signature that confirms
-  near-duplicates (near_duplicates.py).
+  near-duplicates (near_duplicates.py);
+- quality: focus, motion blur, exposure, noise, JPEG blockiness and resolution, and a score (quality.py).
 
 Width and height are the file's full size after EXIF orientation, not the decoded draft size.
 """
@@ -21,12 +22,12 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from gallery.analysis import shape, thumbnails
+from gallery.analysis import quality, shape, thumbnails
 from gallery.analysis.colours import dominant_colours
 from gallery.analysis.features import colour_histogram, perceptual_hash
 from gallery.analysis.near_duplicates import layout_signature
 from gallery.analysis.result import AnalysisResult
-from gallery.analysis.validate import decode_image
+from gallery.analysis.validate import DecodedImage, decode_image
 
 
 def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
@@ -60,6 +61,9 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
     timings["features"] = time.perf_counter() - started
 
     width, height = thumbnails.oriented_size(decoded.info.width, decoded.info.height, exif.orientation_tag)
+    started = time.perf_counter()
+    report = _assess(decoded, picture, grid, width, height)
+    timings["quality"] = time.perf_counter() - started
     return AnalysisResult(
         width=width,
         height=height,
@@ -74,8 +78,27 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
         layout=layout,
         thumbnail_jpeg=thumbnail_jpeg,
         preview_jpeg=preview_jpeg,
+        quality=report,
         timings=timings,
     )
+
+
+def assess_file(path: Path, *, max_pixels: int) -> quality.QualityReport:
+    """Only the quality of the image at `path`, for re-judging stored photos without redoing the rest."""
+    decoded = decode_image(path, max_pixels=max_pixels)
+    picture = thumbnails.upright(thumbnails.to_rgb(decoded.image), decoded.exif.orientation_tag)
+    width, height = thumbnails.oriented_size(
+        decoded.info.width, decoded.info.height, decoded.exif.orientation_tag
+    )
+    return _assess(decoded, picture, quality.grid_thumbnail(picture), width, height)
+
+
+def _assess(
+    decoded: DecodedImage, picture: Image.Image, grid: Image.Image, width: int, height: int
+) -> quality.QualityReport:
+    # The JPEG grid lies on the file's pixels; a draft decode at 1/2 or 1/4 shrinks it with the picture.
+    period = quality.block_period(decoded.image.size, decoded.info.width, decoded.info.height)
+    return quality.assess_picture(picture, thumbnail=grid, width=width, height=height, block_period=period)
 
 
 def _pixels(image: Image.Image) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.bool_] | None]:

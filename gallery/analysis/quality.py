@@ -1,7 +1,7 @@
 """Judge a photo like an editor: each aspect of its technical quality measured from pixels, with reasons.
 
 Every measure but two is taken on one greyscale working copy whose long edge is at most
-``WORKING_LONG_EDGE`` (512) px, made from the preview the analysis already has, so the original's size
+``WORKING_LONG_EDGE`` (480) px: the grid thumbnail the analysis already has, so the original's size
 does not decide the verdict (a 24 MP photo is not "sharper" than a 2 MP one for having more pixels).
 JPEG blockiness is measured on the decoded picture, where the 8x8 grid of the file still lies on whole
 pixels, and resolution comes from the original's pixel size.
@@ -10,10 +10,10 @@ Aspects (names are stored and exported; the thresholds are in ``ASPECTS``):
 
 - ``out_of_focus``: fine detail relative to coarse detail, ``E1 / E4`` where ``Ek`` is the mean squared
   difference between pixels ``k`` apart. A sharp natural photo keeps about a third of its coarse
-  contrast at one pixel; a smooth (blurred) one tends to 1/16. The ratio is taken per 32 px tile in the
-  sharpest of four directions, and the photo's value is the 90th percentile over textured tiles, so a
-  portrait with a soft background is judged by its sharp subject and a low-contrast photo is not
-  "soft" for being low in contrast;
+  contrast at one pixel; a smooth (blurred) one tends to 1/16. The ratio is taken per 32 px tile in its
+  sharpest direction (from the tile's 2x2 gradient tensors at both distances), and the photo's value is
+  the 90th percentile over textured tiles, so a portrait with a soft background is judged by its sharp
+  subject and a low-contrast photo is not "soft" for being low in contrast;
 - ``motion_blur``: camera shake smears detail along one direction everywhere in the frame, so each
   tile's softest direction (where fine detail is lowest relative to coarse) points the same way; the
   value is how strongly the tiles agree, 0 (no common direction) to 1 (see ``focus_values``);
@@ -29,11 +29,13 @@ Aspects (names are stored and exported; the thresholds are in ``ASPECTS``):
   block is one pixel and any blockiness is invisible at the sizes the site shows;
 - ``low_resolution``: the original's long edge in pixels.
 
-Each aspect has a ``good`` value and a ``threshold``; its severity is ``1 - 0.5^x`` where ``x`` is how many
-times the distance from ``good`` to the threshold the value lies beyond ``good``: 0 at ``good`` or better,
-0.5 at the threshold, 0.75 at twice the distance, and so on towards 1, so a worse flaw always costs more.
-An aspect is a problem when its severity reaches 0.5. The overall score is ``100 x prod(1 - weight x severity)`` over the aspects,
-rounded: a photo with no flaw scores 100, one problem at its threshold costs ``weight / 2``.
+Each aspect has a ``good`` value and a ``threshold``. With ``x`` how many times the distance from ``good``
+to the threshold the value lies beyond ``good``, its severity is ``x^2 / 2`` up to the threshold and
+``1 - 0.5^x`` past it: 0 at ``good`` or better, 0.125 halfway, 0.5 at the threshold, 0.75 at twice the
+distance, and so on towards 1, so slight flaws cost little and a worse flaw always costs more.
+An aspect is a problem when its severity reaches 0.5. The overall score is
+``100 x prod(1 - weight x severity)`` over the aspects, rounded: a photo with no flaw scores 100, and one
+problem just at its threshold costs ``weight / 2`` of what is left.
 """
 
 from __future__ import annotations
@@ -47,10 +49,16 @@ import numpy.typing as npt
 from PIL import Image
 
 from gallery.analysis import thumbnails
+from gallery.analysis.result import PROBLEM_SEVERITY, AspectVerdict, QualityReport
+
+# Minimum scores the gallery can filter by ("hide low quality"), and the home page's "best of" bar.
+QUALITY_LEVELS: Final = {"good": 50, "best": 85}
+QUALITY_LEVEL_LABELS: Final = {"good": "Good or better (50+)", "best": "The best (85+)"}
 
 FloatArray = npt.NDArray[np.float32]
 
-WORKING_LONG_EDGE: Final = 512
+# The grid thumbnail's size: the analysis has that copy already, so the working copy costs nothing.
+WORKING_LONG_EDGE: Final = thumbnails.THUMBNAIL_LONG_EDGE
 TILE: Final = 32
 # A tile counts as textured when pixels 4 apart differ by at least this much (RMS, 0..1 scale).
 TEXTURE_MIN_RMS: Final = 0.02
@@ -78,17 +86,18 @@ class AspectRule:
 
     def severity(self, value: float) -> float:
         steps = max(0.0, (value - self.good) / (self.threshold - self.good))
-        return 1.0 - 0.5**steps
+        # Below the threshold a flaw grows slowly (a hint of grain is nearly free); past it, towards 1.
+        return 0.5 * steps * steps if steps < 1 else 1.0 - 0.5**steps
 
 
 ASPECTS: Final = {
     rule.name: rule
     for rule in (
         AspectRule(
-            "out_of_focus", "Out of focus", good=0.30, threshold=0.16, weight=0.70, higher_is_worse=False
+            "out_of_focus", "Out of focus", good=0.36, threshold=0.20, weight=0.85, higher_is_worse=False
         ),
         AspectRule(
-            "motion_blur", "Motion blur", good=0.08, threshold=0.215, weight=0.70, higher_is_worse=True
+            "motion_blur", "Motion blur", good=0.06, threshold=0.18, weight=0.85, higher_is_worse=True
         ),
         AspectRule("too_dark", "Too dark", good=0.75, threshold=0.45, weight=0.80, higher_is_worse=False),
         AspectRule("too_bright", "Too bright", good=0.15, threshold=0.35, weight=0.80, higher_is_worse=True),
@@ -103,7 +112,7 @@ ASPECTS: Final = {
         AspectRule(
             "clipped_shadows", "Clipped shadows", good=0.0, threshold=0.20, weight=0.20, higher_is_worse=True
         ),
-        AspectRule("noisy", "Noisy", good=1.0, threshold=3.0, weight=0.70, higher_is_worse=True),
+        AspectRule("noisy", "Noisy", good=0.8, threshold=2.5, weight=0.70, higher_is_worse=True),
         AspectRule(
             "jpeg_artefacts", "JPEG artefacts", good=1.10, threshold=1.50, weight=0.60, higher_is_worse=True
         ),
@@ -112,45 +121,14 @@ ASPECTS: Final = {
         ),
     )
 }
-PROBLEM_SEVERITY: Final = 0.5
-
-
-@dataclass(frozen=True)
-class AspectVerdict:
-    name: str
-    value: float | None  # None when the aspect could not be measured (e.g. no texture to judge focus by)
-    severity: float  # 0 (fine) .. 1 (as bad as it gets); 0.5 and above is a problem
-    reason: str  # set for problems only, in a photographer's words
-
-    @property
-    def problem(self) -> bool:
-        return self.severity >= PROBLEM_SEVERITY
-
-
-@dataclass(frozen=True)
-class QualityReport:
-    score: int  # 0..100
-    aspects: list[AspectVerdict]
-
-    @property
-    def problems(self) -> list[str]:
-        return [aspect.name for aspect in self.aspects if aspect.problem]
-
-    @property
-    def reasons(self) -> list[str]:
-        return [aspect.reason for aspect in self.aspects if aspect.problem]
-
-    @property
-    def values(self) -> dict[str, float | None]:
-        return {aspect.name: aspect.value for aspect in self.aspects}
 
 
 def assess_picture(
-    picture: Image.Image, *, preview: Image.Image, width: int, height: int, block_period: int = JPEG_BLOCK
+    picture: Image.Image, *, thumbnail: Image.Image, width: int, height: int, block_period: int = JPEG_BLOCK
 ) -> QualityReport:
-    """The quality of a photo from its decoded `picture`, its `preview` (any size at least as large as the
-    working copy), the original's `width` x `height`, and where the JPEG grid lies in `picture`."""
-    grey = working_grey(preview)
+    """The quality of a photo from its decoded `picture`, its grid `thumbnail` (see `grid_thumbnail`), the
+    original's `width` x `height`, and where the JPEG grid lies in `picture`."""
+    grey = working_grey(thumbnail)
     values = {
         **focus_values(grey),
         **exposure_values(grey),
@@ -159,6 +137,14 @@ def assess_picture(
         "low_resolution": float(max(width, height)),
     }
     return judge(values)
+
+
+def grid_thumbnail(picture: Image.Image) -> Image.Image:
+    """The grid thumbnail exactly as the pipeline makes it (through the preview), for callers that have
+    only the picture."""
+    return thumbnails.fit(
+        thumbnails.fit(picture, thumbnails.PREVIEW_LONG_EDGE), thumbnails.THUMBNAIL_LONG_EDGE
+    )
 
 
 def block_period(decoded_size: tuple[int, int], width: int, height: int) -> int:
@@ -179,6 +165,44 @@ def judge(values: dict[str, float | None]) -> QualityReport:
         reason = describe(name, value) if severity >= PROBLEM_SEVERITY else ""
         verdicts.append(AspectVerdict(name, round(value, 4), round(severity, 4), reason))
     return QualityReport(score=overall_score(verdicts), aspects=verdicts)
+
+
+@dataclass(frozen=True)
+class AspectLine:
+    """One aspect as the photo page lists it: what was measured, against what, and whether it failed."""
+
+    label: str
+    value: str
+    threshold: str
+    problem: bool
+
+
+def breakdown(values: dict[str, float | None]) -> list[AspectLine]:
+    """Every aspect of a stored photo's quality, measured value beside its threshold, in display form."""
+    lines = []
+    for verdict in judge(values).aspects:
+        rule = ASPECTS[verdict.name]
+        shown = "not measured" if verdict.value is None else display_value(verdict.name, verdict.value)
+        limit = ("above " if rule.higher_is_worse else "below ") + display_value(verdict.name, rule.threshold)
+        lines.append(AspectLine(rule.label, shown, f"a problem {limit}", verdict.problem))
+    return lines
+
+
+def display_value(name: str, value: float) -> str:
+    if name in ("too_dark", "too_bright", "clipped_highlights", "clipped_shadows"):
+        return f"{value:.0%}"
+    if name == "noisy":
+        return f"{value:.1f} levels"
+    if name == "jpeg_artefacts":
+        return f"{value:.2f}x"
+    if name == "low_resolution":
+        return f"{value:.0f} px"
+    return f"{value:.2f}"
+
+
+def reasons_for(values: dict[str, float | None]) -> list[str]:
+    """The reasons for a stored photo's problems, judged from its stored values by today's thresholds."""
+    return judge(values).reasons
 
 
 def overall_score(verdicts: list[AspectVerdict]) -> int:
@@ -242,15 +266,27 @@ def _tile_sums(values: FloatArray, tile: int) -> FloatArray:
 def _gradient_tensors(
     grey: FloatArray, distance: int, tile: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Per tile, the sums of dx^2, dy^2 and dx*dy, where d is the difference to the pixel `distance` away.
+    """Per tile, the sums of dx^2, dy^2 and dx*dy, the differences across `distance` px.
 
-    Every distance is taken over the same interior, so the tiles of different distances line up.
+    Both differences are taken at the centre of the same `distance`-px cell (each the mean of its two
+    edges), so dx and dy share no pixel and their product has no bias towards one diagonal; and every
+    distance starts from the same interior, so the tiles of different distances line up.
     """
     margin = _FAR
     height, width = grey.shape
-    base = grey[margin : height - margin, margin : width - margin]
-    dx = grey[margin : height - margin, margin + distance : width - margin + distance] - base
-    dy = grey[margin + distance : height - margin + distance, margin : width - margin] - base
+    rows, cols = slice(margin, height - margin), slice(margin, width - margin)
+    rows_on, cols_on = (
+        slice(margin + distance, height - margin + distance),
+        slice(margin + distance, width - margin + distance),
+    )
+    here, right, below, diagonal = (
+        grey[rows, cols],
+        grey[rows, cols_on],
+        grey[rows_on, cols],
+        grey[rows_on, cols_on],
+    )
+    dx = (right - here + diagonal - below) * np.float32(0.5)
+    dy = (below - here + diagonal - right) * np.float32(0.5)
     return _tile_sums(dx * dx, tile), _tile_sums(dy * dy, tile), _tile_sums(dx * dy, tile)
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
+
+# An aspect of a photo's quality is a problem from this severity (0..1) up; see gallery/analysis/quality.py.
+PROBLEM_SEVERITY: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,36 @@ class DominantColour:
 
 
 @dataclass(frozen=True)
+class AspectVerdict:
+    name: str
+    value: float | None  # None when the aspect could not be measured (e.g. no texture to judge focus by)
+    severity: float  # 0 (fine) .. 1 (as bad as it gets); 0.5 and above is a problem
+    reason: str  # set for problems only, in a photographer's words
+
+    @property
+    def problem(self) -> bool:
+        return self.severity >= PROBLEM_SEVERITY
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    score: int  # 0..100
+    aspects: list[AspectVerdict]
+
+    @property
+    def problems(self) -> list[str]:
+        return [aspect.name for aspect in self.aspects if aspect.problem]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [aspect.reason for aspect in self.aspects if aspect.problem]
+
+    @property
+    def values(self) -> dict[str, float | None]:
+        return {aspect.name: aspect.value for aspect in self.aspects}
+
+
+@dataclass(frozen=True)
 class AnalysisResult:
     width: int  # after EXIF orientation
     height: int
@@ -48,6 +81,7 @@ class AnalysisResult:
     layout: bytes  # 32x32 greyscale, to confirm near-duplicates (near_duplicates.py)
     thumbnail_jpeg: bytes  # small grid thumbnail
     preview_jpeg: bytes  # larger preview for the image page
+    quality: QualityReport
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from gallery.analysis.near_duplicates import layout_digest
 from gallery.analysis.palette import photo_families
-from gallery.analysis.pipeline import analyse_file
-from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected
+from gallery.analysis.pipeline import analyse_file, assess_file
+from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected, QualityReport
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
@@ -87,12 +87,38 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.phash = result.phash
     image.layout_signature = result.layout
     image.layout_digest = layout_digest(result.layout)
+    apply_quality(image, result.quality)
     image.file_size = media_path(image.file.name).stat().st_size
     image.status = AnalysisStatus.DONE
     # An unreadable EXIF block or an impossible date is not a failure, but staff should see it.
     image.analysis_error = f"EXIF: {exif.warning}" if exif.warning else ""
     if exif.warning:
         log.warning("image %s: EXIF: %s", image.pk, exif.warning)
+
+
+def apply_quality(image: Image, report: QualityReport) -> None:
+    image.quality_score = report.score
+    image.quality_problems = report.problems
+    image.quality_values = report.values
+
+
+def reassess_quality(image_id: int) -> Image | None:
+    """Judge an analysed photo's quality again from its original, leaving the rest of its analysis alone.
+
+    Returns None when the photo or its file is gone or the file no longer decodes; nothing is changed then.
+    """
+    image = Image.objects.filter(pk=image_id, status=AnalysisStatus.DONE).first()
+    if image is None:
+        return None
+    path = media_path(image.file.name)
+    try:
+        report = assess_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+    except ImageRejected as exc:
+        log.warning("quality of image %s not reassessed: %s", image_id, exc)
+        return None
+    apply_quality(image, report)
+    image.save(update_fields=["quality_score", "quality_problems", "quality_values", "updated_at"])
+    return image
 
 
 def replace_colours(image: Image, colours: list[DominantColour]) -> None:

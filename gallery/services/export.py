@@ -56,6 +56,11 @@ def image_record(image: Image) -> dict[str, Any]:
         # version the gallery shows.
         "duplicate_group": image.duplicate_group,
         "is_group_best": image.is_group_best,
+        "quality": {
+            "score": image.quality_score,
+            "problems": image.quality_problems,
+            "values": image.quality_values,
+        },
         "colours": [
             {"rank": c.rank, "hex": c.hex, "share": c.share, "name": c.name, "family": c.family}
             for c in image.colours.all()

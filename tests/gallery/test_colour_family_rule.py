@@ -12,7 +12,7 @@ import pytest
 
 from gallery.analysis.features import HISTOGRAM_LENGTH
 from gallery.analysis.palette import FAMILY_MIN_SHARE, rgb_to_hex
-from gallery.analysis.result import AnalysisResult, DominantColour, ExifData
+from gallery.analysis.result import AnalysisResult, DominantColour, ExifData, QualityReport
 from gallery.models import AnalysisStatus, Image, ImageTag, TagOrigin
 from gallery.selectors import GalleryFilters, gallery_facets, gallery_images
 from gallery.services.analysis import save_analysis
@@ -60,6 +60,7 @@ def analysed_photo(palette: list[tuple[str, float]]) -> Image:
         colour_histogram=[1.0 / HISTOGRAM_LENGTH] * HISTOGRAM_LENGTH,
         phash="0" * 16,
         layout=bytes(32 * 32),
+        quality=QualityReport(score=100, aspects=[]),
         thumbnail_jpeg=solid_jpeg(60, 40, FAMILY_RGB["blue"]),
         preview_jpeg=solid_jpeg(120, 80, FAMILY_RGB["blue"]),
     )

@@ -250,7 +250,16 @@ def test_evaluate_quality_reports_precision_recall_and_wrong_pairs_on_a_folder(t
     chart = tmp_path / "chart.svg"
 
     out = io.StringIO()
-    call_command("evaluate_quality", "--folder", str(tmp_path), "--chart", str(chart), stdout=out)
+    call_command(
+        "evaluate_quality",
+        "--folder",
+        str(tmp_path),
+        "--only",
+        "duplicates",
+        "--chart",
+        str(chart),
+        stdout=out,
+    )
 
     text = out.getvalue()
     assert "precision 1.000" in text

@@ -335,7 +335,7 @@ def test_a_link_inside_a_root_that_leads_out_of_it_is_refused(tmp_path: Path) ->
         override_settings(IMGSITE_FOLDER_ROOTS=[root]),
         pytest.raises(SourceError, match="outside the folders"),
     ):
-        build_source("folder", str(root / "system"), limit=5, options={"licence": "CC0", "author": "Ann"})
+        build_source("folder", str(root / "system"), options={"licence": "CC0", "author": "Ann"})
 
 
 def test_a_folder_below_a_configured_root_is_accepted(tmp_path: Path) -> None:
@@ -343,7 +343,7 @@ def test_a_folder_below_a_configured_root_is_accepted(tmp_path: Path) -> None:
 
     with override_settings(IMGSITE_FOLDER_ROOTS=[tmp_path / "imports"]):
         source = build_source(
-            "folder", str(tmp_path / "imports" / "trip"), limit=5, options={"licence": "CC0", "author": "A"}
+            "folder", str(tmp_path / "imports" / "trip"), options={"licence": "CC0", "author": "A"}
         )
 
     assert list(source.candidates()) == []

@@ -1,4 +1,9 @@
-"""`manage.py analyse --missing|--all`: (re-)run the analysis of stored photos."""
+"""`manage.py analyse --missing|--all|--quality`: (re-)run the analysis of stored photos.
+
+`--quality` judges the quality of analysed photos again (after the thresholds change, or for photos
+analysed before quality was measured). It runs here, not on the workers: it reads each original once
+and writes three fields, so there is no job to follow.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from gallery.models import AnalysisStatus, Image
-from gallery.services.analysis import analyse_image, queue_analysis
+from gallery.services.analysis import analyse_image, queue_analysis, reassess_quality
 
 
 class Command(BaseCommand):
@@ -19,8 +24,14 @@ class Command(BaseCommand):
         group = parser.add_mutually_exclusive_group(required=True)
         group.add_argument("--missing", action="store_true", help="Pending and failed photos only.")
         group.add_argument("--all", action="store_true", help="Every photo.")
+        group.add_argument(
+            "--quality", action="store_true", help="Only the quality score and problems of analysed photos."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["quality"]:
+            self.reassess_quality()
+            return
         images = Image.objects.all()
         if options["missing"]:
             images = images.exclude(status=AnalysisStatus.DONE)
@@ -34,6 +45,15 @@ class Command(BaseCommand):
         for image_id in tqdm(ids, desc="analyse", unit="photo"):
             analyse_image(image_id)
         self.summarise(ids)
+
+    def reassess_quality(self) -> None:
+        ids = list(
+            Image.objects.filter(status=AnalysisStatus.DONE).order_by("pk").values_list("pk", flat=True)
+        )
+        judged = sum(
+            reassess_quality(image_id) is not None for image_id in tqdm(ids, desc="quality", unit="photo")
+        )
+        self.stdout.write(f"Judged the quality of {judged} photos; {len(ids) - judged} could not be read.")
 
     def summarise(self, ids: list[int]) -> None:
         failed = Image.objects.filter(pk__in=ids, status=AnalysisStatus.FAILED)
