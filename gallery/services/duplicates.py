@@ -133,13 +133,22 @@ def join_group(image_ids: list[int]) -> int:
 
 
 def shot_of(image: Image) -> Shot:
-    # The one place the best-shot choice reads an image: a quality score plugs in here.
-    return Shot(id=image.pk, pixels=(image.width or 0) * (image.height or 0), file_size=image.file_size)
+    # The one place the best-shot choice reads an image.
+    return Shot(
+        id=image.pk,
+        pixels=(image.width or 0) * (image.height or 0),
+        file_size=image.file_size,
+        quality=image.quality_score,
+    )
 
 
 def choose_best_shot(group_id: int) -> int | None:
     """Mark the group's best shot; a group left with one photo is dissolved. Returns the best id."""
-    members = list(Image.objects.filter(duplicate_group=group_id).only("pk", "width", "height", "file_size"))
+    members = list(
+        Image.objects.filter(duplicate_group=group_id).only(
+            "pk", "width", "height", "file_size", "quality_score"
+        )
+    )
     if not members:
         return None
     if len(members) == 1:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from gallery.analysis.duplicate_evaluation import cropped, half_size
 from gallery.models import Image, ImageTag, Like, TagOrigin
 from gallery.services.analysis import analyse_image
-from gallery.services.duplicates import merge_group, regroup_collection
+from gallery.services.duplicates import choose_best_shot, merge_group, regroup_collection
 from gallery.services.export import image_record
 from tests.factories import make_image, make_image_tag, make_like, make_user
 from tests.support.images import encode, photo_like
@@ -267,3 +267,27 @@ def test_evaluate_quality_reports_precision_recall_and_wrong_pairs_on_a_folder(t
     assert "pairs of distinct photos wrongly grouped: 0" in text
     assert "4% crop          grouped with its original in 3/3" in text
     assert chart.read_text().startswith("<?xml")
+
+
+def test_a_sharp_smaller_version_is_the_best_shot_over_a_larger_blurred_one() -> None:
+    blurred = make_image(title="Large but blurred", width=4000, height=3000, quality_score=35)
+    sharp = make_image(title="Smaller and sharp", width=2000, height=1500, quality_score=90)
+    grouped(blurred, sharp, best=blurred)
+
+    choose_best_shot(blurred.pk)
+
+    sharp.refresh_from_db()
+    blurred.refresh_from_db()
+    assert sharp.is_group_best
+    assert not blurred.is_group_best
+
+
+def test_between_equally_good_versions_the_larger_one_is_the_best_shot() -> None:
+    small = make_image(title="Small", width=2000, height=1500, quality_score=88)
+    large = make_image(title="Large", width=4000, height=3000, quality_score=84)
+    grouped(small, large, best=small)
+
+    choose_best_shot(small.pk)
+
+    large.refresh_from_db()
+    assert large.is_group_best
