@@ -71,7 +71,12 @@ def new_temp_file(folder: Path, *, prefix: str) -> tuple[BinaryIO, Path]:
 
 
 def write_bytes_atomically(name: str, data: bytes) -> None:
-    target = media_path(name)
+    write_file_atomically(media_path(name), data)
+
+
+def write_file_atomically(target: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `target`, then rename it into place: readers see the
+    old file or the new one, never half of one. Media files and the commands' reports both use it."""
     handle, temp = new_temp_file(target.parent, prefix=".partial-")
     try:
         with handle:

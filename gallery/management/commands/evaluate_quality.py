@@ -17,8 +17,6 @@ missed.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +41,7 @@ from gallery.analysis.quality_evaluation import (
 from gallery.analysis.result import ImageRejected
 from gallery.analysis.validate import decode_image
 from gallery.selectors import visible_images
-from gallery.services.storage import media_path
+from gallery.services.storage import media_path, write_file_atomically
 
 CHART_FORMATS = {".svg": "svg", ".png": "png"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"}
@@ -88,7 +86,7 @@ class Command(BaseCommand):
             report = self._degradation_section(iter(originals), seed=options["seed"])
             if chart is not None:
                 image_format = CHART_FORMATS[chart.suffix.lower()]
-                _write_atomically(chart, degradation_chart(report, image_format=image_format))
+                write_file_atomically(chart, degradation_chart(report, image_format=image_format))
                 self.stdout.write(f"Chart written to {chart}.")
             if not report.meets_targets:
                 missed.append("a degradation target (see MISSED above)")
@@ -162,7 +160,7 @@ class Command(BaseCommand):
                 f"  {variant:<16} grouped with its original in {report.originals - missed}/{report.originals}"
             )
         if chart is not None:
-            _write_atomically(
+            write_file_atomically(
                 chart, duplicate_chart(report, image_format=CHART_FORMATS[chart.suffix.lower()])
             )
             out.write(f"  chart: {chart}")
@@ -171,16 +169,3 @@ class Command(BaseCommand):
 
 def _beside(path: Path, name: str) -> Path:
     return path.with_name(f"{path.stem}-{name}{path.suffix}")
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written chart."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from gallery.models import Image
 from gallery.services.export import image_metadata
+from gallery.services.storage import write_file_atomically
 
 
 class Command(BaseCommand):
@@ -27,13 +26,5 @@ class Command(BaseCommand):
         if options["output"] == "-":
             sys.stdout.write(text + "\n")
             return
-        write_atomically(Path(options["output"]), text)
+        write_file_atomically(Path(options["output"]), text.encode("utf-8"))
         self.stdout.write(f"Wrote {len(records)} images to {options['output']}.")
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temp, path)

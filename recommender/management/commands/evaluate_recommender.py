@@ -8,8 +8,6 @@ their hidden tastes (the "taste" columns).
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gallery.services.storage import write_file_atomically
 from recommender.engine.data import InteractionData
 from recommender.engine.evaluate import evaluate, metrics_chart
 from recommender.engine.external import read_external
@@ -80,7 +79,9 @@ class Command(BaseCommand):
         self.stdout.write(format_table(table))
         self.stdout.write(_summary(table, options["k"]))
         if chart is not None:
-            write_atomically(chart, metrics_chart(table, image_format=CHART_FORMATS[chart.suffix.lower()]))
+            write_file_atomically(
+                chart, metrics_chart(table, image_format=CHART_FORMATS[chart.suffix.lower()])
+            )
             self.stdout.write(f"Chart written to {chart}.")
         self.stdout.write(f"Evaluated in {time.perf_counter() - started:.1f} s.")
 
@@ -142,16 +143,3 @@ def _summary(table: pd.DataFrame, k: int) -> str:
     popular, hybrid = float(scores["popularity"]), float(scores["hybrid"])
     ratio = f"{hybrid / popular:.2f}x" if popular > 0 else "n/a (popularity scored 0)"
     return f"Hybrid NDCG@{k} on held-out likes {hybrid:.3f} vs popularity {popular:.3f}: {ratio}."
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: never a half-written chart."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
