@@ -11,17 +11,21 @@ import hashlib
 import itertools
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 
 from gallery.models import (
     AnalysisStatus,
     Colour,
     Image,
     ImageTag,
+    IngestJob,
     Like,
     Orientation,
     SizeClass,
@@ -166,3 +170,10 @@ def make_like(user: User, image: Image) -> Like:
 def aware(year: int, month: int = 6, day: int = 15) -> datetime:
     """A timezone-aware noon UTC datetime, for taken_at."""
     return datetime(year, month, day, 12, 0, tzinfo=UTC)
+
+
+def ingest_folder(folder: Path, *extra: str) -> IngestJob:
+    """Ingest the photos in `folder` through the real command, as CC0 by A; returns its job."""
+    command = ["ingest", "folder", str(folder), "--licence", "CC0 1.0", "--author", "A", *extra]
+    call_command(*command, stdout=StringIO(), stderr=StringIO())
+    return IngestJob.objects.latest("pk")

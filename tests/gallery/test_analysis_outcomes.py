@@ -18,7 +18,8 @@ from PIL import Image as PillowImage
 # beside FAMILIES in gallery/analysis/palette.py), only this import changes.
 from gallery.analysis.palette import FAMILY_MIN_SHARE as FAMILY_SHARE_THRESHOLD
 from gallery.analysis.thumbnails import ANALYSIS_LONG_EDGE
-from gallery.models import AnalysisStatus, Image, IngestJob, TagOrigin
+from gallery.models import AnalysisStatus, Image, TagOrigin
+from tests.factories import ingest_folder
 from tests.support.images import encode
 
 # Real commits, so the analysis queued on commit runs in-process as it does in `make demo`.
@@ -27,21 +28,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 BLUE, WHITE = (30, 60, 200), (255, 255, 255)
 # Far enough from the threshold that a row more or less of blue cannot cross it.
 MARGIN = 0.03
-
-
-def ingest_folder(folder: Path) -> IngestJob:
-    call_command(
-        "ingest",
-        "folder",
-        str(folder),
-        "--licence",
-        "CC0 1.0",
-        "--author",
-        "A",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
-    return IngestJob.objects.latest("pk")
 
 
 def blue_band_png(folder: Path, blue_share: float) -> Path:

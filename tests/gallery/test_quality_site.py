@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from gallery.models import Image
 from gallery.services.export import image_metadata
-from tests.factories import make_image, make_user
+from tests.factories import ingest_folder, make_image, make_user
 from tests.support import quality_images as made
 
 pytestmark = pytest.mark.django_db
@@ -214,17 +214,7 @@ def test_ingesting_a_photo_stores_its_quality_with_the_rest_of_its_analysis(tmp_
         made.png_bytes(made.darkened(made.sharp_scene(seed=3, size=(1280, 960))))
     )
 
-    call_command(
-        "ingest",
-        "folder",
-        str(folder),
-        "--licence",
-        "CC0 1.0",
-        "--author",
-        "A",
-        stdout=StringIO(),
-        stderr=StringIO(),
-    )
+    ingest_folder(folder)
 
     sharp = Image.objects.get(title__icontains="sharp")
     dark = Image.objects.get(title__icontains="dark")
