@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from celery import Task, shared_task
@@ -13,6 +14,8 @@ from gallery.services.analysis import analyse_image
 from gallery.services.ingest import RunEnd, run_ingest_job_slice
 from gallery.services.sweeper import resume_stale_work
 
+log = logging.getLogger(__name__)
+
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def run_ingest_job_task(self: Task, job_id: int) -> str:
@@ -21,6 +24,7 @@ def run_ingest_job_task(self: Task, job_id: int) -> str:
         # A second delivery of a job another worker is running: wait for that run's lease, which
         # runs out only if it died; then this delivery resumes the job or finds it finished.
         left = jobs.lease_seconds_left(job_id) or 0.0
+        log.info("ingest job %s is held by another run; this delivery waits %.0f s", job_id, left)
         raise self.retry(countdown=math.ceil(left) + 1, max_retries=None)
     if end == RunEnd.PAUSED:
         jobs.queue_job(job_id)

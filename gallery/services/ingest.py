@@ -9,6 +9,8 @@ analysis once that commits. Any failure removes what this item wrote and the bat
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 import uuid
 from collections import Counter
@@ -78,7 +80,9 @@ def run_ingest_job_slice(
 ) -> RunEnd:
     """Run or resume a job under a lease, until `job.wanted` new images are stored, the source runs
     dry, or `slice_seconds` pass. Any number of deliveries of the same job may call this at once."""
-    owner = uuid.uuid4().hex
+    # Host and pid say which process holds a job (staff, the drill); the random part tells a
+    # redelivery in the same process from the run before it.
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"[-100:]
     job = jobs.take_lease(job_id, owner=owner)
     if job is None:
         return RunEnd.BUSY if jobs.lease_seconds_left(job_id) else RunEnd.STOPPED
@@ -114,7 +118,8 @@ def run_leased_job(
             if index == resume_at and stored_by_this_job(result, job):
                 # The run that died stored this item but was killed before counting it.
                 result = ItemResult("done", image_id=result.image_id)
-            jobs.record_outcome(job, result.outcome, result.message)
+            if not jobs.record_outcome(job, result.outcome, result.message, owner=owner):
+                return RunEnd.STOPPED  # another run took the job over; it counts this item
             if isinstance(item, Rejection):
                 refusals[item.reason] += 1
             if progress is not None:
