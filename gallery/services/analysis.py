@@ -122,6 +122,13 @@ def mark_failed(image: Image, message: str) -> Image:
     return image
 
 
+def mark_analysis_timed_out(image_id: int, *, seconds: float) -> Image | None:
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return None
+    return mark_failed(image, f"the analysis took longer than the {seconds:.0f} s time limit")
+
+
 def queue_analysis(image_ids: Iterable[int]) -> int:
     """Mark images pending and queue their analysis once this transaction commits."""
     from gallery.tasks import analyse_image_task
