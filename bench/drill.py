@@ -69,6 +69,11 @@ class Row:
     recover_seconds: float | None
     note: str = ""
 
+    @property
+    def held(self) -> bool:
+        """Nothing lost, every count exact, every check passed (so CI can fail on a bad drill)."""
+        return self.lost == "0" and "WRONG" not in self.note and ": NO" not in self.note
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -97,6 +102,9 @@ def main() -> None:
             rows = run_drills(args, env, folder, redis)
         print_table(rows)
         print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        failed = [row.drill for row in rows if not row.held]
+        if failed:
+            raise SystemExit(f"lost or miscounted work in: {', '.join(failed)}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -233,7 +241,8 @@ def drill_broker_down(likes: int, env: dict[str, str], folder: Path, redis: Redi
         str(likes - done),
         recovered_at - back_at,
         f"time from broker back to the last rebuild; likes answered 200: {answered}/{likes}; rebuilds owed in the DB: {owed}; "
-        f"ingest refused with a reason: {'yes' if refused_clearly else 'NO'}",
+        f"ingest refused with a reason: {'yes' if refused_clearly else 'NO'}"
+        + ("" if answered == likes else ": NO, some likes failed"),
     )
 
 

@@ -122,9 +122,9 @@ IMGSITE_INGEST_SLICE_SECONDS = env_int("IMGSITE_INGEST_SLICE_SECONDS", CELERY_TA
 # Redis redelivers a message not acked within the visibility timeout. It must exceed the hard time
 # limit, or a task still running would be delivered a second time; it is also how long a task
 # held by a worker that died whole (SIGKILL, power loss) waits before another worker gets it.
-CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("IMGSITE_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
+IMGSITE_BROKER_VISIBILITY_TIMEOUT = env_int("IMGSITE_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT,
+    "visibility_timeout": IMGSITE_BROKER_VISIBILITY_TIMEOUT,
     # How often each worker looks for messages past the visibility timeout. kombu scans only on
     # every 10th 10-second tick by default, which adds up to 100 s to every redelivery.
     "unacked_restore_interval": env_int("IMGSITE_BROKER_RESTORE_SECONDS", 10),
