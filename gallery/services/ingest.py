@@ -108,10 +108,10 @@ def run_leased_job(
         # Skipped, failed and refused items do not count, so ask the source for plenty.
         source = build_source(job.source, job.query, limit=job.wanted * 20, options=job.options)
         for index, item in enumerate(source.candidates()):
-            if index < resume_at:
-                continue  # counted by an earlier run of this job
             if job.done >= job.wanted:
                 break
+            if index < resume_at:
+                continue  # counted by an earlier run of this job
             if deadline is not None and time.monotonic() > deadline:
                 return RunEnd.PAUSED
             result = ingest_item(item, job=job, session=session)

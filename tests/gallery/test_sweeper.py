@@ -197,3 +197,21 @@ def test_staff_who_may_not_start_jobs_cannot_cancel_them(client: Client) -> None
     assert client.post(cancel).status_code == 403
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING
+
+
+def test_the_job_list_can_cancel_and_retry_a_selection(
+    admin_client: Client, sent: list, django_capture_on_commit_callbacks: object
+) -> None:
+    running = make_job(status=JobStatus.RUNNING, lease_owner="w", lease_expires_at=ago(-60))
+    failed = make_job(status=JobStatus.FAILED, finished_at=timezone.now())
+    changelist = reverse("admin:gallery_ingestjob_changelist")
+
+    admin_client.post(changelist, {"action": "cancel_jobs", "_selected_action": [running.pk, failed.pk]})
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        admin_client.post(changelist, {"action": "retry_jobs", "_selected_action": [failed.pk]})
+
+    running.refresh_from_db()
+    failed.refresh_from_db()
+    assert running.status == JobStatus.CANCELLED
+    assert failed.status == JobStatus.QUEUED
+    assert sent == [("gallery.tasks.run_ingest_job_task", (failed.pk,))]
