@@ -15,6 +15,7 @@ from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejecte
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
 from gallery.services.storage import derivative_name, media_path, write_bytes_atomically
+from imgsite.broker import BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -131,10 +132,19 @@ def mark_analysis_timed_out(image_id: int, *, seconds: float) -> Image | None:
 
 def queue_analysis(image_ids: Iterable[int]) -> int:
     """Mark images pending and queue their analysis once this transaction commits."""
-    from gallery.tasks import analyse_image_task
-
     ids = list(image_ids)
     Image.objects.filter(pk__in=ids).update(status=AnalysisStatus.PENDING, updated_at=timezone.now())
     for image_id in ids:
-        transaction.on_commit(lambda image_id=image_id: analyse_image_task.delay(image_id))  # type: ignore[misc]
+        transaction.on_commit(lambda image_id=image_id: send_analysis(image_id))  # type: ignore[misc]
     return len(ids)
+
+
+def send_analysis(image_id: int) -> bool:
+    """Queue one analysis. With the broker down the photo stays pending, and the sweeper sends it
+    once the broker is back; the page or the ingest that asked goes on."""
+    try:
+        enqueue("gallery.tasks.analyse_image_task", image_id)
+    except BROKER_ERRORS as exc:
+        log.warning("analysis of image %s left pending, the broker is down: %s", image_id, exc)
+        return False
+    return True

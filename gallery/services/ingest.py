@@ -30,6 +30,7 @@ from gallery.analysis.result import ImageRejected
 from gallery.analysis.validate import ImageInfo, validate_image_file
 from gallery.models import Image, ImageTag, IngestJob, Tag, TagOrigin
 from gallery.services import jobs
+from gallery.services.analysis import send_analysis
 from gallery.services.download import (
     DownloadError,
     DownloadLimits,
@@ -265,9 +266,7 @@ def add_source_tags(image: Image, raw_tags: tuple[str, ...]) -> None:
 
 
 def queue_analysis_on_commit(image_id: int) -> None:
-    from gallery.tasks import analyse_image_task
-
-    transaction.on_commit(lambda: analyse_image_task.delay(image_id))
+    transaction.on_commit(lambda: send_analysis(image_id))
 
 
 def parse_source_date(text: str) -> datetime | None:

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
 
-from gallery.models import IngestJob, JobStatus, Like
+from gallery.models import AnalysisStatus, IngestJob, JobStatus, Like
 from imgsite.celery import app
 from profiles.models import OwedProfileRebuild, ProfileSnapshot
 from profiles.services import queue_owed_rebuilds
@@ -106,3 +106,17 @@ def test_owed_rebuilds_run_once_the_broker_is_back() -> None:
 
     assert not OwedProfileRebuild.objects.exists()
     assert ProfileSnapshot.objects.filter(user=alice).exists()
+
+
+def test_re_analysing_photos_in_the_admin_answers_and_leaves_them_for_the_sweeper(
+    admin_client: Client, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    image = make_image()
+    changelist = reverse("admin:gallery_image_changelist")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(changelist, {"action": "reanalyse", "_selected_action": [image.pk]})
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.status == AnalysisStatus.PENDING  # the sweeper sends it once the broker is back

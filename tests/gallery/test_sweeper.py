@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
-from gallery.services import jobs, sweeper
+from gallery.services import analysis, jobs, sweeper
 from tests.factories import make_image, make_user
 from tests.support.images import solid_jpeg
 
@@ -33,7 +33,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[object, ...]]
         calls.append((name, args))
 
     monkeypatch.setattr(jobs, "enqueue", enqueue)
-    monkeypatch.setattr(sweeper, "enqueue", enqueue)
+    monkeypatch.setattr(analysis, "enqueue", enqueue)
     return calls
 
 
