@@ -11,7 +11,8 @@ timeouts, breaks something, and prints: tried, recovered, lost, and time to reco
 2. whole worker: SIGKILL the worker and all its processes mid-job, then start a new one.
 3. long job: a job running longer than the broker's visibility timeout (set below the task time
    limit on purpose), so Redis delivers it a second time while it runs.
-4. broker down: stop Redis, like photos and start an ingest job, start Redis again.
+4. broker down: stop Redis (the broker and the cache), like photos and start an ingest job, start
+   Redis again.
 """
 
 from __future__ import annotations
@@ -93,6 +94,8 @@ def main() -> None:
         "DATABASE_URL": f"{args.pg}/{args.database}",
         "DATABASE_CONN_MAX_AGE": "0",
         "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
+        # As in production: the cache lives in the same Redis, so it goes down with the broker.
+        "CACHE_URL": f"redis://127.0.0.1:{redis_port}/1",
         "IMGSITE_MEDIA_ROOT": str(folder / "media"),
         "PYTHONPATH": str(REPO),
     }

@@ -1,12 +1,16 @@
 """Sending tasks: by name, so services need not import the tasks modules that import them, and
-with the one list of errors that means "the broker cannot be reached"."""
+with the one list of errors that means "the broker (or the Redis cache beside it) cannot be reached"."""
 
 from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from imgsite.celery import app
 
 # kombu wraps the transport's connection errors (refused, reset, timed out) in OperationalError.
 BROKER_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
+# What Django's Redis cache raises when Redis is down; production keeps the cache beside the broker.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 
 
 def enqueue(task_name: str, *args: object, countdown: float | None = None) -> None:

@@ -3,6 +3,7 @@ and the cached chart SVGs and CSVs."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from gallery.models import ImageTag, Like, Tag, TagOrigin
 from gallery.tagging import InvalidTag, normalise_tag
-from imgsite.broker import BROKER_ERRORS, enqueue
+from imgsite.broker import BROKER_ERRORS, CACHE_ERRORS, enqueue
 from profiles import selectors
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
@@ -44,18 +45,23 @@ def schedule_profile_rebuild(*, user_id: int) -> bool:
     """Queue a rebuild of the user's profile unless one is already pending. True when queued."""
     from profiles.tasks import rebuild_profile_task  # the task module imports this one
 
-    if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
-        return False
     try:
+        if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
+            return False
         rebuild_profile_task.apply_async(args=(user_id,), countdown=REBUILD_DELAY_SECONDS)
-    except BROKER_ERRORS as exc:
+    except (*BROKER_ERRORS, *CACHE_ERRORS) as exc:
         # The like or tag is saved and the page answers as usual; the rebuild it owes is kept in
-        # the database until the broker is back, and the next like may try again at once.
-        logger.warning("profile rebuild for user %s owed, the broker is down: %s", user_id, exc)
-        cache.delete(rebuild_key(user_id))
+        # the database until Redis is back, and the next like may try again at once.
+        logger.warning("profile rebuild for user %s owed, Redis is unreachable: %s", user_id, exc)
+        forget_pending_rebuild(user_id)
         OwedProfileRebuild.objects.get_or_create(user_id=user_id)
         return False
     return True
+
+
+def forget_pending_rebuild(user_id: int) -> None:
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete(rebuild_key(user_id))
 
 
 def queue_owed_rebuilds() -> int:
@@ -74,7 +80,7 @@ def queue_owed_rebuilds() -> int:
 
 def rebuild_profile(user: AbstractBaseUser) -> ProfileSnapshot:
     """Compute the user's profile from their current likes and tags and store it as the latest snapshot."""
-    cache.delete(rebuild_key(user.pk))
+    forget_pending_rebuild(user.pk)
     OwedProfileRebuild.objects.filter(user_id=user.pk).delete()
     data = build_profile(selectors.profile_inputs(user))
     with transaction.atomic():

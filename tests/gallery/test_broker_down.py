@@ -16,7 +16,7 @@ from imgsite.celery import app
 from profiles.models import OwedProfileRebuild, ProfileSnapshot
 from profiles.services import queue_owed_rebuilds
 from tests.factories import make_image, make_like, make_user
-from tests.support.broker import broker_down  # noqa: F401  (fixture)
+from tests.support.broker import broker_down, closed_port  # noqa: F401  (fixture)
 from tests.support.images import solid_jpeg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("broker_down")]
@@ -120,3 +120,25 @@ def test_re_analysing_photos_in_the_admin_answers_and_leaves_them_for_the_sweepe
     assert response.status_code == 302
     image.refresh_from_db()
     assert image.status == AnalysisStatus.PENDING  # the sweeper sends it once the broker is back
+
+
+def test_a_like_answers_normally_when_the_redis_cache_is_down_too(
+    client: Client, settings: LazySettings, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    """Production keeps its cache in the same Redis as the broker, so both go down together."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+        }
+    }
+    alice = make_user("alice")
+    image = make_image()
+    client.force_login(alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("gallery:like", args=[image.pk]), HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert Like.objects.filter(user=alice, image=image).exists()
+    assert OwedProfileRebuild.objects.filter(user=alice).exists()
