@@ -178,7 +178,7 @@ def test_an_analysis_stopped_by_the_time_limit_fails_with_a_reason_instead_of_st
 
     image.refresh_from_db()
     assert image.status == AnalysisStatus.FAILED
-    assert "took longer than the 900 s time limit" in image.analysis_error
+    assert "took longer than the 300 s time limit" in image.analysis_error
 
 
 def test_an_ingest_slice_stopped_by_the_time_limit_queues_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
