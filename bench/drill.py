@@ -152,8 +152,12 @@ def drill_pool_process(photos: int, env: dict[str, str], folder: Path) -> Row:
 
     with worker({**env, **QUICK}, folder, "pool"):
         job = start_job(photos)
-        wait(lambda: job_row(job).done >= photos // 3, 180, "a third of the photos")
-        holder = job_row(job).lease_owner
+        wait(
+            lambda: job_row(job).done >= photos // 3 and job_row(job).lease_owner,
+            180,
+            "a third of the photos",
+        )
+        holder = job_row(job).lease_owner or "::0:"
         os.kill(int(holder.split(":")[-2]), signal.SIGKILL)
         killed_at = time.monotonic()
         resumed = wait(lambda: lease_holder_changed(job, holder), 180, "another run to take the job")

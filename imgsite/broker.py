@@ -16,6 +16,10 @@ CACHE_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutE
 def enqueue(task_name: str, *args: object, countdown: float | None = None) -> None:
     """Queue a task (or, with no broker configured, run it in-process). Raises one of BROKER_ERRORS
     when the broker is down; callers decide what the work they owe becomes then."""
+    if task_name not in app.tasks:
+        # Only workers discover the tasks modules at start; a web process does it on its first send,
+        # so that without a broker the task is found and run in-process.
+        app.loader.import_default_modules()
     signature = app.signature(task_name, args=args)
     if countdown is None:
         signature.apply_async()

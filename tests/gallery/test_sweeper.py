@@ -180,6 +180,14 @@ def test_the_progress_page_offers_cancel_and_retry_to_staff_who_may_start_jobs(a
     assert 'id="job-retry"' in html
 
 
+def test_the_progress_page_says_which_process_holds_a_running_job(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.RUNNING, lease_owner="worker-7:4242:abc", lease_expires_at=ago(-60))
+
+    html = admin_client.get(reverse("admin:gallery_ingestjob_progress", args=[job.pk])).content.decode()
+
+    assert 'held by <code class="job-lease">worker-7:4242:abc</code>' in html
+
+
 def test_a_link_cannot_cancel_a_job(admin_client: Client) -> None:
     job = make_job(status=JobStatus.RUNNING)
 
