@@ -88,15 +88,18 @@ def run_ingest_job_slice(
     if job is None:
         return RunEnd.BUSY if jobs.lease_seconds_left(job_id) else RunEnd.STOPPED
     deadline = None if slice_seconds is None else time.monotonic() + slice_seconds
-    jobs.clear_job_temp_dir(job.pk)
+    jobs.clear_job_temp_dir(job.pk)  # what the run before left half-downloaded
     try:
-        return run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
+        end = run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
     except IngestJob.DoesNotExist:
         log.info("ingest job %s was deleted while it ran; stopping", job_id)
-        return RunEnd.STOPPED
+        end = RunEnd.STOPPED
     finally:
         jobs.release_lease(job, owner=owner)
+    if end != RunEnd.STOPPED:
+        # A run that was stopped may share the folder with the run that took the job over.
         jobs.clear_job_temp_dir(job.pk)
+    return end
 
 
 def run_leased_job(
