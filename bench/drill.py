@@ -8,6 +8,7 @@ drill starts `celery worker -B` (the embedded beat runs the sweeper every 3 s) w
 timeouts, breaks something, and prints: tried, recovered, lost, and time to recover.
 
 1. pool process: SIGKILL the pool process running an ingest job, mid-job.
+1b. pool processes mid re-analysis: SIGKILL every pool process while the photos are re-analysed.
 2. whole worker: SIGKILL the worker and all its processes mid-job, then start a new one.
 3. long job: a job running longer than the broker's visibility timeout (set below the task time
    limit on purpose), so Redis delivers it a second time while it runs.
@@ -49,6 +50,8 @@ QUICK = {
     "IMGSITE_STALE_PENDING_SECONDS": "30",
     "IMGSITE_PROFILE_REBUILD_DELAY": "1",
 }
+# How long drill 4 keeps Redis down after the likes.
+DOWN_SECONDS = 10
 # Drill 3 breaks that order on purpose: a slice far longer than the visibility timeout.
 LONGER_THAN_VISIBILITY = {
     **QUICK,
@@ -84,6 +87,8 @@ def main() -> None:
     )
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server")
     parser.add_argument("--database", default=f"imgsite_drill_{os.getpid()}", help="throwaway database")
+    parser.add_argument("--only", default="", help="run only these drills, e.g. 1,4 (1b runs with 1)")
+    parser.add_argument("--keep", action="store_true", help="keep the folder with the worker logs")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="imgsite-drill-"))
@@ -109,7 +114,10 @@ def main() -> None:
         if failed:
             raise SystemExit(f"lost or miscounted work in: {', '.join(failed)}")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"worker logs kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_drills(args: argparse.Namespace, env: dict[str, str], folder: Path, redis: RedisServer) -> list[Row]:
@@ -126,15 +134,21 @@ def run_drills(args: argparse.Namespace, env: dict[str, str], folder: Path, redi
     try:
         files = sample_files(args.photos)
         env = {**env, "IMGSITE_COMMONS_API": install_fake_commons(server, files)}
-        drills: list[Callable[[], Row]] = [
-            lambda: drill_pool_process(args.photos, env, folder),
-            lambda: drill_whole_worker(args.photos, env, folder),
-            lambda: drill_long_job(args.photos, env, folder, slow_files(server, files)),
-            lambda: drill_broker_down(args.likes, env, folder, redis),
+        # (drill, start from an empty site?) 1b re-analyses the photos drill 1 stored.
+        drills: list[tuple[str, Callable[[], Row], bool]] = [
+            ("1", lambda: drill_pool_process(args.photos, env, folder), True),
+            ("1", lambda: drill_pool_processes_mid_analysis(env, folder), False),
+            ("2", lambda: drill_whole_worker(args.photos, env, folder), True),
+            ("3", lambda: drill_long_job(args.photos, env, folder, slow_files(server, files)), True),
+            ("4", lambda: drill_broker_down(args.likes, env, folder, redis), True),
         ]
+        chosen = set(args.only.split(",")) if args.only else {"1", "2", "3", "4"}
         rows = []
-        for drill in drills:
-            reset_site(Path(env["IMGSITE_MEDIA_ROOT"]))
+        for number, drill, reset in drills:
+            if number not in chosen:
+                continue
+            if reset:
+                reset_site(Path(env["IMGSITE_MEDIA_ROOT"]))
             started = time.monotonic()
             row = drill()
             print(f"{row.drill}: done in {time.monotonic() - started:.0f} s", flush=True)
@@ -165,6 +179,40 @@ def drill_pool_process(photos: int, env: dict[str, str], folder: Path) -> Row:
     return ingest_row(
         "1. SIGKILL one pool process", IngestJob.objects.get(pk=job), photos, resumed - killed_at
     )
+
+
+def drill_pool_processes_mid_analysis(env: dict[str, str], folder: Path) -> Row:
+    """Every pool process killed while photos are being re-analysed (hidden from the gallery meanwhile),
+    with no beat: the tasks must come back through task_reject_on_worker_lost alone."""
+    from gallery.models import AnalysisStatus, Image
+    from gallery.services.analysis import queue_analysis
+
+    total = Image.objects.count()
+    with worker({**env, **QUICK}, folder, "analysis", beat=False) as process:
+        queue_analysis(list(Image.objects.values_list("pk", flat=True)))
+        wait(lambda: Image.objects.filter(status=AnalysisStatus.DONE).count() >= 3, 120, "a few analyses")
+        for pid in child_pids(process.pid):
+            os.kill(pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        recovered_at = wait(
+            lambda: not Image.objects.filter(status=AnalysisStatus.PENDING).exists(),
+            180,
+            "every photo analysed",
+        )
+    analysed = Image.objects.filter(status=AnalysisStatus.DONE).count()
+    return Row(
+        "1b. SIGKILL pool mid re-analysis",
+        f"{total} photos",
+        f"{analysed} analysed",
+        str(total - analysed),
+        recovered_at - killed_at,
+        "time from the kill until no photo is pending; no beat, no sweeper",
+    )
+
+
+def child_pids(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children]
 
 
 def drill_whole_worker(photos: int, env: dict[str, str], folder: Path) -> Row:
@@ -236,6 +284,7 @@ def drill_broker_down(likes: int, env: dict[str, str], folder: Path, redis: Redi
         owed = OwedProfileRebuild.objects.count()
         job = start_job(5)
         refused_clearly = IngestJob.objects.get(pk=job).status == JobStatus.FAILED
+        time.sleep(DOWN_SECONDS)  # long enough for the worker and beat to notice and retry
         redis.start()
         back_at = time.monotonic()
         wait(lambda: rebuilt(users) == len(users), 120, "every owed profile rebuild")
@@ -345,13 +394,15 @@ def wait(condition: Callable[[], bool], timeout: float, what: str) -> float:
 
 
 @contextmanager
-def worker(env: dict[str, str], folder: Path, name: str) -> Iterator[subprocess.Popen[bytes]]:
+def worker(
+    env: dict[str, str], folder: Path, name: str, *, beat: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
     """`celery worker -B` in its own process group, so one signal reaches every process."""
     log = folder / f"worker-{name}.log"
+    with_beat = ["-B", f"--schedule={folder / 'beat-schedule'}"] if beat else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "imgsite", "worker", "-B", "--concurrency=2",
-         f"--schedule={folder / 'beat-schedule'}", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [sys.executable, "-m", "celery", "-A", "imgsite", "worker", *with_beat, "--concurrency=2",
+         "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=REPO, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,12 @@ from django.conf import LazySettings
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
 
 from gallery.models import AnalysisStatus, IngestJob, JobStatus, Like
 from imgsite.celery import app
+from profiles import services as profiles_services
 from profiles.models import OwedProfileRebuild, ProfileSnapshot
 from profiles.services import queue_owed_rebuilds
 from tests.factories import make_image, make_like, make_user
@@ -142,3 +145,18 @@ def test_a_like_answers_normally_when_the_redis_cache_is_down_too(
     assert response.status_code == 200
     assert Like.objects.filter(user=alice, image=image).exists()
     assert OwedProfileRebuild.objects.filter(user=alice).exists()
+
+
+def test_an_owed_rebuild_whose_message_was_lost_is_sent_again_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    alice = make_user("alice")
+    OwedProfileRebuild.objects.create(user=alice)
+    sent: list[tuple[object, ...]] = []
+    monkeypatch.setattr(profiles_services, "enqueue", lambda name, *args, **kw: sent.append(args))
+
+    assert queue_owed_rebuilds() == 1
+    assert queue_owed_rebuilds() == 0  # sent a moment ago; its rebuild may be about to run
+    OwedProfileRebuild.objects.update(sent_at=timezone.now() - timedelta(minutes=6))
+    assert queue_owed_rebuilds() == 1
+
+    assert sent == [(alice.pk,), (alice.pk,)]
+    assert OwedProfileRebuild.objects.filter(user=alice).exists()  # only a rebuild that runs clears it
