@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError
 
 from gallery.services import jobs
-from gallery.services.analysis import analyse_image
+from gallery.services.analysis import analyse_image, mark_analysis_timed_out
 from gallery.services.ingest import RunEnd, run_ingest_job_slice
 from gallery.services.sweeper import resume_stale_work
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def run_ingest_job_task(self: Task, job_id: int) -> str:
-    end = run_ingest_job_slice(job_id, slice_seconds=settings.IMGSITE_INGEST_SLICE_SECONDS)
+    try:
+        end = run_ingest_job_slice(job_id, slice_seconds=settings.IMGSITE_INGEST_SLICE_SECONDS)
+    except SoftTimeLimitExceeded:
+        # One item outlasted the slice and the soft limit. The run gave back its lease without
+        # counting that item, so the next delivery retries it; the hard limit never comes.
+        end = RunEnd.PAUSED
     if end == RunEnd.BUSY:
         # A second delivery of a job another worker is running: wait for that run's lease, which
         # runs out only if it died; then this delivery resumes the job or finds it finished.
         left = jobs.lease_seconds_left(job_id) or 0.0
+        log.info("ingest job %s is held by another run; this delivery waits %.0f s", job_id, left)
         raise self.retry(countdown=math.ceil(left) + 1, max_retries=None)
     if end == RunEnd.PAUSED:
         jobs.queue_job(job_id)
@@ -29,7 +39,11 @@ def run_ingest_job_task(self: Task, job_id: int) -> str:
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def analyse_image_task(image_id: int) -> None:
-    analyse_image(image_id)
+    try:
+        analyse_image(image_id)
+    except SoftTimeLimitExceeded:
+        # Left pending, the sweeper would send it again and again; a failure is shown to staff.
+        mark_analysis_timed_out(image_id, seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT)
 
 
 @shared_task

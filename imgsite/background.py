@@ -20,6 +20,8 @@ from typing import Any
 
 from django.db import transaction
 from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from imgsite.celery import app
 
@@ -35,6 +37,9 @@ TASK_NAMES = (RUN_INGEST_JOB, ANALYSE_IMAGE, REBUILD_PROFILE, REBUILD_MODEL)
 # errors (refused, reset, timed out) in OperationalError. Callers decide what the work they owe
 # becomes then (a failed job staff can retry, an owed profile rebuild, a photo the sweeper resends).
 BROKER_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
+# What Django's Redis cache raises when Redis is down; production keeps the cache beside the broker,
+# so work that is debounced through the cache treats these like BROKER_ERRORS.
+CACHE_ERRORS: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
 
 
 def task_named(name: str) -> Any:

@@ -45,12 +45,15 @@ class ProfileSnapshot(models.Model):
 
 class OwedProfileRebuild(models.Model):
     """A rebuild a like or tag asked for while the broker was down. The sweeper queues it once the
-    broker is back (profiles.tasks.queue_owed_rebuilds_task); a rebuild that runs clears it."""
+    broker is back (profiles.tasks.queue_owed_rebuilds_task); only a rebuild that runs clears it."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owed_profile_rebuild"
     )
     since = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the sweeper last queued it; sent again if it never ran."
+    )
 
     def __str__(self) -> str:
         return f"Profile rebuild owed to {self.user} since {self.since:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ broker is down) it looks up by name when it needs it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from django.apps import apps
@@ -32,16 +33,21 @@ def rebuild_key(user_id: int) -> str:
 
 def schedule_profile_rebuild(*, user_id: int) -> bool:
     """Queue a rebuild of the user's profile unless one is already pending. True when queued."""
-    if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
-        return False
     try:
+        if not cache.add(rebuild_key(user_id), True, timeout=REBUILD_DELAY_SECONDS):
+            return False
         background.enqueue(background.REBUILD_PROFILE, user_id, countdown=REBUILD_DELAY_SECONDS)
-    except background.BROKER_ERRORS as exc:
+    except (*background.BROKER_ERRORS, *background.CACHE_ERRORS) as exc:
         # The like or tag is saved and the page answers as usual; the rebuild it owes is kept in
-        # the database until the broker is back (profiles.services.queue_owed_rebuilds), and the
-        # next like may try again at once.
-        logger.warning("profile rebuild for user %s owed, the broker is down: %s", user_id, exc)
-        cache.delete(rebuild_key(user_id))
+        # the database until Redis is back (profiles.services.queue_owed_rebuilds), and the next
+        # like may try again at once.
+        logger.warning("profile rebuild for user %s owed, Redis is unreachable: %s", user_id, exc)
+        forget_pending_rebuild(user_id)
         apps.get_model("profiles", "OwedProfileRebuild").objects.get_or_create(user_id=user_id)
         return False
     return True
+
+
+def forget_pending_rebuild(user_id: int) -> None:
+    with contextlib.suppress(*background.CACHE_ERRORS):
+        cache.delete(rebuild_key(user_id))

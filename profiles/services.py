@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gallery.models import ImageTag, Like, Tag, TagOrigin
@@ -19,34 +20,42 @@ from profiles import selectors
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
 from profiles.models import OwedProfileRebuild, ProfileSnapshot, SimulatedTaste, UserProfile
-from profiles.rebuilds import rebuild_key
+from profiles.rebuilds import forget_pending_rebuild
 from profiles.simulation import SimulatedUser, simulate_users
 from profiles.taste import PROFILE_VERSION, build_profile
 
 logger = logging.getLogger(__name__)
 
+# An owed rebuild queued this long ago that has not run yet lost its message; send it again.
+OWED_REBUILD_RESEND_SECONDS = 300
 SNAPSHOTS_KEPT = 3  # older snapshots are deleted; the latest one is the profile
 CHART_CACHE_SECONDS = 24 * 3600  # keys change with the data anyway; this only bounds memory
 DEMO_PASSWORD = "imgsite-demo"  # shared by every demo and simulated account; never for production
 
 
 def queue_owed_rebuilds() -> int:
-    """Queue the rebuilds owed since the broker went down; stops at the first that still fails."""
+    """Queue the rebuilds owed since the broker went down; stops at the first that still fails.
+
+    A row stays until its rebuild runs, so one whose message was lost is sent again later.
+    """
+    now = timezone.now()
+    resend_before = now - timedelta(seconds=OWED_REBUILD_RESEND_SECONDS)
     queued = 0
-    for owed in OwedProfileRebuild.objects.order_by("since"):
+    due = Q(sent_at__isnull=True) | Q(sent_at__lt=resend_before)
+    for owed in OwedProfileRebuild.objects.filter(due).order_by("since"):
         try:
             enqueue(REBUILD_PROFILE, owed.user_id)
         except BROKER_ERRORS as exc:
             logger.warning("owed profile rebuilds still waiting, the broker is down: %s", exc)
             break
-        owed.delete()
+        OwedProfileRebuild.objects.filter(pk=owed.pk).update(sent_at=now)
         queued += 1
     return queued
 
 
 def rebuild_profile(user: AbstractBaseUser) -> ProfileSnapshot:
     """Compute the user's profile from their current likes and tags and store it as the latest snapshot."""
-    cache.delete(rebuild_key(user.pk))
+    forget_pending_rebuild(user.pk)
     OwedProfileRebuild.objects.filter(user_id=user.pk).delete()
     data = build_profile(selectors.profile_inputs(user))
     with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrig
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
 from gallery.services.storage import derivative_name, media_path, remove_quietly, write_bytes_atomically
-from imgsite import background
+from imgsite.background import ANALYSE_IMAGE, BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ def analyse_image(image_id: int) -> Image | None:
         return mark_failed(image, str(exc))
     except (OperationalError, InterfaceError):
         raise  # the database, not the photo: the task retries (see gallery.tasks)
+    except SoftTimeLimitExceeded:
+        raise  # the task's time limit: the task decides what happens (gallery.tasks)
     except Exception as exc:
         # Whatever else went wrong (a full disk, a bug), the photo must not stay "pending" for good.
         log.exception("analysis of image %s raised", image.pk)
@@ -163,10 +166,28 @@ def mark_failed(image: Image, message: str) -> Image:
     return image
 
 
+def mark_analysis_timed_out(image_id: int, *, seconds: float) -> Image | None:
+    image = Image.objects.filter(pk=image_id).first()
+    if image is None:
+        return None
+    return mark_failed(image, f"the analysis took longer than the {seconds:.0f} s time limit")
+
+
 def queue_analysis(image_ids: Iterable[int]) -> int:
     """Mark images pending and queue their analysis once this transaction commits."""
     ids = list(image_ids)
     Image.objects.filter(pk__in=ids).update(status=AnalysisStatus.PENDING, updated_at=timezone.now())
     for image_id in ids:
-        background.enqueue_on_commit(background.ANALYSE_IMAGE, image_id)
+        transaction.on_commit(lambda image_id=image_id: send_analysis(image_id))  # type: ignore[misc]
     return len(ids)
+
+
+def send_analysis(image_id: int) -> bool:
+    """Queue one analysis. With the broker down the photo stays pending, and the sweeper sends it
+    once the broker is back; the page or the ingest that asked goes on."""
+    try:
+        enqueue(ANALYSE_IMAGE, image_id)
+    except BROKER_ERRORS as exc:
+        log.warning("analysis of image %s left pending, the broker is down: %s", image_id, exc)
+        return False
+    return True

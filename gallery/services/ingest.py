@@ -12,6 +12,8 @@ is marked failed with that reason. Whatever happens, the job ends; it is never l
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 import uuid
 from collections import Counter
@@ -23,6 +25,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
@@ -33,6 +36,7 @@ from gallery.analysis.result import ImageRejected
 from gallery.analysis.validate import ImageInfo, validate_image_file
 from gallery.models import Image, ImageTag, IngestJob, Tag, TagOrigin
 from gallery.services import jobs
+from gallery.services.analysis import send_analysis
 from gallery.services.download import (
     DownloadError,
     DownloadLimits,
@@ -50,7 +54,6 @@ from gallery.services.storage import (
 from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.registry import build_source, http_session
 from gallery.tagging import normalise_tags
-from imgsite import background
 
 log = logging.getLogger(__name__)
 
@@ -93,20 +96,25 @@ def run_ingest_job_slice(
 ) -> RunEnd:
     """Run or resume a job under a lease, until `job.wanted` new images are stored, the source runs
     dry, or `slice_seconds` pass. Any number of deliveries of the same job may call this at once."""
-    owner = uuid.uuid4().hex
+    # Host and pid say which process holds a job (staff, the drill); the random part tells a
+    # redelivery in the same process from the run before it.
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"[-100:]
     job = jobs.take_lease(job_id, owner=owner)
     if job is None:
         return RunEnd.BUSY if jobs.lease_seconds_left(job_id) else RunEnd.STOPPED
     deadline = None if slice_seconds is None else time.monotonic() + slice_seconds
-    jobs.clear_job_temp_dir(job.pk)
+    jobs.clear_job_temp_dir(job.pk)  # what the run before left half-downloaded
     try:
-        return run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
+        end = run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
     except IngestJob.DoesNotExist:
         log.info("ingest job %s was deleted while it ran; stopping", job_id)
-        return RunEnd.STOPPED
+        end = RunEnd.STOPPED
     finally:
         jobs.release_lease(job, owner=owner)
+    if end != RunEnd.STOPPED:
+        # A run that was stopped may share the folder with the run that took the job over.
         jobs.clear_job_temp_dir(job.pk)
+    return end
 
 
 def run_leased_job(
@@ -120,17 +128,18 @@ def run_leased_job(
         # Skipped, failed and refused items do not count, so list plenty; the loop stops at `wanted`.
         listed = first_photos(source.candidates(), job.wanted * LISTED_PER_WANTED)
         for index, item in enumerate(listed):
-            if index < resume_at:
-                continue  # counted by an earlier run of this job
             if job.done >= job.wanted:
                 break
+            if index < resume_at:
+                continue  # counted by an earlier run of this job
             if deadline is not None and time.monotonic() > deadline:
                 return RunEnd.PAUSED
             result = ingest_item(item, job=job, session=session)
             if index == resume_at and stored_by_this_job(result, job):
                 # The run that died stored this item but was killed before counting it.
                 result = ItemResult("done", image_id=result.image_id)
-            jobs.record_outcome(job, result.outcome, result.message)
+            if not jobs.record_outcome(job, result.outcome, result.message, owner=owner):
+                return RunEnd.STOPPED  # another run took the job over; it counts this item
             if isinstance(item, Rejection):
                 refusals[item.reason] += 1
             if progress is not None:
@@ -140,6 +149,8 @@ def run_leased_job(
     except SourceError as exc:
         jobs.mark_failed(job, str(exc))
         return RunEnd.FINISHED
+    except SoftTimeLimitExceeded:
+        raise  # the task's time limit: the task decides what happens (gallery.tasks)
     except Exception as exc:
         # A full disk, a bug or a lost database must not leave the job "running" for good.
         jobs.mark_failed(job, job_stopped_message(job, exc))
@@ -176,6 +187,8 @@ def ingest_item(
         return ItemResult("failed", f"{describe(item)}: {exc}")
     except (OperationalError, InterfaceError):
         raise  # the database, not this item: the job-level handler ends the job
+    except SoftTimeLimitExceeded:
+        raise  # the task's time limit: the task decides what happens (gallery.tasks)
     except Exception as exc:
         if is_disk_full(exc):
             raise  # the job stops: no other item could be written either
@@ -300,7 +313,7 @@ def add_source_tags(image: Image, raw_tags: tuple[str, ...]) -> None:
 
 
 def queue_analysis_on_commit(image_id: int) -> None:
-    background.enqueue_on_commit(background.ANALYSE_IMAGE, image_id)
+    transaction.on_commit(lambda: send_analysis(image_id))
 
 
 def parse_source_date(text: str) -> datetime | None:

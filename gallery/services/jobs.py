@@ -47,7 +47,12 @@ def queue_job(job_id: int) -> bool:
         enqueue(RUN_INGEST_JOB, job_id)
     except BROKER_ERRORS as exc:
         log.error("ingest job %s not queued: %s", job_id, exc)
-        finish(job_id, JobStatus.FAILED, NOT_QUEUED.format(error=exc), only_from=(JobStatus.QUEUED,))
+        finish(
+            job_id,
+            JobStatus.FAILED,
+            NOT_QUEUED.format(error=str(exc).rstrip(".")),
+            only_from=(JobStatus.QUEUED,),
+        )
         return False
     return True
 
@@ -123,13 +128,21 @@ def retry_job(job: IngestJob) -> None:
     transaction.on_commit(lambda: queue_job(job.pk))
 
 
-def record_outcome(job: IngestJob, outcome: Outcome, message: str = "") -> None:
+def record_outcome(job: IngestJob, outcome: Outcome, message: str = "", *, owner: str = "") -> bool:
     """Count one item and move the job's position past it, in one UPDATE, with F() so concurrent
-    workers never lose an increment and a resumed job never counts an item twice."""
-    IngestJob.objects.filter(pk=job.pk).update(**{outcome: F(outcome) + 1, "position": F("position") + 1})
-    if outcome == "failed" and message:
+    workers never lose an increment and a resumed job never counts an item twice.
+
+    With `owner`, only while that run still holds the lease: a run that lost it (it stalled and
+    another took the job over) must not count, and False tells it to stop.
+    """
+    rows = IngestJob.objects.filter(pk=job.pk)
+    if owner:
+        rows = rows.filter(lease_owner=owner)
+    counted = rows.update(**{outcome: F(outcome) + 1, "position": F("position") + 1})
+    if counted and outcome == "failed" and message:
         append_error(job, message)
     job.refresh_from_db(fields=["done", "skipped", "failed", "rejected", "errors", "position"])
+    return counted == 1
 
 
 def append_error(job: IngestJob, message: str) -> None:

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
 from gallery.services import jobs
+from gallery.services.analysis import send_analysis
 from gallery.services.storage import media_path, remove_quietly
-from imgsite.background import ANALYSE_IMAGE, BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +75,7 @@ def requeue_stale_pending_images(*, now: datetime) -> int:
     )
     sent = 0
     for image_id in ids:
-        try:
-            enqueue(ANALYSE_IMAGE, image_id)
-        except BROKER_ERRORS as exc:
-            log.error("analysis of image %s not queued, the broker is down: %s", image_id, exc)
+        if not send_analysis(image_id):
             break
         # Restart the clock, so the next sweep leaves it to the task just sent.
         Image.objects.filter(pk=image_id, status=AnalysisStatus.PENDING).update(updated_at=timezone.now())

@@ -162,14 +162,23 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Time limits: the hard limit kills a stuck task; the soft one raises inside it first so it can
 # stop cleanly. An ingest job works in slices shorter than the soft limit and queues the rest.
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("IMGSITE_TASK_SOFT_TIME_LIMIT", 900)
-CELERY_TASK_TIME_LIMIT = env_int("IMGSITE_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 60)
-IMGSITE_INGEST_SLICE_SECONDS = env_int("IMGSITE_INGEST_SLICE_SECONDS", CELERY_TASK_SOFT_TIME_LIMIT - 300)
+# The gap between slice and soft limit is one slow item's download.
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("IMGSITE_TASK_SOFT_TIME_LIMIT", 300)
+CELERY_TASK_TIME_LIMIT = env_int("IMGSITE_TASK_TIME_LIMIT", CELERY_TASK_SOFT_TIME_LIMIT + 30)
+IMGSITE_INGEST_SLICE_SECONDS = env_int("IMGSITE_INGEST_SLICE_SECONDS", CELERY_TASK_SOFT_TIME_LIMIT - 60)
 # Redis redelivers a message not acked within the visibility timeout. It must exceed the hard time
 # limit, or a task still running would be delivered a second time; it is also how long a task
 # held by a worker that died whole (SIGKILL, power loss) waits before another worker gets it.
-CELERY_BROKER_VISIBILITY_TIMEOUT = env_int("IMGSITE_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 300)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# Kept short because of that: ten minutes by default (kombu's is an hour); jobs come back sooner
+# still, through their lease and the sweeper.
+IMGSITE_BROKER_VISIBILITY_TIMEOUT = env_int("IMGSITE_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT + 270)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": IMGSITE_BROKER_VISIBILITY_TIMEOUT,
+    # How often each worker looks for messages past the visibility timeout. kombu scans only on
+    # every 10th 10-second tick by default, which adds up to 100 s to every redelivery.
+    "unacked_restore_interval": env_int("IMGSITE_BROKER_RESTORE_SECONDS", 10),
+    "unacked_restore_throttle": 1,
+}
 # Sending a task to a broker that is down fails after about a second instead of hanging a request.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_float("IMGSITE_BROKER_CONNECTION_TIMEOUT", 2.0)
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}

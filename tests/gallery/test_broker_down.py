@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -9,14 +10,16 @@ from django.conf import LazySettings
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
 
-from gallery.models import IngestJob, JobStatus, Like
+from gallery.models import AnalysisStatus, IngestJob, JobStatus, Like
 from imgsite.celery import app
+from profiles import services as profiles_services
 from profiles.models import OwedProfileRebuild, ProfileSnapshot
 from profiles.services import queue_owed_rebuilds
 from tests.factories import make_image, make_like, make_user
-from tests.support.broker import broker_down  # noqa: F401  (fixture)
+from tests.support.broker import broker_down, closed_port  # noqa: F401  (fixture)
 from tests.support.images import solid_jpeg
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("broker_down")]
@@ -106,3 +109,54 @@ def test_owed_rebuilds_run_once_the_broker_is_back() -> None:
 
     assert not OwedProfileRebuild.objects.exists()
     assert ProfileSnapshot.objects.filter(user=alice).exists()
+
+
+def test_re_analysing_photos_in_the_admin_answers_and_leaves_them_for_the_sweeper(
+    admin_client: Client, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    image = make_image()
+    changelist = reverse("admin:gallery_image_changelist")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(changelist, {"action": "reanalyse", "_selected_action": [image.pk]})
+
+    assert response.status_code == 302
+    image.refresh_from_db()
+    assert image.status == AnalysisStatus.PENDING  # the sweeper sends it once the broker is back
+
+
+def test_a_like_answers_normally_when_the_redis_cache_is_down_too(
+    client: Client, settings: LazySettings, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    """Production keeps its cache in the same Redis as the broker, so both go down together."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+        }
+    }
+    alice = make_user("alice")
+    image = make_image()
+    client.force_login(alice)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("gallery:like", args=[image.pk]), HTTP_ACCEPT="application/json")
+
+    assert response.status_code == 200
+    assert Like.objects.filter(user=alice, image=image).exists()
+    assert OwedProfileRebuild.objects.filter(user=alice).exists()
+
+
+def test_an_owed_rebuild_whose_message_was_lost_is_sent_again_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    alice = make_user("alice")
+    OwedProfileRebuild.objects.create(user=alice)
+    sent: list[tuple[object, ...]] = []
+    monkeypatch.setattr(profiles_services, "enqueue", lambda name, *args, **kw: sent.append(args))
+
+    assert queue_owed_rebuilds() == 1
+    assert queue_owed_rebuilds() == 0  # sent a moment ago; its rebuild may be about to run
+    OwedProfileRebuild.objects.update(sent_at=timezone.now() - timedelta(minutes=6))
+    assert queue_owed_rebuilds() == 1
+
+    assert sent == [(alice.pk,), (alice.pk,)]
+    assert OwedProfileRebuild.objects.filter(user=alice).exists()  # only a rebuild that runs clears it

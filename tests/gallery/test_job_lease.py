@@ -7,12 +7,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.test import override_settings
 from django.utils import timezone
 
-from gallery.models import Image, IngestJob, JobStatus
-from gallery.services import jobs
+from gallery import tasks
+from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
+from gallery.services import ingest, jobs
 from gallery.services.ingest import RunEnd, run_ingest_job, run_ingest_job_slice
+from tests.factories import make_image
 from tests.support.fake_commons import install_fake_commons, sample_files
 from tests.support.fake_http import FakeHTTPServer
 
@@ -160,3 +163,54 @@ def test_retrying_a_failed_job_resumes_it_after_what_it_counted(fake_http: FakeH
     job.refresh_from_db()
     assert (job.status, job.done, job.skipped) == (JobStatus.DONE, 4, 0)
     assert Image.objects.count() == 4
+
+
+def test_an_analysis_stopped_by_the_time_limit_fails_with_a_reason_instead_of_staying_pending(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    image = make_image(status=AnalysisStatus.PENDING)
+
+    def too_slow(image_id: int) -> None:
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(tasks, "analyse_image", too_slow)
+    tasks.analyse_image_task(image.pk)
+
+    image.refresh_from_db()
+    assert image.status == AnalysisStatus.FAILED
+    assert "took longer than the 300 s time limit" in image.analysis_error
+
+
+def test_an_ingest_slice_stopped_by_the_time_limit_queues_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    job = commons_job(5)
+    queued: list[int] = []
+
+    def too_slow(job_id: int, **kwargs: object) -> RunEnd:
+        raise SoftTimeLimitExceeded
+
+    monkeypatch.setattr(tasks, "run_ingest_job_slice", too_slow)
+    monkeypatch.setattr(tasks.jobs, "queue_job", queued.append)
+    tasks.run_ingest_job_task(job.pk)
+
+    assert queued == [job.pk]
+
+
+def test_a_time_limit_during_a_photo_ends_the_slice_without_failing_the_photo_or_the_job(
+    fake_http: FakeHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api = install_fake_commons(fake_http, sample_files(3))
+    job = commons_job(3)
+
+    def too_slow(*args: object, **kwargs: object) -> None:
+        raise SoftTimeLimitExceeded
+
+    # The per-photo and per-job catch-alls must let the task's time limit through to the task,
+    # which queues the rest; counted as a failure, the photo would never be tried again.
+    monkeypatch.setattr(ingest, "ingest_candidate", too_slow)
+    with override_settings(IMGSITE_COMMONS_API=api), pytest.raises(SoftTimeLimitExceeded):
+        run_ingest_job_slice(job.pk)
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.RUNNING
+    assert (job.done, job.failed, job.position) == (0, 0, 0)
+    assert jobs.lease_seconds_left(job.pk) is None  # given back, so the next delivery runs at once

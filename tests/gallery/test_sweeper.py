@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
-from gallery.services import jobs, sweeper
+from gallery.services import analysis, jobs, sweeper
 from tests.factories import make_image, make_user
 from tests.support.images import solid_jpeg
 
@@ -33,7 +33,7 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[object, ...]]
         calls.append((name, args))
 
     monkeypatch.setattr(jobs, "enqueue", enqueue)
-    monkeypatch.setattr(sweeper, "enqueue", enqueue)
+    monkeypatch.setattr(analysis, "enqueue", enqueue)
     return calls
 
 
@@ -180,6 +180,14 @@ def test_the_progress_page_offers_cancel_and_retry_to_staff_who_may_start_jobs(a
     assert 'id="job-retry"' in html
 
 
+def test_the_progress_page_says_which_process_holds_a_running_job(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.RUNNING, lease_owner="worker-7:4242:abc", lease_expires_at=ago(-60))
+
+    html = admin_client.get(reverse("admin:gallery_ingestjob_progress", args=[job.pk])).content.decode()
+
+    assert 'held by <code class="job-lease">worker-7:4242:abc</code>' in html
+
+
 def test_a_link_cannot_cancel_a_job(admin_client: Client) -> None:
     job = make_job(status=JobStatus.RUNNING)
 
@@ -197,3 +205,21 @@ def test_staff_who_may_not_start_jobs_cannot_cancel_them(client: Client) -> None
     assert client.post(cancel).status_code == 403
     job.refresh_from_db()
     assert job.status == JobStatus.RUNNING
+
+
+def test_the_job_list_can_cancel_and_retry_a_selection(
+    admin_client: Client, sent: list, django_capture_on_commit_callbacks: object
+) -> None:
+    running = make_job(status=JobStatus.RUNNING, lease_owner="w", lease_expires_at=ago(-60))
+    failed = make_job(status=JobStatus.FAILED, finished_at=timezone.now())
+    changelist = reverse("admin:gallery_ingestjob_changelist")
+
+    admin_client.post(changelist, {"action": "cancel_jobs", "_selected_action": [running.pk, failed.pk]})
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        admin_client.post(changelist, {"action": "retry_jobs", "_selected_action": [failed.pk]})
+
+    running.refresh_from_db()
+    failed.refresh_from_db()
+    assert running.status == JobStatus.CANCELLED
+    assert failed.status == JobStatus.QUEUED
+    assert sent == [("gallery.tasks.run_ingest_job_task", (failed.pk,))]
