@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from matplotlib.axes import Axes
@@ -30,14 +31,28 @@ RULE = "#c8d0d8"
 HEADER_FILL = "#e8eef4"
 
 BODY_SIZE = 8.5
+MEASURE_SIZE = 100.0  # characters are measured at this size and scaled
 SMALL_SIZE = 7.2
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """Width of `text` in inches at `size` points."""
-    prop = FontProperties(size=size, weight="bold" if bold else "normal")
-    width, _, _ = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
-    return float(width) / POINTS_PER_INCH
+    """Width of `text` in inches at `size` points: the sum of its characters' advances.
+
+    Measuring whole strings costs milliseconds each (thousands per report); characters are measured
+    once. Kerning is left out, and it only ever tightens a pair, so a line measured here never comes
+    out narrower than it prints.
+    """
+    return sum(_char_width(char, bold) for char in text) * size / POINTS_PER_INCH
+
+
+@cache
+def _char_width(char: str, bold: bool) -> float:
+    """Advance of one character at 1 pt, in points."""
+    prop = FontProperties(size=MEASURE_SIZE, weight="bold" if bold else "normal")
+    # A character between two bars, minus the bars: keeps the advance of spaces and narrow glyphs.
+    with_bars, _, _ = text_to_path.get_text_width_height_descent(f"|{char}|", prop, ismath=False)
+    bars, _, _ = text_to_path.get_text_width_height_descent("||", prop, ismath=False)
+    return float(with_bars - bars) / MEASURE_SIZE
 
 
 def wrap(text: str, width: float, size: float, *, bold: bool = False) -> list[str]:

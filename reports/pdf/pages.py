@@ -19,7 +19,9 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from gallery.analysis.palette import FAMILIES
 from reports.content import (
     ALGORITHM_PROTOCOLS,
+    EVALUATION_K,
     NO_PHOTOS,
+    EvaluationTable,
     ReportData,
     attribution_rule,
     conclusion,
@@ -47,6 +49,7 @@ FAMILY_COLOURS = {
     "white": "#e8e8e8",
 }  # fmt: skip
 MAX_SOURCE_ROWS = 12
+MIN_CHART_HEIGHT = 1.3  # inches; below this a chart is too small to read, so it is left out
 CHART_FONT = 6.5
 
 
@@ -130,7 +133,7 @@ def _starred(fields: list[str], counted: str) -> list[str]:
 def _years_chart(axes: Axes, data: ReportData) -> None:
     shape = data.shape
     if not shape.years:
-        _no_data(axes, NO_PHOTOS if data.is_empty else "No photo has an EXIF date.")
+        _no_data(axes, "No photos yet." if data.is_empty else "No photo has an EXIF date.")
         return
     years = [year for year, _ in shape.years]
     axes.bar(years, [count for _, count in shape.years], color=ACCENT, width=0.8)
@@ -143,7 +146,7 @@ def _years_chart(axes: Axes, data: ReportData) -> None:
 def _sizes_chart(axes: Axes, data: ReportData) -> None:
     shape = data.shape
     if data.is_empty or not any(count for _, count in shape.size_classes):
-        _no_data(axes, NO_PHOTOS if data.is_empty else "No analysed photos yet.")
+        _no_data(axes, "No photos yet." if data.is_empty else "No analysed photos yet.")
         return
     positions = np.arange(len(shape.size_classes))
     counts = [count for _, count in shape.size_classes]
@@ -348,7 +351,34 @@ def models_page(data: ReportData) -> tuple[Figure, list[Column]]:
     quality_section(head, data)
     tag_suggestion_section(head, data)
     duplicate_section(head, data)
+    if evaluation is not None and head.remaining > MIN_CHART_HEIGHT:
+        head.paragraph(f"NDCG@{EVALUATION_K} by algorithm", bold=True, size=7.5)
+        axes = head.axes(min(head.remaining - 0.1, 2.4), what="ndcg chart", left_pad=0.4, bottom_pad=0.3)
+        if axes is not None:
+            _ndcg_chart(axes, evaluation)
     return figure, [head]
+
+
+def _ndcg_chart(axes: Axes, evaluation: EvaluationTable) -> None:
+    column = f"ndcg@{EVALUATION_K}"
+    names = [name for name, _ in evaluation.rows]
+    positions = np.arange(len(names))
+    held_out = [values[evaluation.columns.index(column)] for _, values in evaluation.rows]
+    width = 0.4 if evaluation.taste_rows else 0.6
+    axes.bar(
+        positions - (0.2 if evaluation.taste_rows else 0),
+        held_out,
+        width,
+        color=ACCENT,
+        label="held-out likes",
+    )
+    if evaluation.taste_rows and column in evaluation.taste_columns:
+        taste = [values[evaluation.taste_columns.index(column)] for _, values in evaluation.taste_rows]
+        axes.bar(positions + 0.2, taste, width, color=MUTED_BAR, label="hidden tastes")
+    axes.set_xticks(positions, names)
+    axes.set_ylabel(column, fontsize=CHART_FONT)
+    axes.legend(fontsize=CHART_FONT, frameon=False, loc="upper left")
+    _style(axes)
 
 
 def _model_sentence(data: ReportData) -> str:
