@@ -56,6 +56,7 @@ TOP_TAGS = 12
 # The quality branch adds this 0-100 score to Image; until then the report says there are no scores.
 QUALITY_FIELD = "quality_score"
 PROJECT_APPS = ("gallery", "profiles", "recommender", "reports")
+PURE_PACKAGES = ("gallery.analysis", "profiles.taste", "profiles.charts", "recommender.engine", "reports.pdf")
 
 # Image fields by what they are for; a field not named here is listed under "Other", so a field
 # added later (e.g. a quality score) shows up in the report without editing this.
@@ -355,14 +356,7 @@ def architecture_layers() -> dict[str, list[str]]:
     return {
         "Sources": [str(label) for _, label in Source.choices],
         "Analysis (pure)": [
-            _package_line(name)
-            for name in (
-                "gallery.analysis",
-                "profiles.taste",
-                "profiles.charts",
-                "recommender.engine",
-                "reports.pdf",
-            )
+            line for package in PURE_PACKAGES for line in _joined_lines(package, _modules(package))
         ],
         "Services and selectors": _service_lines(),
         "Tasks (Celery)": [task for app in PROJECT_APPS for task in _task_names(f"{app}.tasks")],
@@ -370,24 +364,21 @@ def architecture_layers() -> dict[str, list[str]]:
     }
 
 
-def _package_line(package: str) -> str:
+def _modules(package: str) -> list[str]:
     spec = importlib.util.find_spec(package)
     paths = list(spec.submodule_search_locations or []) if spec else []
-    count = sum(1 for _ in pkgutil.iter_modules(paths))
-    return f"{package} ({count} modules)"
+    return sorted(module.name for module in pkgutil.iter_modules(paths))
 
 
 def _service_lines() -> list[str]:
     lines = []
     for app in PROJECT_APPS:
-        parts = [
-            part
-            for part in ("services", "selectors")
-            if importlib.util.find_spec(f"{app}.{part}") is not None
-        ]
-        if parts:
-            lines.append(f"{app}: {', '.join(parts)}")
-    return lines
+        if importlib.util.find_spec(f"{app}.services") is None:
+            continue
+        modules = _modules(f"{app}.services")  # [] when services is one module, not a package
+        lines += _joined_lines(f"{app}.services", modules, width=26) if modules else [f"{app}.services"]
+    selectors = [app for app in PROJECT_APPS if importlib.util.find_spec(f"{app}.selectors") is not None]
+    return [*lines, *_joined_lines("selectors", selectors, width=26)]
 
 
 def _task_names(module: str) -> list[str]:
@@ -414,10 +405,10 @@ def _view_lines() -> list[str]:
                 1 for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
             )
             views.append(f"{app}.views ({count} views)")
-    return [*views, "Django admin (+ report download)", *_joined_lines("manage.py", commands)]
+    return [*views, "Django admin (+ report download)", *_joined_lines("manage.py", commands, width=40)]
 
 
-def _joined_lines(prefix: str, names: list[str], width: int = 44) -> list[str]:
+def _joined_lines(prefix: str, names: list[str], width: int = 30) -> list[str]:
     """Names joined with commas into lines of at most `width` characters, the first led by `prefix`."""
     lines: list[str] = []
     line = f"{prefix}:"

@@ -15,7 +15,7 @@ from reports.pdf.layout import INK, MUTED
 # Left to right: where photos come from, the pure code that reads pixels, the services that write
 # and read the database, and the two ways work reaches them: background tasks and web requests.
 LAYER_COLOURS = ("#e3eef9", "#e6f4e6", "#fdf1dc", "#f3e6f4", "#f3e6f4")
-MAX_NAMES = 9
+MAX_NAMES = 22
 
 
 def draw_architecture(axes: Axes, layers: dict[str, list[str]]) -> None:
@@ -27,18 +27,18 @@ def draw_architecture(axes: Axes, layers: dict[str, list[str]]) -> None:
     views = min(len(layers.get("Views and commands", [])), MAX_NAMES)
     tasks_height = max(14.0, min(40.0, 54 * (tasks + 2) / (tasks + views + 4)))
     boxes = {
-        "Sources": (1, 2, 17, 56),
-        "Analysis (pure)": (22, 2, 18, 56),
-        "Services and selectors": (44, 2, 22, 56),
+        "Sources": (1, 2, 15, 56),
+        "Analysis (pure)": (19, 2, 24, 56),
+        "Services and selectors": (46, 2, 19, 56),
         "Tasks (Celery)": (71, 58 - tasks_height, 28, tasks_height),
         "Views and commands": (71, 2, 28, 54 - tasks_height),
     }
     for (title, (x, y, width, height)), colour in zip(boxes.items(), LAYER_COLOURS, strict=True):
         _box(axes, x, y, width, height, title, layers.get(title, []), colour)
-    _arrow(axes, (18, 30), (22, 30), "files")
-    _arrow(axes, (40, 30), (44, 30), "features")
-    _arrow(axes, (71, 58 - tasks_height / 2), (66, 36), "ids in")
-    _arrow(axes, (71, (56 - tasks_height) / 2), (66, 24), "calls")
+    _arrow(axes, (16.3, 30), (18.7, 30), "files")
+    _arrow(axes, (43.3, 30), (45.7, 30), "features")
+    _arrow(axes, (70.7, 58 - tasks_height / 2), (65.3, 36), "ids in")
+    _arrow(axes, (70.7, (56 - tasks_height) / 2), (65.3, 24), "calls")
 
 
 def _box(
@@ -61,14 +61,14 @@ def _box(
         title,
         ha="center",
         va="top",
-        fontsize=7.5,
+        fontsize=7,
         fontweight="bold",
         color=INK,
     )
     shown = names[:MAX_NAMES]
     if len(names) > MAX_NAMES:
         shown = [*shown[: MAX_NAMES - 1], f"… and {len(names) - MAX_NAMES + 1} more"]
-    spacing = min(4.2, (height - 7) / max(len(shown), 1))
+    spacing = min(3.4, (height - 8) / max(len(shown), 1))
     for number, name in enumerate(shown):
         axes.text(
             x + 1.2, y + height - 7.5 - number * spacing, name, ha="left", va="top", fontsize=6, color=INK

@@ -439,7 +439,7 @@ def closing_page(data: ReportData, *, build_seconds: float) -> tuple[Figure, lis
         size=SMALL_SIZE,
         colour=MUTED,
     )
-    axes = head.axes(3.0, what="architecture")
+    axes = head.axes(3.6, what="architecture")
     if axes is not None:
         draw_architecture(axes, data.architecture)
     head.heading("8. Self-evaluation and limitations")
