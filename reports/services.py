@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -52,11 +53,7 @@ def report_data(*, started: float | None = None, now: datetime | None = None) ->
         photos_in_duplicate_groups=grouped_photos,
         architecture=selectors.architecture_layers(),
     )
-    return _with_gather_time(data, time.perf_counter() - began)
-
-
-def _with_gather_time(data: ReportData, seconds: float) -> ReportData:
-    return ReportData(**{**data.__dict__, "gather_seconds": seconds})
+    return replace(data, gather_seconds=time.perf_counter() - began)
 
 
 def recommender_evaluation() -> tuple[EvaluationTable | None, str]:

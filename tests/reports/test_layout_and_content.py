@@ -146,3 +146,13 @@ def test_the_architecture_is_read_from_the_code() -> None:
     assert "rebuild_model_task" in layers["Tasks (Celery)"]
     assert any(line.startswith("reports.pdf: diagram, layout") for line in layers["Analysis (pure)"])
     assert "report" in " ".join(layers["Views and commands"]).replace(",", " ").split()
+
+
+def test_titles_and_tags_that_look_like_mathtext_are_printed_as_written() -> None:
+    data = sample_data()
+    assert data.preferences is not None
+    odd = replace(data.preferences, most_liked_title="Price $\\frac{1}{", top_tags=[("$x^", 3)])
+
+    pages = pdf_text(render_report(replace(data, preferences=odd), strict=True))
+
+    assert '"Price $\\frac{1}{"' in pages[1]
