@@ -72,6 +72,22 @@ def test_the_report_has_four_pages_carrying_the_databases_counts(collection: dic
     assert "This report was built in" in closing
 
 
+def test_the_reports_evaluation_table_is_the_one_evaluate_recommender_prints(
+    collection: dict[str, int],
+) -> None:
+    printed = io.StringIO()
+    call_command("evaluate_recommender", stdout=printed)
+    command_rows: dict[str, list[str]] = {}
+    for line in printed.getvalue().splitlines():  # the held-out table comes first
+        if line.startswith("hybrid"):
+            command_rows.setdefault(line.split()[0], line.split()[2:7])  # precision to coverage
+
+    models_page = pdf_pages(build_collection_report(strict=True))[2]
+
+    for algorithm in ("hybrid", "hybrid+mmr"):
+        assert f"{algorithm} {' '.join(command_rows[algorithm])}" in models_page
+
+
 def test_an_empty_collection_builds_four_pages_that_say_no_photos_yet() -> None:
     pages = pdf_pages(build_collection_report(strict=True))
 
