@@ -9,14 +9,23 @@ never written in advance with numbers in them.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from datetime import datetime
 
-# The evaluation protocol's settings, shared with `manage.py evaluate_recommender`'s defaults.
-EVALUATION_K = 10
-EVALUATION_TEST_SHARE = 0.2
-EVALUATION_MIN_LIKES = 5
-EVALUATION_SEED = 0
+from gallery.analysis.colours import DEFAULT_K
+from gallery.analysis.palette import FAMILY_MIN_SHARE
+from recommender.engine.als import ALSRecommender
+from recommender.engine.diversity import DEFAULT_LAMBDA
+from recommender.engine.evaluate import evaluate
+from recommender.engine.item_knn import ItemKNNRecommender
+
+# The evaluation protocol: the engine's defaults, which `manage.py evaluate_recommender` also uses.
+_EVALUATE_DEFAULTS = inspect.signature(evaluate).parameters
+EVALUATION_K: int = _EVALUATE_DEFAULTS["k"].default
+EVALUATION_TEST_SHARE: float = _EVALUATE_DEFAULTS["test_share"].default
+EVALUATION_MIN_LIKES: int = _EVALUATE_DEFAULTS["min_interactions"].default
+EVALUATION_SEED: int = _EVALUATE_DEFAULTS["seed"].default
 
 
 @dataclass(frozen=True)
@@ -158,15 +167,20 @@ GOAL = (
 
 NO_PHOTOS = "No photos yet: the collection is empty, so there is nothing to count or chart."
 
-ALGORITHM_PROTOCOLS = {
-    "random": "random unseen photos: the floor any model must beat",
-    "popularity": "the most-liked photos the user has not seen: the baseline",
-    "content": "photos nearest one of the user's interest clusters on colour, palette, tags and shape",
-    "item_knn": "item-item cosine on co-likes, 50 neighbours per photo",
-    "als": "implicit matrix factorisation by alternating least squares, 64 factors",
-    "hybrid": "a weighted blend of the above, weights tuned on a validation split",
-    "hybrid+mmr": "the hybrid re-ranked by maximal marginal relevance (λ = 0.7); the site serves it",
-}
+
+def algorithm_protocols() -> dict[str, str]:
+    """One line per evaluated algorithm, its settings read from the engine's defaults."""
+    knn, als = ItemKNNRecommender(), ALSRecommender()
+    return {
+        "random": "random unseen photos: the floor any model must beat",
+        "popularity": "the most-liked photos the user has not seen: the baseline",
+        "content": "photos nearest one of the user's interest clusters on colour, palette, tags and shape",
+        "item_knn": f"item-item cosine on co-likes, {knn.neighbours} neighbours per photo",
+        "als": f"implicit matrix factorisation by alternating least squares, {als.factors} factors, "
+        f"{als.iterations} iterations",
+        "hybrid": "a weighted blend of the above, weights tuned on a validation split",
+        "hybrid+mmr": f"the hybrid re-ranked by maximal marginal relevance (λ = {DEFAULT_LAMBDA:g}); the site serves it",
+    }
 
 
 def evaluation_protocol(users: int) -> str:
@@ -255,8 +269,8 @@ def limitations(data: ReportData) -> list[str]:
     if data.quality is None:
         found.append("Photo quality scores are not in this build, so no quality figures are reported.")
     found.append(
-        "Colour families come from a fixed palette rule (10% of pixels) and tags from the sources: "
-        "no model looks at what a photo shows."
+        f"Colour families come from a fixed palette rule ({FAMILY_MIN_SHARE:.0%} of pixels, from {DEFAULT_K} "
+        "k-means colours) and tags from the sources: no model looks at what a photo shows."
     )
     found.append("The holdout split ignores time; a split by date would be closer to how the site is used.")
     return found

@@ -22,7 +22,8 @@ from django.core.management import get_commands
 from django.db.models import CharField, Count, Q, Sum, TextField
 from django.db.models.functions import ExtractYear
 
-from gallery.analysis.palette import photo_families
+from gallery.analysis.colours import DEFAULT_K
+from gallery.analysis.palette import FAMILY_MIN_SHARE, photo_families
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -276,9 +277,10 @@ def method_figures() -> list[MethodFigure]:
     hashed = visible.exclude(phash="").count()
     figures = [
         MethodFigure(
-            "k-means (k=5) on pixels",
+            f"k-means (k={DEFAULT_K}) on pixels",
             "dominant colours, their CSS names and colour families",
-            f"{colours:,} palette colours on {photos:,} photos; {mean_families:.1f} families a photo (10% rule)",
+            f"{colours:,} palette colours on {photos:,} photos; {mean_families:.1f} families a photo "
+            f"({FAMILY_MIN_SHARE:.0%} rule)",
         ),
         MethodFigure(
             "TF-IDF",

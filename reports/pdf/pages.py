@@ -18,11 +18,11 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from gallery.analysis.palette import FAMILIES
 from reports.content import (
-    ALGORITHM_PROTOCOLS,
     EVALUATION_K,
     NO_PHOTOS,
     EvaluationTable,
     ReportData,
+    algorithm_protocols,
     attribution_rule,
     conclusion,
     evaluation_protocol,
@@ -346,9 +346,8 @@ def models_page(data: ReportData) -> tuple[Figure, list[Column]]:
                 [0.16, *([0.84 / tcount] * tcount)],
                 right_aligned=range(1, tcount + 1),
             )
-        head.bullets(
-            [f"{name}: {ALGORITHM_PROTOCOLS.get(name, '')}" for name, _ in evaluation.rows], size=SMALL_SIZE
-        )
+        protocols = algorithm_protocols()
+        head.bullets([f"{name}: {protocols.get(name, '')}" for name, _ in evaluation.rows], size=SMALL_SIZE)
     head.paragraph(_model_sentence(data), size=SMALL_SIZE)
     quality_section(head, data)
     tag_suggestion_section(head, data)
