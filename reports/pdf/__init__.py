@@ -27,12 +27,14 @@ matplotlib.rcParams["pdf.fonttype"] = 42
 
 PAGES = 4
 
+logger = logging.getLogger(__name__)
+
 # fontTools logs every table it prunes while subsetting the embedded fonts, at INFO.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 class ReportOverflow(ValueError):
-    """Something did not fit on its page; raised only when asked to be strict (tests, the command)."""
+    """Something did not fit on its page; raised only when asked to be strict (the tests are)."""
 
 
 def render_report(data: ReportData, *, started: float | None = None, strict: bool = False) -> bytes:
@@ -60,6 +62,9 @@ def render_report(data: ReportData, *, started: float | None = None, strict: boo
             cut += [line for column in columns for line in column.overflow]
             FigureCanvasPdf(figure)
             pdf.savefig(figure)
-    if strict and cut:
-        raise ReportOverflow(f"{len(cut)} item(s) did not fit, starting with {cut[0]!r}")
+    if cut:
+        message = f"{len(cut)} item(s) did not fit on their page, starting with {cut[0]!r}"
+        if strict:
+            raise ReportOverflow(message)
+        logger.warning("Collection report: %s", message)  # the PDF is still worth having
     return buffer.getvalue()

@@ -31,6 +31,7 @@ RULE = "#c8d0d8"
 HEADER_FILL = "#e8eef4"
 
 BODY_SIZE = 8.5
+MIN_AXES_HEIGHT = 0.8  # inches: a chart slot smaller than this is left out as overflow
 MEASURE_SIZE = 100.0  # characters are measured at this size and scaled
 SMALL_SIZE = 7.2
 
@@ -225,6 +226,9 @@ class Column:
         self, height: float, *, what: str, left_pad: float = 0.0, bottom_pad: float = 0.0
     ) -> Axes | None:
         """A chart slot of `height` inches across the column; pads leave room for tick labels."""
+        if height < MIN_AXES_HEIGHT:  # what is left of the column is too small to draw a chart in
+            self.overflow.append(what)
+            return None
         if not self._fits(height, what):
             return None
         rect = (

@@ -21,7 +21,7 @@ from reports.content import (
     attribution_rule,
     limitations,
 )
-from reports.pdf import render_report
+from reports.pdf import ReportOverflow, render_report
 from reports.pdf.layout import text_width, wrap
 from reports.selectors import architecture_layers
 
@@ -157,3 +157,10 @@ def test_titles_and_tags_that_look_like_mathtext_are_printed_as_written() -> Non
     pages = pdf_text(render_report(replace(data, preferences=odd), strict=True))
 
     assert '"Price $\\frac{1}{"' in pages[1]
+
+
+def test_strict_rendering_refuses_a_page_whose_content_runs_off_the_bottom() -> None:
+    groups = [StoredGroup(f"Group {n}", [f"field_{n}_a", f"field_{n}_b"]) for n in range(80)]
+
+    with pytest.raises(ReportOverflow, match="did not fit"):
+        render_report(sample_data(stored=groups), strict=True)
