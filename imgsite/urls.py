@@ -4,6 +4,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 from gallery.media import serve_media
 from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
+from reports.views import download_report
 
 admin.site.site_header = "imgsite curation"
 admin.site.site_title = "imgsite curation"
@@ -12,6 +13,8 @@ admin.site.index_title = "Collection, jobs and people"
 admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # Before the admin's own URLs, which would otherwise answer "admin/report.pdf" with a 404.
+    path("admin/report.pdf", admin.site.admin_view(download_report), name="admin-report"),
     path("admin/", admin.site.urls),
     path("account/", include("profiles.accounts.urls")),
     path("", include("recommender.urls")),  # before gallery: its "/" is the home page

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "gallery",
     "profiles",
     "recommender",
+    "reports",
 ]
 
 MIDDLEWARE = [
