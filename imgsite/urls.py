@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from gallery.media import serve_media
+from imgsite.reports.views import download_report
 from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
-from reports.views import download_report
 
 admin.site.site_header = "imgsite curation"
 admin.site.site_title = "imgsite curation"

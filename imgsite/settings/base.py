@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "gallery",
     "profiles",
     "recommender",
-    "reports",
+    "imgsite.reports",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
-from reports.content import (
+from imgsite.reports.content import (
     CollectionShape,
     DataSize,
     EvaluationTable,
@@ -21,9 +21,9 @@ from reports.content import (
     attribution_rule,
     limitations,
 )
-from reports.pdf import ReportOverflow, render_report
-from reports.pdf.layout import text_width, wrap
-from reports.selectors import architecture_layers
+from imgsite.reports.pdf import ReportOverflow, render_report
+from imgsite.reports.pdf.layout import text_width, wrap
+from imgsite.reports.selectors import architecture_layers
 
 
 def sample_data(**changes: object) -> ReportData:
@@ -145,7 +145,7 @@ def test_the_architecture_is_read_from_the_code() -> None:
 
     assert "Wikimedia Commons" in layers["Sources"]
     assert "rebuild_model_task" in layers["Tasks (Celery)"]
-    assert any(line.startswith("reports.pdf: diagram, layout") for line in layers["Analysis (pure)"])
+    assert any(line.startswith("imgsite.reports.pdf: diagram,") for line in layers["Analysis (pure)"])
     assert "report" in " ".join(layers["Views and commands"]).replace(",", " ").split()
 
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from imgsite.reports.services import build_collection_report
 from recommender.models import NotInterested
-from reports.services import build_collection_report
 from tests.factories import make_image, make_image_tag, make_like, make_user
 
 pytestmark = pytest.mark.django_db

@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 
 # The shared chart settings (no GUI backend, data labels never parsed as mathtext) come with this.
 import profiles.charts.base  # noqa: F401
-from reports.content import ReportData
-from reports.pdf.layout import Column, footer
-from reports.pdf.pages import closing_page, models_page, preferences_page, title_page
+from imgsite.reports.content import ReportData
+from imgsite.reports.pdf.layout import Column, footer
+from imgsite.reports.pdf.pages import closing_page, models_page, preferences_page, title_page
 
 # Embed TrueType subsets: Type 3 fonts (the default) are harder to select and search.
 matplotlib.rcParams["pdf.fonttype"] = 42

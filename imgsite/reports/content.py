@@ -1,7 +1,7 @@
 """What the collection report says, as plain data, and the sentences derived from it. No Django.
 
-`reports.selectors.report_data` fills a `ReportData` from the database and the evaluation; the
-`reports.pdf` package draws it. Every number the report prints is a field here, so a test can build
+`imgsite.reports.selectors.report_data` fills a `ReportData` from the database and the evaluation; the
+`imgsite.reports.pdf` package draws it. Every number the report prints is a field here, so a test can build
 a `ReportData` by hand and find its numbers in the PDF. Sentences that depend on the data (the
 attribution rule of a licence, the limitations, the conclusion) are derived here too, from the data,
 never written in advance with numbers in them.

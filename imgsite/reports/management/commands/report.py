@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recommender.management.commands.evaluate_recommender import write_atomically
-from reports.services import build_collection_report
+from gallery.services.storage import write_file_atomically
+from imgsite.reports.services import build_collection_report
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"The report is a PDF: name it something.pdf, not {output.name!r}.")
         started = time.perf_counter()
         pdf = build_collection_report()
-        write_atomically(output, pdf)
+        write_file_atomically(output, pdf)
         self.stdout.write(
             f"Report written to {output} ({len(pdf) / 1000:.0f} KB) in {time.perf_counter() - started:.1f} s."
         )

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class ReportsConfig(AppConfig):
-    name = "reports"
+    name = "imgsite.reports"
     verbose_name = "Reports"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-from reports.pdf.layout import INK, MUTED
+from imgsite.reports.pdf.layout import INK, MUTED
 
 # Left to right: where photos come from, the pure code that reads pixels, the services that write
 # and read the database, and the two ways work reaches them: background tasks and web requests.

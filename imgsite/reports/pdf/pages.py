@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from gallery.analysis.palette import FAMILIES
-from reports.content import (
+from imgsite.reports.content import (
     EVALUATION_K,
     NO_PHOTOS,
     EvaluationTable,
@@ -29,8 +29,8 @@ from reports.content import (
     limitations,
     size_rows,
 )
-from reports.pdf.diagram import draw_architecture
-from reports.pdf.layout import (
+from imgsite.reports.pdf.diagram import draw_architecture
+from imgsite.reports.pdf.layout import (
     MARGIN,
     MUTED,
     PAGE_WIDTH,
@@ -39,7 +39,7 @@ from reports.pdf.layout import (
     columns,
     new_page,
 )
-from reports.pdf.references import REFERENCES
+from imgsite.reports.pdf.references import REFERENCES
 
 ACCENT = "#3b6ea8"
 MUTED_BAR = "#b8c2cc"

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reports.services import build_collection_report
+from imgsite.reports.services import build_collection_report
 
 
 @require_GET

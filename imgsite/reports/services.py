@@ -9,11 +9,8 @@ from datetime import UTC, datetime
 import pandas as pd
 from django.utils import timezone
 
-from recommender.engine.evaluate import evaluate
-from recommender.features import load_site_data
-from recommender.services import hidden_tastes
-from reports import selectors
-from reports.content import (
+from imgsite.reports import selectors
+from imgsite.reports.content import (
     EVALUATION_K,
     EVALUATION_MIN_LIKES,
     EVALUATION_SEED,
@@ -22,7 +19,10 @@ from reports.content import (
     EvaluationTable,
     ReportData,
 )
-from reports.pdf import render_report
+from imgsite.reports.pdf import render_report
+from recommender.engine.evaluate import evaluate
+from recommender.selectors import load_site_data
+from recommender.services import hidden_tastes
 
 
 def build_collection_report(*, strict: bool = False) -> bytes:

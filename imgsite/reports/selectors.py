@@ -1,6 +1,6 @@
 """Reads for the collection report: counts, tables and shares from the live database, as plain data.
 
-The recommender evaluation is run by `reports.services`, which calls the engine; everything here
+The recommender evaluation is run by `imgsite.reports.services`, which calls the engine; everything here
 only reads. The architecture is read from the code itself (the Source choices, the modules of the
 pure packages, the task functions and the management commands), so the diagram follows the code.
 """
@@ -38,11 +38,7 @@ from gallery.models import (
     TagOrigin,
 )
 from gallery.selectors import visible_images
-from profiles.models import ProfileSnapshot, SimulatedTaste
-from profiles.selectors import share_of
-from recommender.models import NotInterested
-from recommender.selectors import latest_ready_model
-from reports.content import (
+from imgsite.reports.content import (
     CollectionShape,
     DataSize,
     MethodFigure,
@@ -52,12 +48,22 @@ from reports.content import (
     SourceLicenceRow,
     StoredGroup,
 )
+from profiles.models import ProfileSnapshot, SimulatedTaste
+from profiles.selectors import share_of
+from recommender.models import NotInterested
+from recommender.selectors import latest_ready_model
 
 TOP_TAGS = 12
 # The quality branch adds this 0-100 score to Image; until then the report says there are no scores.
 QUALITY_FIELD = "quality_score"
-PROJECT_APPS = ("gallery", "profiles", "recommender", "reports")
-PURE_PACKAGES = ("gallery.analysis", "profiles.taste", "profiles.charts", "recommender.engine", "reports.pdf")
+PROJECT_APPS = ("gallery", "profiles", "recommender", "imgsite.reports")
+PURE_PACKAGES = (
+    "gallery.analysis",
+    "profiles.taste",
+    "profiles.charts",
+    "recommender.engine",
+    "imgsite.reports.pdf",
+)
 
 # Image fields by what they are for; a field not named here is listed under "Other", so a field
 # added later (e.g. a quality score) shows up in the report without editing this.
@@ -326,7 +332,7 @@ def _interest_counts() -> list[int]:
 def quality_summary() -> QualitySummary | None:
     """Quality scores, once Image has a `quality_score` (0-100) field; None until then.
 
-    The lead extends this (and `reports.pdf.pages.quality_section`) when the quality branch lands.
+    The lead extends this (and `imgsite.reports.pdf.pages.quality_section`) when the quality branch lands.
     """
     try:
         Image._meta.get_field(QUALITY_FIELD)
