@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from gallery.media import serve_media
+from imgsite.api import api
 from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
 
 admin.site.site_header = "imgsite curation"
@@ -13,6 +14,7 @@ admin.site.login_form = RateLimitedAdminAuthenticationForm
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("account/", include("profiles.accounts.urls")),
     path("", include("recommender.urls")),  # before gallery: its "/" is the home page
     path("", include("gallery.urls")),

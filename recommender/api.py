@@ -1,0 +1,56 @@
+"""The recommender's JSON API: your recommendations with their reasons; for staff, a rebuild."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from gallery.api import photo_card
+from imgsite.api_auth import SIGNED_IN, signed_in_user, staff_user, writing_user
+from imgsite.api_problems import with_errors
+from recommender import services
+from recommender.schemas import PickOut, ReasonOut, RebuildQueued, Recommendations
+
+router = Router(tags=["recommendations"], auth=SIGNED_IN)
+staff_router = Router(tags=["staff"], auth=SIGNED_IN)
+
+REBUILD_PERMISSION = "recommender.view_recommendermodel"  # what the admin's "Rebuild now" asks
+
+
+def pick_out(request: HttpRequest, pick: services.Pick) -> PickOut:
+    return PickOut(
+        photo=photo_card(request, pick.image),
+        reason=ReasonOut(
+            kind=pick.kind,  # type: ignore[arg-type]
+            text=pick.text,
+            liked_photo_id=pick.liked_image.pk if pick.liked_image else None,
+            tag=pick.tag,
+            colour=pick.colour,
+        ),
+    )
+
+
+@router.get("/me/recommendations", response=with_errors({200: Recommendations}), url_name="recommendations")
+def recommendations(
+    request: HttpRequest, count: int = Query(services.FOR_YOU_COUNT, ge=1, le=100)
+) -> Recommendations:
+    """Photos picked for you, each with the reason it was picked, as on /for-you/."""
+    page = services.for_you(signed_in_user(request), count=count)
+    return Recommendations(
+        items=[pick_out(request, pick) for pick in page.picks],
+        fallback=page.fallback,
+        model_built_at=page.built_at,
+        like_count=page.like_count,
+    )
+
+
+@staff_router.post("/recommender/rebuild", response=with_errors({202: RebuildQueued}), url_name="rebuild")
+def rebuild(request: HttpRequest) -> tuple[int, RebuildQueued]:
+    """Queue a rebuild of the recommender model, as the admin's "Rebuild now" does."""
+    writing_user(request)
+    staff_user(request, permission=REBUILD_PERMISSION)
+    services.schedule_rebuild()
+    return 202, RebuildQueued(
+        queued=True,
+        detail="A rebuild has been queued; GET /api/v1/me/recommendations shows its picks once built.",
+    )
