@@ -13,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from gallery.admin_views import IngestJobStartForm
@@ -277,7 +277,7 @@ def my_likes(request: HttpRequest, cursor: str | None = None, limit: int = 24) -
 
 
 @router.post("/{int:photo_id}/tags", response=with_errors({201: NewTag}), auth=SIGNED_IN, url_name="tags")
-def add_tag(request: HttpRequest, photo_id: int, body: TagIn) -> tuple[int, NewTag]:
+def add_tag(request: HttpRequest, photo_id: int, body: TagIn) -> Status[NewTag]:
     """Tag a photo. The name is normalised as on the site; adding your tag again changes nothing."""
     user = writing_user(request)
     image = visible_image_or_404(photo_id)
@@ -288,16 +288,16 @@ def add_tag(request: HttpRequest, photo_id: int, body: TagIn) -> tuple[int, NewT
         image_tag = add_user_tag(user=user, image=image, raw=form.cleaned_data["tag"])
     except InvalidTag as exc:
         raise HttpError(422, str(exc)) from exc
-    return 201, NewTag(id=image_tag.pk, name=image_tag.tag.name, photo_id=image.pk)
+    return Status(201, NewTag(id=image_tag.pk, name=image_tag.tag.name, photo_id=image.pk))
 
 
 @tags_router.delete("/{int:tag_id}", response=with_errors({204: None}), url_name="tag")
-def remove_tag(request: HttpRequest, tag_id: int) -> tuple[int, None]:
+def remove_tag(request: HttpRequest, tag_id: int) -> Status[None]:
     """Remove one of your own tags (its `your_tag_id`); anybody else's is a 404."""
     user = writing_user(request)
     image_tag = get_own_image_tag_or_404(user, tag_id)
     remove_user_tag(user=user, image_tag_id=image_tag.pk)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Staff ---------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def job_out(job: IngestJob) -> IngestJobOut:
 
 
 @staff_router.post("/ingest-jobs", response=with_errors({202: IngestJobOut}), url_name="ingest_jobs")
-def start_ingest_job(request: HttpRequest, body: IngestJobIn) -> tuple[int, IngestJobOut]:
+def start_ingest_job(request: HttpRequest, body: IngestJobIn) -> Status[IngestJobOut]:
     """Start collecting photos from a source, checked as on the admin's "start an ingest job" page."""
     writing_user(request)
     staff_user(request, permission=INGEST_PERMISSION)
@@ -337,7 +337,7 @@ def start_ingest_job(request: HttpRequest, body: IngestJobIn) -> tuple[int, Inge
         options=form.options(),
     )
     job.refresh_from_db()
-    return 202, job_out(job)
+    return Status(202, job_out(job))
 
 
 @staff_router.get(

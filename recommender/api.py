@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from gallery.api import photo_card
 from imgsite.api_auth import SIGNED_IN, signed_in_user, staff_user, writing_user
@@ -45,12 +45,15 @@ def recommendations(
 
 
 @staff_router.post("/recommender/rebuild", response=with_errors({202: RebuildQueued}), url_name="rebuild")
-def rebuild(request: HttpRequest) -> tuple[int, RebuildQueued]:
+def rebuild(request: HttpRequest) -> Status[RebuildQueued]:
     """Queue a rebuild of the recommender model, as the admin's "Rebuild now" does."""
     writing_user(request)
     staff_user(request, permission=REBUILD_PERMISSION)
     services.schedule_rebuild()
-    return 202, RebuildQueued(
-        queued=True,
-        detail="A rebuild has been queued; GET /api/v1/me/recommendations shows its picks once built.",
+    return Status(
+        202,
+        RebuildQueued(
+            queued=True,
+            detail="A rebuild has been queued; GET /api/v1/me/recommendations shows its picks once built.",
+        ),
     )
