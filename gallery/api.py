@@ -115,7 +115,10 @@ def _tags(image: Image, viewer_id: int | None) -> list[TagOut]:
 
 
 def _metadata(image: Image) -> Metadata:
-    located = image.gps_latitude is not None and image.gps_longitude is not None
+    latitude, longitude = image.gps_latitude, image.gps_longitude
+    location = (
+        None if latitude is None or longitude is None else Location(latitude=latitude, longitude=longitude)
+    )
     return Metadata(
         width=image.width,
         height=image.height,
@@ -134,7 +137,7 @@ def _metadata(image: Image) -> Metadata:
             exposure_time=image.exposure_time,
             focal_length=image.focal_length,
         ),
-        location=Location(latitude=image.gps_latitude, longitude=image.gps_longitude) if located else None,
+        location=location,
         added_at=image.created_at,
     )
 
@@ -283,7 +286,7 @@ def add_tag(request: HttpRequest, photo_id: int, body: TagIn) -> Status[NewTag]:
     image = visible_image_or_404(photo_id)
     form = TagForm({"tag": body.name})
     if not form.is_valid():
-        raise HttpError(422, " ".join(form.errors.get("tag", ["Not a valid tag."])))
+        raise HttpError(422, " ".join(str(error) for error in form.errors.get("tag", ["Not a valid tag."])))
     try:
         image_tag = add_user_tag(user=user, image=image, raw=form.cleaned_data["tag"])
     except InvalidTag as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ninja import Field, Schema
 
@@ -13,12 +13,19 @@ from gallery.models import Orientation, SizeClass, Source
 from gallery.selectors import SORTS
 
 # Literal types built from the same constants as the gallery's filter form, so the schema lists
-# exactly the values the form accepts.
-ColourFamily = Literal[tuple(FAMILIES)]  # type: ignore[valid-type]
-OrientationValue = Literal[tuple(Orientation.values)]  # type: ignore[valid-type]
-SizeValue = Literal[tuple(SizeClass.values)]  # type: ignore[valid-type]
-SourceValue = Literal[tuple(Source.values)]  # type: ignore[valid-type]
-SortValue = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+# exactly the values the form accepts. mypy cannot follow a Literal built at run time: it sees str.
+if TYPE_CHECKING:
+    ColourFamily: TypeAlias = str
+    OrientationValue: TypeAlias = str
+    SizeValue: TypeAlias = str
+    SourceValue: TypeAlias = str
+    SortValue: TypeAlias = str
+else:
+    ColourFamily = Literal[tuple(FAMILIES)]
+    OrientationValue = Literal[tuple(Orientation.values)]
+    SizeValue = Literal[tuple(SizeClass.values)]
+    SourceValue = Literal[tuple(Source.values)]
+    SortValue = Literal[tuple(SORTS)]
 
 MAX_PAGE = 100
 
@@ -29,16 +36,20 @@ class PhotoFilters(Schema):
     tag: str | None = Field(
         None, max_length=64, description="A tag, as people type it (“#Sunset” finds “sunset”)."
     )
-    colour: ColourFamily | None = Field(None, description="A colour family, by the palette's 10% rule.")
+    colour: ColourFamily | None = Field(
+        default=None, description="A colour family, by the palette's 10% rule."
+    )
     orientation: OrientationValue | None = None
     size: SizeValue | None = None
-    year: int | None = Field(None, ge=1800, le=2200, description="Year taken.")
-    camera: str | None = Field(None, max_length=100, description="Camera make or model.")
-    licence: str | None = Field(None, max_length=100)
+    year: int | None = Field(default=None, ge=1800, le=2200, description="Year taken.")
+    camera: str | None = Field(default=None, max_length=100, description="Camera make or model.")
+    licence: str | None = Field(default=None, max_length=100)
     source: SourceValue | None = None
     sort: SortValue = "newest"
-    cursor: str | None = Field(None, max_length=2000, description="`next_cursor` of the previous page.")
-    limit: int = Field(24, ge=1, le=MAX_PAGE)
+    cursor: str | None = Field(
+        default=None, max_length=2000, description="`next_cursor` of the previous page."
+    )
+    limit: int = Field(default=24, ge=1, le=MAX_PAGE)
 
 
 class Links(Schema):
@@ -81,8 +92,10 @@ class ColourOut(Schema):
 class TagOut(Schema):
     name: str
     origin: Literal["source", "user", "auto"]
-    people: int = Field(1, description="For user tags: how many people added it.")
-    your_tag_id: int | None = Field(None, description="Set on your own user tag: DELETE /api/v1/tags/{id}.")
+    people: int = Field(default=1, description="For user tags: how many people added it.")
+    your_tag_id: int | None = Field(
+        default=None, description="Set on your own user tag: DELETE /api/v1/tags/{id}."
+    )
 
 
 class Camera(Schema):
@@ -195,10 +208,10 @@ class SimilarPhotos(Schema):
 
 class IngestJobIn(Schema):
     source: SourceValue
-    query: str = Field("", max_length=500)
-    count: int = Field(50, ge=1, le=MAX_INGEST_COUNT)
-    licence: str = Field("", max_length=100)
-    author: str = Field("", max_length=500)
+    query: str = Field(default="", max_length=500)
+    count: int = Field(default=50, ge=1, le=MAX_INGEST_COUNT)
+    licence: str = Field(default="", max_length=100)
+    author: str = Field(default="", max_length=500)
 
 
 class IngestJobOut(Schema):

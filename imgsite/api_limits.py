@@ -74,7 +74,7 @@ class WindowThrottle(BaseThrottle):
         return getattr(self._last, "wait", None)
 
 
-API_THROTTLES = [
+API_THROTTLES: list[BaseThrottle] = [
     WindowThrottle(name="credential", key_of=credential_key, limit_setting="API_MAX_REQUESTS_PER_CREDENTIAL"),
     WindowThrottle(name="address", key_of=address_key, limit_setting="API_MAX_REQUESTS_PER_IP"),
 ]

@@ -15,9 +15,9 @@ class ReasonOut(Schema):
 
     kind: Literal["liked_item", "colour", "tag", "popular", "explore", "fresh"]
     text: str = Field(description="As shown on /for-you/, e.g. “Because you liked Harbour at dusk”.")
-    liked_photo_id: int | None = Field(None, description="kind=liked_item: the photo you liked.")
-    tag: str | None = Field(None, description="kind=tag: the tag.")
-    colour: str | None = Field(None, description="kind=colour: the colour family.")
+    liked_photo_id: int | None = Field(default=None, description="kind=liked_item: the photo you liked.")
+    tag: str | None = Field(default=None, description="kind=tag: the tag.")
+    colour: str | None = Field(default=None, description="kind=colour: the colour family.")
 
 
 class PickOut(Schema):

@@ -114,7 +114,7 @@ def test_an_unknown_token_is_refused_even_on_public_reads(db):
 def test_only_a_hash_and_a_prefix_of_a_token_are_stored(alice):
     new = create_api_token(user=alice, name="script", scope="read")
     row = ApiToken.objects.get(pk=new.token.pk)
-    stored = [str(value) for value in ApiToken.objects.filter(pk=row.pk).values().first().values()]
+    stored = [str(value) for value in ApiToken.objects.filter(pk=row.pk).values_list()[0]]
     assert new.secret not in stored
     assert new.secret.startswith(row.prefix)
     assert len(row.key_hash) == 64

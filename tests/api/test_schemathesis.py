@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 import schemathesis
@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
+from schemathesis.schemas import APIOperation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -70,47 +71,60 @@ def settings_override(settings) -> None:
     settings.API_MAX_REQUESTS_PER_IP = 1_000_000
 
 
+@dataclass
+class Tally:
+    cases: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+
+def fuzz(
+    operation: APIOperation, mode: GenerationMode, *, base_url: str, seeded: Seeded, tally: Tally
+) -> None:
+    """Send EXAMPLES_PER_OPERATION generated requests to one operation and record what came back."""
+    label = f"{operation.label} ({mode})"
+
+    @given(
+        case=operation.as_strategy(generation_mode=mode), use_existing=st.booleans(), pick=st.integers(0, 99)
+    )
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case: schemathesis.Case, use_existing: bool, pick: int) -> None:
+        tally.cases[label] += 1
+        for name, ids in seeded.existing.items():
+            if use_existing and mode == GenerationMode.POSITIVE and name in (case.path_parameters or {}):
+                case.path_parameters[name] = ids[pick % len(ids)]
+        response = case.call(base_url=base_url, headers=seeded.headers)
+        tally.statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except FailureGroup as group:
+            tally.failures += [
+                f"{label}: {failure.title}: {failure.message[:300]}" for failure in group.exceptions
+            ]
+
+    check()
+
+
 def test_no_generated_request_gets_a_server_error_or_an_answer_outside_the_schema(
     live_server, seeded_site, fresh_model_cache
 ):
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/openapi.json")
-    cases: Counter[str] = Counter()
-    statuses: Counter[int] = Counter()
-    failures: list[str] = []
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]
+    tally = Tally()
     # Alice is not staff, so the staff operations answer 403 (checked like any other answer) and
     # start no real ingest job.
-    for operation, mode in [(op, mode) for op in operations for mode in GenerationMode]:
-
-        @given(
-            case=operation.as_strategy(generation_mode=mode),
-            use_existing=st.booleans(),
-            pick=st.integers(0, 99),
-        )
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        def check(case: schemathesis.Case, use_existing: bool, pick: int) -> None:
-            cases[f"{operation.label} ({mode})"] += 1
-            for name, ids in seeded_site.existing.items():
-                if use_existing and mode == GenerationMode.POSITIVE and name in (case.path_parameters or {}):
-                    case.path_parameters[name] = ids[pick % len(ids)]
-            response = case.call(base_url=live_server.url, headers=seeded_site.headers)
-            statuses[response.status_code] += 1
-            try:
-                case.validate_response(response, checks=CHECKS)
-            except FailureGroup as group:
-                for failure in group.exceptions:
-                    failures.append(f"{operation.label} ({mode}): {failure.title}: {failure.message[:300]}")
-
-        check()
-    total = sum(cases.values())
+    for operation in operations:
+        for mode in GenerationMode:
+            fuzz(operation, mode, base_url=live_server.url, seeded=seeded_site, tally=tally)
+    total = sum(tally.cases.values())
     print(f"\nschemathesis: {total} cases over {len(operations)} operations, positive and negative")
-    print("  answers by status: " + ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items())))
+    print("  answers by status: " + ", ".join(f"{code}: {n}" for code, n in sorted(tally.statuses.items())))
     assert len(operations) >= 15
-    assert not failures, "\n".join(sorted(set(failures)))
+    assert not tally.failures, "\n".join(sorted(set(tally.failures)))
