@@ -43,6 +43,13 @@ class BearerToken(HttpBearer):
 class BrowserSession(SessionAuth):
     """The logged-in browser, with CSRF checked on unsafe methods (SessionAuth's csrf=True)."""
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # The CSRF check guards a signed-in session; with none, there is nothing to forge, and the
+        # caller should hear 401 (sign in) rather than 403 (CSRF).
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
         if isinstance(request.user, User) and request.user.is_active:
             return Caller(user=request.user, scope=TokenScope.WRITE)

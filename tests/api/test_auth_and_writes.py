@@ -134,6 +134,12 @@ def test_the_browser_session_writes_with_a_csrf_token_and_is_refused_without(ali
     assert Like.objects.filter(user=alice, image=image).exists()
 
 
+def test_an_anonymous_write_is_told_to_sign_in_not_about_csrf(db):
+    image = make_image()
+    response = Client(enforce_csrf_checks=True).put(f"/api/v1/photos/{image.pk}/like")
+    assert response.status_code == 401
+
+
 def test_the_account_page_creates_a_token_shows_it_once_and_revokes_it(alice):
     browser = Client()
     browser.force_login(alice)
