@@ -163,3 +163,12 @@ def test_nobody_can_revoke_someone_elses_token_on_the_account_page(alice, bob):
     response = browser.post(f"/account/tokens/{alices.token.pk}/revoke/")
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=alices.token.pk).revoked_at is None
+
+
+def test_staff_revoke_a_token_in_the_admin_and_it_stops_working(alice, admin_client):
+    new = create_api_token(user=alice, name="leaked", scope="write")
+    response = admin_client.post(
+        "/admin/profiles/apitoken/", {"action": "revoke", "_selected_action": [new.token.pk]}
+    )
+    assert response.status_code == 302
+    assert ApiClient(new.secret).get("/api/v1/me/likes").status_code == 401
