@@ -3,13 +3,16 @@ and the docs page are served by the site itself."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.http import HttpResponseServerError
 from django.test import Client
 
 from imgsite.api_limits import window_position
+from imgsite.api_problems import as_problem
 from tests.api.conftest import token_client
 from tests.factories import make_image
 
@@ -139,3 +142,11 @@ def test_the_docs_page_loads_its_assets_from_the_site_not_a_cdn(anonymous_api):
     assert all(source.startswith("/static/") for source in sources), sources
     for source in sources:  # each is one of the site's own static files (collectstatic serves it)
         assert finders.find(source.removeprefix("/static/")), source
+
+
+def test_an_html_error_page_from_outside_the_api_framework_becomes_problem_details():
+    html = HttpResponseServerError("<h1>Server Error (500)</h1>")
+    problem = as_problem(html)
+    assert problem["Content-Type"] == "application/problem+json"
+    assert problem.status_code == 500
+    assert json.loads(problem.content)["title"] == "Internal Server Error"
