@@ -1,4 +1,5 @@
-"""The recommender's JSON API: your recommendations with their reasons; for staff, a rebuild."""
+"""The recommender's JSON API: your recommendations with their reasons, "not interested"; for staff,
+a rebuild."""
 
 from __future__ import annotations
 
@@ -6,10 +7,11 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from gallery.api import photo_card
+from gallery.selectors import visible_image_or_404
 from imgsite.api_auth import SIGNED_IN, signed_in_user, staff_user, writing_user
 from imgsite.api_problems import with_errors
 from recommender import services
-from recommender.schemas import PickOut, ReasonOut, RebuildQueued, Recommendations
+from recommender.schemas import NotInterestedState, PickOut, ReasonOut, RebuildQueued, Recommendations
 
 router = Router(tags=["recommendations"], auth=SIGNED_IN)
 staff_router = Router(tags=["staff"], auth=SIGNED_IN)
@@ -42,6 +44,26 @@ def recommendations(
         model_built_at=page.built_at,
         like_count=page.like_count,
     )
+
+
+@router.put(
+    "/photos/{int:photo_id}/not-interested",
+    response=with_errors({200: NotInterestedState}),
+    url_name="not_interested",
+)
+def not_interested(request: HttpRequest, photo_id: int) -> NotInterestedState:
+    """Hide a photo from your recommendations; it also counts against photos like it."""
+    user = writing_user(request)
+    services.mark_not_interested(user=user, image=visible_image_or_404(photo_id))
+    return NotInterestedState(not_interested=True)
+
+
+@router.delete("/photos/{int:photo_id}/not-interested", response=with_errors({200: NotInterestedState}))
+def undo_not_interested(request: HttpRequest, photo_id: int) -> NotInterestedState:
+    """Take back a "not interested"."""
+    user = writing_user(request)
+    services.undo_not_interested(user=user, image=visible_image_or_404(photo_id))
+    return NotInterestedState(not_interested=False)
 
 
 @staff_router.post("/recommender/rebuild", response=with_errors({202: RebuildQueued}), url_name="rebuild")

@@ -35,3 +35,7 @@ class Recommendations(Schema):
 class RebuildQueued(Schema):
     queued: bool
     detail: str
+
+
+class NotInterestedState(Schema):
+    not_interested: bool

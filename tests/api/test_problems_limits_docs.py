@@ -121,6 +121,7 @@ def test_the_openapi_schema_documents_every_endpoint_and_problem_responses(anony
         "/api/v1/tags/{tag_id}",
         "/api/v1/me/likes",
         "/api/v1/me/recommendations",
+        "/api/v1/photos/{photo_id}/not-interested",
         "/api/v1/me/profile",
         "/api/v1/users/{username}/profile",
         "/api/v1/stats",

@@ -10,7 +10,7 @@ import gallery.tasks  # noqa: F401
 from gallery.models import IngestJob, Like
 from profiles.services import set_profile_public
 from recommender import services
-from recommender.models import RecommenderModel
+from recommender.models import NotInterested, RecommenderModel
 from tests.api.conftest import ApiClient, token_client
 from tests.factories import make_image, make_like, make_user
 from tests.recommender.site_factories import two_taste_site
@@ -32,6 +32,20 @@ def test_recommendations_follow_your_taste_and_give_structured_reasons_naming_yo
     for reason in because:
         assert reason["liked_photo_id"] in liked
         assert reason["text"].startswith("Because you liked Sea ")
+
+
+def test_not_interested_hides_a_photo_from_your_picks_until_you_take_it_back():
+    site = two_taste_site()
+    services.build_model(tune=False)
+    api = token_client(site.alice, "write")
+    first = api.get("/api/v1/me/recommendations", count=6).json()["items"][0]["photo"]["id"]
+    assert api.put(f"/api/v1/photos/{first}/not-interested").json() == {"not_interested": True}
+    assert NotInterested.objects.filter(user=site.alice, image_id=first).exists()
+    picks = [item["photo"]["id"] for item in api.get("/api/v1/me/recommendations", count=6).json()["items"]]
+    assert first not in picks
+    api.delete(f"/api/v1/photos/{first}/not-interested")
+    assert not NotInterested.objects.filter(user=site.alice).exists()
+    assert token_client(site.alice, "read").put(f"/api/v1/photos/{first}/not-interested").status_code == 403
 
 
 def test_without_a_model_recommendations_say_they_are_a_fallback(alice):
