@@ -3,6 +3,8 @@ tags, and other people's objects."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -182,3 +184,16 @@ def test_the_account_page_shows_when_a_token_was_last_used(alice):
     browser = Client()
     browser.force_login(alice)
     assert "never" not in browser.get("/account/").content.decode()
+
+
+def test_your_data_download_lists_your_tokens_without_their_secrets(alice):
+    new = create_api_token(user=alice, name="script", scope="write")
+    browser = Client()
+    browser.force_login(alice)
+    text = browser.get("/account/data/").content.decode()
+    data = json.loads(text)
+    assert [(t["name"], t["prefix"], t["scope"]) for t in data["api_tokens"]] == [
+        ("script", new.token.prefix, "write")
+    ]
+    assert new.secret not in text
+    assert new.token.key_hash not in text
