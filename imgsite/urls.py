@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from gallery.media import serve_media
+from imgsite.api import api
 from imgsite.reports.views import download_report
 from profiles.accounts.forms import RateLimitedAdminAuthenticationForm
 
@@ -16,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Before the admin's own URLs, which would otherwise answer "admin/report.pdf" with a 404.
     path("admin/report.pdf", admin.site.admin_view(download_report), name="admin-report"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("account/", include("profiles.accounts.urls")),
     path("", include("recommender.urls")),  # before gallery: its "/" is the home page
     path("", include("gallery.urls")),

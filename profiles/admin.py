@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from profiles.models import ProfileSnapshot, SimulatedTaste, UserProfile
+from profiles.accounts.api_tokens import revoke_api_token
+from profiles.models import ApiToken, ProfileSnapshot, SimulatedTaste, UserProfile
 
 
 @admin.register(UserProfile)
@@ -23,3 +26,34 @@ class SimulatedTasteAdmin(admin.ModelAdmin):
     list_filter = ["is_cold", "seed"]
     search_fields = ["user__username"]
     readonly_fields = ["user", "interests", "seed", "is_cold", "created_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Staff can see who holds API tokens and revoke one (a leaked token, say); only owners make them."""
+
+    list_display = ["prefix", "name", "user", "scope", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "name", "prefix"]
+    readonly_fields = [
+        "user",
+        "name",
+        "prefix",
+        "key_hash",
+        "scope",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            revoke_api_token(token=token)
+        self.message_user(
+            request, "The tokens are revoked; they fail from the next request on.", messages.SUCCESS
+        )

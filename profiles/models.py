@@ -72,3 +72,38 @@ class SimulatedTaste(models.Model):
 
     def __str__(self) -> str:
         return f"Hidden taste of {self.user}"
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+class ApiToken(models.Model):
+    """A personal access token for the JSON API. Only the SHA-256 of the secret is kept: the secret
+    has 256 random bits, so a plain hash cannot be reversed, and a stolen database holds no token.
+    `prefix` is the token's first characters, so its owner can tell their tokens apart."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the owner uses it for.")
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the token, hex.")
+    scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name}, {self.scope}) of {self.user}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

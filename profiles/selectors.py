@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from gallery.analysis.palette import family_shares
 from gallery.models import Colour, Image, ImageTag, Like
@@ -25,6 +28,19 @@ def latest_snapshot(user: AbstractBaseUser) -> ProfileSnapshot | None:
 
 def profile_is_public(user: AbstractBaseUser) -> bool:
     return UserProfile.objects.filter(user_id=user.pk, is_public=True).exists()
+
+
+def profile_owner_for(viewer: AbstractBaseUser | AnonymousUser | None, username: str) -> AbstractBaseUser:
+    """The owner of `username`'s profile, if the viewer may see it: the owner themself, staff, or
+    anyone when the profile is public. Otherwise 404, so private profiles do not show they exist.
+
+    The one rule for seeing a profile: the pages, their charts and the API all ask it."""
+    owner = get_object_or_404(get_user_model(), username=username, is_active=True)
+    if viewer is not None and (viewer.pk == owner.pk or getattr(viewer, "is_staff", False)):
+        return owner
+    if profile_is_public(owner):
+        return owner
+    raise Http404("No such profile.")
 
 
 def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:

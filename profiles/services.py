@@ -3,8 +3,10 @@ and the cached chart SVGs and CSVs."""
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AbstractUser
@@ -92,15 +94,21 @@ def user_chart_svg(*, snapshot: ProfileSnapshot, name: str) -> str:
 
 
 def collection_chart(*, name: str, kind: str) -> str:
-    """One statistics chart as "svg" or "csv"; cached until an image is added, removed or re-analysed."""
+    """One statistics chart as "svg", "csv" or "json" (rows); cached until an image is added, removed or re-analysed."""
     chart = COLLECTION_CHARTS[name]
     key = f"profiles:stats:{selectors.collection_version()}:{name}:{kind}"
     text = cache.get(key)
     if text is None:
         data = chart.data(selectors.collection_frames())
-        text = chart.render(data) if kind == "svg" else chart.csv(data)
+        text = {"svg": chart.render, "csv": chart.csv, "json": chart.json}[kind](data)
         cache.set(key, text, CHART_CACHE_SECONDS)
     return str(text)
+
+
+def collection_chart_rows(*, name: str) -> list[dict[str, Any]]:
+    """The data behind one statistics chart, row by row: what its CSV holds, typed."""
+    rows = json.loads(collection_chart(name=name, kind="json"))
+    return [dict(row) for row in rows]
 
 
 def create_simulated_users(*, count: int, seed: int) -> list[SimulatedUser]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -23,13 +22,7 @@ INTEREST_THUMBNAILS = 6
 
 
 def _get_profile_owner_for(request: HttpRequest, username: str) -> AbstractBaseUser:
-    """The owner of the profile at `username`, if the viewer may see it: the owner themself, staff,
-    or anyone when the profile is public. Otherwise 404, so private profiles do not show they exist."""
-    owner = get_object_or_404(get_user_model(), username=username, is_active=True)
-    viewer = request.user
-    if viewer.pk == owner.pk or getattr(viewer, "is_staff", False) or selectors.profile_is_public(owner):
-        return owner
-    raise Http404("No such profile.")
+    return selectors.profile_owner_for(request.user, username)
 
 
 @login_required

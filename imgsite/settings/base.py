@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The JSON API; listed as an app for the docs page's template and its static files (no CDN).
+    "ninja",
     "gallery",
     "profiles",
     "recommender",
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "imgsite.api_problems.ApiProblemMiddleware",
     "imgsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -268,6 +271,11 @@ LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 30)
 # How many proxies in front of the site append to X-Forwarded-For (nginx with
 # $proxy_add_x_forwarded_for: 1). 0 trusts no header and uses the connecting address.
 IMGSITE_TRUSTED_PROXY_COUNT = env_int("IMGSITE_TRUSTED_PROXY_COUNT", 0)
+# JSON API limits (imgsite/api_limits.py), in fixed windows counted in the shared cache: requests per
+# token (or signed-in browser) and per client address. Over either, 429 with Retry-After.
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60)
+API_MAX_REQUESTS_PER_CREDENTIAL = env_int("API_MAX_REQUESTS_PER_CREDENTIAL", 300)
+API_MAX_REQUESTS_PER_IP = env_int("API_MAX_REQUESTS_PER_IP", 600)
 # A burst of likes rebuilds a taste profile at most once per this many seconds.
 IMGSITE_PROFILE_REBUILD_DELAY = env_int("IMGSITE_PROFILE_REBUILD_DELAY", 5)
 

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 
 from profiles.accounts.client_address import client_ip
 from profiles.accounts.ratelimit import login_rate_limiter, wait_in_words
+from profiles.models import TokenScope
 
 DUPLICATE_EMAIL_MESSAGE = (
     "An account already uses this email address. Log in, or reset your password if you have forgotten it."
@@ -80,3 +81,12 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That is not your password.")
         return password
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “class exercise script”.")
+    scope = forms.ChoiceField(
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        help_text="Read-only tokens can look but not like, tag or change anything.",
+    )

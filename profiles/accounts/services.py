@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from gallery.models import ImageTag, Like, TagOrigin
-from profiles.models import ProfileSnapshot, UserProfile
+from profiles.models import ApiToken, ProfileSnapshot, UserProfile
 from recommender.models import NotInterested
 
 PROFILE_FIELDS = ("username", "email", "first_name", "last_name", "date_joined", "last_login")
@@ -34,12 +34,20 @@ def export_user_data(*, user: User) -> dict[str, Any]:
         {"image_id": record.image_id, "title": record.image.title, "marked_at": record.created_at.isoformat()}
         for record in NotInterested.objects.filter(user=user).select_related("image").order_by("created_at")
     ]
+    # What identifies each token to its owner; never the hash, which would only help a guesser.
+    api_tokens = [
+        {name: _jsonable(value) for name, value in row.items()}
+        for row in ApiToken.objects.filter(user=user)
+        .order_by("created_at")
+        .values("name", "prefix", "scope", "created_at", "last_used_at", "revoked_at")
+    ]
     return {
         "profile": profile,
         "taste": snapshot.data if snapshot else None,  # what the site learnt from the likes and tags
         "likes": likes,
         "tags": tags,
         "not_interested": not_interested,  # photos they asked not to be shown
+        "api_tokens": api_tokens,
     }
 
 

@@ -10,10 +10,16 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from imgsite.auth import signed_in_user
-from profiles.accounts.forms import DeleteAccountForm, SignupForm
+from profiles.accounts.api_tokens import (
+    active_tokens,
+    create_api_token,
+    get_own_token_or_404,
+    revoke_api_token,
+)
+from profiles.accounts.forms import ApiTokenForm, DeleteAccountForm, SignupForm
 from profiles.accounts.services import delete_account, export_user_data
 
 
@@ -33,7 +39,43 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/account.html")
+    return _render_account(request, ApiTokenForm())
+
+
+def _render_account(
+    request: HttpRequest, token_form: ApiTokenForm, *, new_secret: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "token_form": token_form,
+        "tokens": list(active_tokens(signed_in_user(request))),
+        "new_secret": new_secret,
+    }
+    response = render(request, "accounts/account.html", context, status=status)
+    # The page may show a new token's secret: no cache may keep a copy.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def create_token(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _render_account(request, form, status=400)
+    new = create_api_token(
+        user=signed_in_user(request), name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
+    )
+    # Rendered, not redirected: the secret is shown this once and never stored, not even in the session.
+    return _render_account(request, ApiTokenForm(), new_secret=new.secret)
+
+
+@require_POST
+@login_required
+def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_own_token_or_404(signed_in_user(request), pk)
+    revoke_api_token(token=token)
+    messages.success(request, f"Revoked the token “{token.name}” ({token.prefix}…). It no longer works.")
+    return redirect("account")
 
 
 @require_GET
