@@ -26,8 +26,8 @@ def pick_out(request: HttpRequest, pick: services.Pick) -> PickOut:
             kind=pick.kind,  # type: ignore[arg-type]
             text=pick.text,
             liked_photo_id=pick.liked_image.pk if pick.liked_image else None,
-            tag=pick.tag,
-            colour=pick.colour,
+            tag=pick.reason.tag,
+            colour=pick.reason.colour,
         ),
     )
 
