@@ -169,17 +169,17 @@ class ImageTagInline(admin.TabularInline):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    # Quality beside the title: the "Low" filter is staff's list of the worst photos and why, and the
+    # changelist is narrow next to its filters. Orientation and size class stay as filters.
     list_display = [
         "thumbnail_img",
         "title_or_hash",
-        "source",
-        "licence",
-        "orientation",
-        "size_class",
-        "status",
-        "camera",
         "quality_score",
         "quality_reasons",
+        "source",
+        "licence",
+        "status",
+        "camera",
     ]
     list_display_links = ["thumbnail_img", "title_or_hash"]
     list_filter = [
