@@ -61,8 +61,10 @@ class RecommenderModelAdmin(admin.ModelAdmin[RecommenderModel]):
 
     @admin.action(description="Rebuild the recommender now")
     def rebuild_now(self, request: HttpRequest, queryset: QuerySet[RecommenderModel]) -> None:
-        services.schedule_rebuild()
-        self.message_user(request, "A rebuild has been queued.", messages.SUCCESS)
+        if services.schedule_rebuild():
+            self.message_user(request, "A rebuild has been queued.", messages.SUCCESS)
+        else:
+            self.message_user(request, services.REBUILD_NOT_QUEUED, messages.ERROR)
 
     def get_urls(self) -> list[URLPattern]:
         rebuild = self.admin_site.admin_view(require_POST(self.rebuild_view))
@@ -71,9 +73,10 @@ class RecommenderModelAdmin(admin.ModelAdmin[RecommenderModel]):
     def rebuild_view(self, request: HttpRequest) -> HttpResponse:
         if not request.user.has_perm("recommender.view_recommendermodel"):
             messages.error(request, "You may not rebuild the recommender.")
-        else:
-            services.schedule_rebuild()
+        elif services.schedule_rebuild():
             messages.success(request, "A rebuild has been queued; refresh this page to see it.")
+        else:
+            messages.error(request, services.REBUILD_NOT_QUEUED)
         return redirect("admin:recommender_recommendermodel_changelist")
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Status
+from ninja.errors import HttpError
 
 from gallery.api import photo_card
 from gallery.selectors import visible_image_or_404
 from imgsite.api_auth import SIGNED_IN, signed_in_user, staff_user, writing_user
-from imgsite.api_problems import with_errors
+from imgsite.api_problems import Problem, with_errors
 from recommender import services
 from recommender.schemas import NotInterestedState, PickOut, ReasonOut, RebuildQueued, Recommendations
 
@@ -66,12 +67,15 @@ def undo_not_interested(request: HttpRequest, photo_id: int) -> NotInterestedSta
     return NotInterestedState(not_interested=False)
 
 
-@staff_router.post("/recommender/rebuild", response=with_errors({202: RebuildQueued}), url_name="rebuild")
+@staff_router.post(
+    "/recommender/rebuild", response=with_errors({202: RebuildQueued, 503: Problem}), url_name="rebuild"
+)
 def rebuild(request: HttpRequest) -> Status[RebuildQueued]:
     """Queue a rebuild of the recommender model, as the admin's "Rebuild now" does."""
     writing_user(request)
     staff_user(request, permission=REBUILD_PERMISSION)
-    services.schedule_rebuild()
+    if not services.schedule_rebuild():
+        raise HttpError(503, services.REBUILD_NOT_QUEUED)
     return Status(
         202,
         RebuildQueued(

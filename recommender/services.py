@@ -151,9 +151,21 @@ def _delete_old_models(*, keep_from: RecommenderModel) -> None:
     ).delete()
 
 
-def schedule_rebuild() -> None:
-    """Queue a background rebuild once the current transaction commits."""
-    background.enqueue_on_commit(background.REBUILD_MODEL)
+REBUILD_NOT_QUEUED = (
+    "The task queue (broker) cannot be reached, so no rebuild was queued. The scheduled rebuild runs "
+    "once it is back; `manage.py rebuild_recommender` rebuilds now without it."
+)
+
+
+def schedule_rebuild() -> bool:
+    """Queue a background rebuild now. False when the broker is down: nothing is lost, since the
+    periodic rebuild (CELERY_BEAT_SCHEDULE) reads the same likes once it is back."""
+    try:
+        background.enqueue(background.REBUILD_MODEL)
+    except background.BROKER_ERRORS as exc:
+        logger.warning("recommender rebuild not queued, the broker is down: %s", exc)
+        return False
+    return True
 
 
 # --- Loading, once per process ------------------------------------------------------------------

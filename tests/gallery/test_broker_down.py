@@ -160,3 +160,22 @@ def test_an_owed_rebuild_whose_message_was_lost_is_sent_again_later(monkeypatch:
 
     assert sent == [(alice.pk,), (alice.pk,)]
     assert OwedProfileRebuild.objects.filter(user=alice).exists()  # only a rebuild that runs clears it
+
+
+def test_rebuild_now_in_the_admin_says_the_queue_is_down_instead_of_failing(client: Client) -> None:
+    client.force_login(make_user("boss", is_staff=True, is_superuser=True))
+
+    response = client.post(reverse("admin:recommender_recommendermodel_rebuild"), follow=True)
+
+    assert response.status_code == 200
+    assert "The task queue (broker) cannot be reached, so no rebuild was queued." in response.content.decode()
+
+
+def test_the_api_rebuild_answers_503_with_a_problem_while_the_broker_is_down(client: Client) -> None:
+    client.force_login(make_user("boss", is_staff=True, is_superuser=True))
+
+    response = client.post("/api/v1/staff/recommender/rebuild")
+
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert "no rebuild was queued" in response.json()["detail"]
