@@ -19,7 +19,7 @@ from django.db.models import (
 )
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
-from gallery.selectors import like_count_annotation, visible_images
+from gallery.selectors import like_count_annotation, one_per_group, visible_images
 from profiles.models import SimulatedTaste
 from recommender.engine import InteractionData
 from recommender.features import (
@@ -115,8 +115,9 @@ def not_interested_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int
 
 
 def card_images() -> QuerySet[Image]:
-    """Visible photos with their like counts; `_with_card_tags` completes them once fetched."""
-    return visible_images().annotate(like_count=like_count_annotation())
+    """Visible photos with their like counts, one version of each near-duplicate group (its best
+    shot), as the gallery shows them; `_with_card_tags` completes them once fetched."""
+    return one_per_group(visible_images()).annotate(like_count=like_count_annotation())
 
 
 def _with_card_tags(images: list[Image]) -> list[Image]:
@@ -134,10 +135,16 @@ def _with_card_tags(images: list[Image]) -> list[Image]:
 
 
 def images_in_order(image_ids: Sequence[int]) -> list[Image]:
-    """The visible photos among image_ids, in that order; hidden or deleted ones are left out."""
+    """The cards among image_ids, in that order; hidden or deleted photos and the other versions of
+    a near-duplicate group are left out, so a list never shows one picture twice."""
     found = _with_card_tags(list(card_images().filter(pk__in=list(image_ids))))
     by_id = {image.pk: image for image in found}
     return [by_id[image_id] for image_id in image_ids if image_id in by_id]
+
+
+def visible_images_by_id(image_ids: Sequence[int]) -> dict[int, Image]:
+    """Visible photos by id, any version: what a reason may cite ("Because you liked …")."""
+    return {image.pk: image for image in visible_images().filter(pk__in=list(image_ids))}
 
 
 def popular_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:

@@ -226,14 +226,15 @@ def for_you(user: AbstractBaseUser, *, count: int = FOR_YOU_COUNT) -> ForYou:
 def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pick]:
     image_ids = [model.item_ids[r.item] for r in recommendations]
     reason_ids = [model.item_ids[r.reason.item] for r in recommendations if r.reason.item is not None]
-    images = {image.pk: image for image in selectors.images_in_order([*image_ids, *reason_ids])}
+    images = {image.pk: image for image in selectors.images_in_order(image_ids)}
+    cited = selectors.visible_images_by_id(reason_ids)
     picks = []
     for recommendation, image_id in zip(recommendations, image_ids, strict=True):
         image = images.get(image_id)
         if image is None:
-            continue  # hidden or deleted since the model was built
+            continue  # hidden, deleted or merged into its best shot since the model was built
         reason = recommendation.reason
-        liked = images.get(model.item_ids[reason.item]) if reason.item is not None else None
+        liked = cited.get(model.item_ids[reason.item]) if reason.item is not None else None
         if reason.kind == ReasonKind.LIKED_ITEM and liked is None:
             picks.append(Pick(image, Reason(ReasonKind.POPULAR)))
             continue

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from gallery.models import Like
+from gallery.models import Image, Like
 from recommender import services
 from recommender.models import NotInterested
 from tests.factories import make_image, make_like
@@ -194,3 +194,21 @@ def test_the_home_page_greets_a_signed_in_user_with_picks(client: Client, site: 
 
     assert "Picked for you" in html
     assert 'href="/for-you/"' in html
+
+
+def test_picks_and_home_lists_show_one_version_of_a_near_duplicate_group(
+    client: Client, site: TwoTasteSite
+) -> None:
+    best, copy = site.sea[0], site.sea[1]  # both liked by the sea fans
+    Image.objects.filter(pk__in=[best.pk, copy.pk]).update(duplicate_group=best.pk, is_group_best=False)
+    Image.objects.filter(pk=best.pk).update(is_group_best=True)
+    services.build_model(tune=False)
+
+    home = client.get("/").content.decode()
+    popular = card_ids(home.split('id="popular-heading"')[1].split('id="fresh-heading"')[0])
+    picks = [pick.image.pk for pick in services.for_you(site.bob, count=12).picks]
+
+    assert best.pk in popular
+    assert copy.pk not in popular
+    assert copy.pk not in picks
+    assert copy.pk not in card_ids(client.get(f"/photos/{site.sea[2].pk}/").content.decode())
