@@ -1,4 +1,5 @@
 """Likes and user tags change a profile: queue a (debounced) rebuild once the change is committed.
+So does a near-duplicate merge, which moves likes and tags in bulk (`gallery.signals`).
 
 Senders are named ("gallery.Like") rather than imported, and the rebuild is scheduled through
 `profiles.rebuilds`, which imports no models: so `profiles.apps` imports this module at its top and
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from gallery.signals import likes_and_tags_moved
 from profiles import rebuilds
 
 
@@ -34,3 +36,10 @@ def image_tag_changed(sender: type[Any], instance: Any, **kwargs: Any) -> None:
     # Only user tags have a user (the imagetag_user_iff_user_origin constraint), and only they
     # say something about that person's taste; source and automatic tags have none.
     _rebuild_after_commit(instance.user_id)
+
+
+@receiver(likes_and_tags_moved, dispatch_uid="profiles_likes_and_tags_moved")
+def likes_and_tags_moved_in_bulk(sender: type[Any], user_ids: list[int], **kwargs: Any) -> None:
+    # A near-duplicate merge moves likes and tags with bulk updates, which send no post_save.
+    for user_id in user_ids:
+        _rebuild_after_commit(user_id)

@@ -33,6 +33,7 @@ from gallery.analysis.near_duplicates import (
 )
 from gallery.models import AnalysisStatus, Image, ImageTag, Like, TagOrigin
 from gallery.services.storage import delete_image
+from gallery.signals import likes_and_tags_moved
 
 log = logging.getLogger(__name__)
 
@@ -203,13 +204,23 @@ def merge_group(*, keep_id: int) -> MergeOutcome:
         Image.objects.select_for_update().filter(duplicate_group=keep.duplicate_group).exclude(pk=keep.pk)
     )
     other_ids = [other.pk for other in others]
+    movers = _people_with_likes_or_tags_on(other_ids)
     likes_moved = _move_likes(keep, other_ids)
     tags_moved = _move_tags(keep, other_ids)
+    likes_and_tags_moved.send(sender=Image, user_ids=movers)
     for other in others:
         delete_image(other)
     Image.objects.filter(pk=keep.pk).update(duplicate_group=None, is_group_best=True)
     log.info("merged %s into image %s", other_ids, keep.pk)
     return MergeOutcome(keep.pk, other_ids, likes_moved, tags_moved)
+
+
+def _people_with_likes_or_tags_on(image_ids: list[int]) -> list[int]:
+    likers = Like.objects.filter(image_id__in=image_ids).values_list("user_id", flat=True)
+    taggers = ImageTag.objects.filter(image_id__in=image_ids, user__isnull=False).values_list(
+        "user_id", flat=True
+    )
+    return sorted({*likers, *(user_id for user_id in taggers if user_id is not None)})
 
 
 def _move_likes(keep: Image, other_ids: list[int]) -> int:

@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -291,3 +292,25 @@ def test_between_equally_good_versions_the_larger_one_is_the_best_shot() -> None
 
     large.refresh_from_db()
     assert large.is_group_best
+
+
+def test_merging_queues_a_profile_rebuild_for_each_person_whose_like_or_tag_moved(
+    django_capture_on_commit_callbacks,
+) -> None:
+    alice, bob, carol = make_user("alice"), make_user("bob"), make_user("carol")
+    keep, copy = make_image(), make_image()
+    grouped(keep, copy, best=keep)
+    make_like(alice, copy)
+    make_image_tag(copy, "boat", user=bob)
+    make_like(carol, keep)  # nothing of carol's moves
+
+    with (
+        mock.patch("profiles.rebuilds.schedule_profile_rebuild") as schedule,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        merge_group(keep_id=keep.pk)
+
+    rebuilt = sorted(call.kwargs["user_id"] for call in schedule.call_args_list)
+    assert alice.pk in rebuilt
+    assert bob.pk in rebuilt
+    assert carol.pk not in rebuilt
