@@ -150,10 +150,12 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 # --- Celery -------------------------------------------------------------------------------------
-# With no broker configured, tasks run in-process (eager) so `make demo` needs no services.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
+# With no broker configured, tasks run in-process (eager) so `make demo` needs no services. Even an
+# eager task takes a producer from the broker pool, so the in-memory transport stands in: without it
+# kombu falls back to amqp://localhost and warns "No hostname was supplied".
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://localhost/"
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", "") or None
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

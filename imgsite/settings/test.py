@@ -18,8 +18,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Unit tests run tasks in-process; the integration suite sets a real broker itself.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env_str("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://localhost/"
 IMGSITE_RETRY_BACKOFF = 0.0
 IMGSITE_CONNECT_TIMEOUT = 2.0
 IMGSITE_READ_TIMEOUT = 2.0
