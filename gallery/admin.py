@@ -471,15 +471,16 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(IngestJob)
 class IngestJobAdmin(admin.ModelAdmin):
-    # Refused items and the error lines are on each job's progress page; the list stays narrow.
+    # The error lines are on each job's progress page; the list says in one line how each job ended.
     list_display = [
         "job",
         "source",
-        "status",
+        "outcome",
         "wanted",
         "done",
         "skipped",
-        "failed",
+        "refused",
+        "failed_items",
         "progress_bar",
         "created",
         "finished",
@@ -566,6 +567,24 @@ class IngestJobAdmin(admin.ModelAdmin):
     def job(self, job: IngestJob) -> SafeString:
         label = Truncator(job.query or "(default selection)").chars(40)
         return format_html('<a href="{}">#{} {}</a>', admin_views.job_progress_url(job), job.pk, label)
+
+    @admin.display(description="status", ordering="status")
+    def outcome(self, job: IngestJob) -> SafeString:
+        sentence = admin_views.job_outcome(job)
+        return format_html(
+            '<span class="status-{}" title="{}">{}</span>',
+            job.status,
+            sentence,
+            Truncator(sentence).chars(70),
+        )
+
+    @admin.display(description="refused", ordering="rejected")
+    def refused(self, job: IngestJob) -> int:
+        return job.rejected
+
+    @admin.display(description="failed items", ordering="failed")
+    def failed_items(self, job: IngestJob) -> int:
+        return job.failed
 
     @admin.display(description="created", ordering="created_at")
     def created(self, job: IngestJob) -> str:

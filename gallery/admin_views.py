@@ -127,6 +127,7 @@ def start_ingest_job(request: HttpRequest, *, model_admin: ModelAdmin[IngestJob]
         "opts": IngestJob._meta,
         "title": "Start an ingest job",
         "form": form,
+        "runs_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
     }
     return TemplateResponse(request, "admin/gallery/ingestjob/start.html", context)
 
@@ -207,10 +208,39 @@ def job_progress_data(job: IngestJob) -> dict[str, Any]:
         "rejected": job.rejected,
         "failed": job.failed,
         "percent": job_percent(job),
+        "outcome": job_outcome(job),
         "errors": [error if isinstance(error, str) else str(error) for error in job.errors],
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }
+
+
+def job_outcome(job: IngestJob) -> str:
+    """One sentence on where the job stands and, once it ended, why it stored what it stored."""
+    stored = f"{job.done} of {job.wanted}"
+    if job.status == JobStatus.QUEUED:
+        return "Waiting for a worker to pick it up."
+    if job.status == JobStatus.RUNNING:
+        return f"Running: {stored} photos stored so far."
+    if job.status == JobStatus.CANCELLED:
+        return f"Cancelled after storing {stored} photos."
+    if job.status == JobStatus.FAILED:
+        reason = job.errors[-1] if job.errors else "no reason was recorded"
+        return f"Failed after storing {stored} photos: {reason}"
+    if job.done >= job.wanted:
+        return f"Done: stored all {job.wanted} photos."
+    return f"Done: stored {stored} photos, because the source had no more new ones{_passed_over(job)}."
+
+
+def _passed_over(job: IngestJob) -> str:
+    """What the job passed over on its way, e.g. ' (3 already in the collection, 1 refused)'."""
+    counts = [
+        (job.skipped, "already in the collection"),
+        (job.rejected, "refused"),
+        (job.failed, "failed"),
+    ]
+    parts = [f"{count} {label}" for count, label in counts if count]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def job_percent(job: IngestJob) -> int:

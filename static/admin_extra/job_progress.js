@@ -22,7 +22,7 @@
     bar.value = data.percent;
     bar.textContent = data.percent + "%";
     setField("percent", data.percent + "%");
-    ["status_label", "wanted", "done", "skipped", "rejected", "failed"].forEach(function (name) {
+    ["status_label", "outcome", "wanted", "done", "skipped", "rejected", "failed"].forEach(function (name) {
       setField(name, String(data[name]));
     });
     errorList.replaceChildren.apply(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -268,3 +269,60 @@ def test_staff_who_may_view_jobs_but_not_add_them_can_watch_but_not_start(client
         "Start an ingest job"
         not in client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
     )
+
+
+# --- Saying how a job ended ------------------------------------------------------------------------
+
+
+def test_a_job_the_source_ran_dry_on_says_so_instead_of_just_done(admin_client: Client) -> None:
+    job = make_job(
+        status=JobStatus.DONE, wanted=20, done=0, skipped=3, rejected=1, finished_at=timezone.now()
+    )
+
+    html = admin_client.get(progress_url(job)).content.decode()
+
+    assert (
+        "Done: stored 0 of 20 photos, because the source had no more new ones "
+        "(3 already in the collection, 1 refused)." in html
+    )
+
+
+def test_a_job_that_stored_all_it_wanted_says_so(admin_client: Client) -> None:
+    job = make_job(status=JobStatus.DONE, wanted=10, done=10, finished_at=timezone.now())
+
+    data = json.loads(admin_client.get(progress_json_url(job)).content)
+
+    assert data["outcome"] == "Done: stored all 10 photos."
+
+
+def test_the_job_list_gives_a_failed_jobs_reason_and_its_refused_items(admin_client: Client) -> None:
+    make_job(
+        status=JobStatus.FAILED,
+        wanted=20,
+        rejected=4,
+        errors=["Commons is unreachable: connection refused"],
+        finished_at=timezone.now(),
+    )
+
+    html = admin_client.get(reverse("admin:gallery_ingestjob_changelist")).content.decode()
+
+    assert "Failed after storing 0 of 20 photos: Commons is unreachable" in html
+    assert '<td class="field-refused">4</td>' in html
+    assert ">Failed items<" in html
+
+
+@pytest.mark.parametrize(
+    ("eager", "expected"),
+    [
+        (True, "the job runs inside this request"),
+        (False, "The job is queued for the Celery workers"),
+    ],
+)
+def test_the_start_page_says_where_the_job_will_run(
+    admin_client: Client, settings: Any, eager: bool, expected: str
+) -> None:
+    settings.CELERY_TASK_ALWAYS_EAGER = eager
+
+    html = admin_client.get(start_url()).content.decode()
+
+    assert expected in html
