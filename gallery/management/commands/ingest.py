@@ -87,7 +87,8 @@ class Command(BaseCommand):
         for line in job.errors[:20]:
             self.stderr.write(f"  failed: {line}")
         if job.status == JobStatus.FAILED:
-            raise CommandError(f"{job.errors[-1] if job.errors else 'the source failed'}. {OFFLINE_HINT}")
+            reason = job.errors[-1] if job.errors else "The source failed."
+            raise CommandError(f"{reason.rstrip('.')}. {OFFLINE_HINT}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Stored {job.done} new photos from {job.source} in {seconds:.1f} s: "
