@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Max, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from gallery.analysis.palette import family_shares
 from gallery.models import Colour, Image, ImageTag, Like
@@ -31,16 +32,25 @@ def profile_is_public(user: AbstractBaseUser) -> bool:
 
 
 def profile_owner_for(viewer: AbstractBaseUser | AnonymousUser | None, username: str) -> AbstractBaseUser:
-    """The owner of `username`'s profile, if the viewer may see it: the owner themself, staff, or
-    anyone when the profile is public. Otherwise 404, so private profiles do not show they exist.
-
-    The one rule for seeing a profile: the pages, their charts and the API all ask it."""
-    owner = get_object_or_404(get_user_model(), username=username, is_active=True)
-    if viewer is not None and (viewer.pk == owner.pk or getattr(viewer, "is_staff", False)):
-        return owner
-    if profile_is_public(owner):
+    """The owner of `username`'s profile, if the viewer may see it; otherwise 404, so that the API and
+    the charts do not show that a private profile exists. The HTML page says "private" instead (see
+    `profile_owner`). The pages, their charts and the API all ask `may_see_profile`."""
+    owner = profile_owner(username)
+    if may_see_profile(viewer, owner):
         return owner
     raise Http404("No such profile.")
+
+
+def profile_owner(username: str) -> AbstractBaseUser:
+    """The active user called `username`, whether or not their profile is public; 404 if none."""
+    return get_object_or_404(get_user_model(), username=username, is_active=True)
+
+
+def may_see_profile(viewer: AbstractBaseUser | AnonymousUser | None, owner: AbstractBaseUser) -> bool:
+    """The one rule for seeing a profile: the owner themself, staff, or anyone when it is public."""
+    if viewer is not None and (viewer.pk == owner.pk or getattr(viewer, "is_staff", False)):
+        return True
+    return profile_is_public(owner)
 
 
 def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
@@ -128,10 +138,11 @@ def collection_frames() -> CollectionFrames:
             **{name: getattr(image, name) for name in COLLECTION_FIELDS},
             "histogram": image.colour_histogram,
             "thumbnail": image.thumbnail.path if image.thumbnail else "",
+            "url": reverse("gallery:image", args=[image.id]),
         }
         for image in images.only("id", *COLLECTION_FIELDS, "colour_histogram", "thumbnail")
     ]
-    columns = ["image_id", *COLLECTION_FIELDS, "histogram", "thumbnail"]
+    columns = ["image_id", *COLLECTION_FIELDS, "histogram", "thumbnail", "url"]
     colour_columns = [*FRAME_COLUMNS["colours"], "rank"]
     colour_rows = Colour.objects.filter(image__in=images).values_list(*colour_columns)
     tag_rows = ImageTag.objects.filter(image__in=images).values_list("image_id", "tag__name").distinct()

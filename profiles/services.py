@@ -105,6 +105,18 @@ def collection_chart(*, name: str, kind: str) -> str:
     return str(text)
 
 
+def collection_chart_coverage() -> dict[str, int]:
+    """How many photos each statistics chart rests on (e.g. only those with a date taken), from one
+    read of the collection; cached like the charts."""
+    key = f"profiles:stats:{selectors.collection_version()}:coverage"
+    counts = cache.get(key)
+    if counts is None:
+        frames = selectors.collection_frames()
+        counts = {name: chart.covers(frames) for name, chart in COLLECTION_CHARTS.items()}
+        cache.set(key, counts, CHART_CACHE_SECONDS)
+    return {str(name): int(count) for name, count in counts.items()}
+
+
 def collection_chart_rows(*, name: str) -> list[dict[str, Any]]:
     """The data behind one statistics chart, row by row: what its CSV holds, typed."""
     rows = json.loads(collection_chart(name=name, kind="json"))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.selectors import visible_images
@@ -34,7 +37,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def public_profile(request: HttpRequest, username: str) -> HttpResponse:
-    return _render_profile(request, _get_profile_owner_for(request, username))
+    owner = selectors.profile_owner(username)
+    if not selectors.may_see_profile(request.user, owner):
+        return render(request, "profiles/private.html", {"owner": owner}, status=403)
+    return _render_profile(request, owner)
 
 
 @require_GET
@@ -62,19 +68,44 @@ def set_public(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@csp_replace({"object-src": [SELF]})
 def stats(request: HttpRequest) -> HttpResponse:
+    image_count = visible_images().count()
+    coverage = services.collection_chart_coverage() if image_count else {}
     charts = [
-        {"name": chart.name, "title": chart.title, "caption": chart.caption}
+        {
+            "name": chart.name,
+            "title": chart.title,
+            "caption": chart.caption,
+            "links": chart.links,
+            "coverage": coverage_note(coverage.get(chart.name, image_count), image_count, chart.others_lack),
+        }
         for chart in COLLECTION_CHARTS.values()
     ]
-    return render(
-        request,
-        "profiles/stats.html",
-        {"charts": charts, "image_count": visible_images().count()},
-    )
+    return render(request, "profiles/stats.html", {"charts": charts, "image_count": image_count})
+
+
+def coverage_note(covered: int, total: int, others_lack: str) -> str:
+    """ "Based on 4 of 104 photos: the others have no date taken." when a chart rests on a part."""
+    if covered >= total:
+        return ""
+    return f"Based on {covered} of {total} photos: the others {others_lack}."
+
+
+# The mosaic and the map link their marks to the photos, so the stats page embeds them as documents
+# (<object>): the page allows objects from the site, and the charts allow the site to embed them. As
+# documents they are under their own CSP, so they allow the style attributes matplotlib paints with
+# and the pictures it embeds; they hold no script, and every text in them is escaped.
+CHART_DOCUMENT_CSP = {
+    "frame-ancestors": [SELF],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:"],  # the map's thumbnails are PNGs inside the SVG
+}
 
 
 @require_GET
+@xframe_options_sameorigin
+@csp_replace(CHART_DOCUMENT_CSP)  # type: ignore[arg-type]  # typed for views without URL arguments
 def stats_chart_svg(request: HttpRequest, chart: str) -> HttpResponse:
     if chart not in COLLECTION_CHARTS:
         raise Http404("No such chart.")
@@ -104,8 +135,32 @@ def _render_profile(request: HttpRequest, owner: AbstractBaseUser) -> HttpRespon
         "has_profile": bool(profile.get("image_count")),
         "charts": _chart_links(owner, snapshot),
         "interests": _interests_with_images(profile.get("interests") or []),
+        "cameras": shares_of(
+            [(str(row["camera"]), float(row["weight"])) for row in profile.get("cameras") or []]
+        ),
+        "colour_families": shares_of(
+            sorted(
+                (
+                    (str(family), float(share))
+                    for family, share in (profile.get("colour_families") or {}).items()
+                ),
+                key=lambda pair: -pair[1],
+            )
+        ),
+        "years": shares_of(
+            [(str(year), float(weight)) for year, weight in (profile.get("years") or {}).items()]
+        ),
     }
     return render(request, "profiles/dashboard.html", context)
+
+
+def shares_of(weights: list[tuple[str, float]]) -> list[dict[str, Any]]:
+    """Label and whole percent of the total weight, in the given order. A profile weighs a like and a
+    tag differently (1.5 for a photo liked and tagged); people read shares, not those weights."""
+    total = sum(weight for _, weight in weights)
+    if total <= 0:
+        return []
+    return [{"label": label, "percent": round(100 * weight / total)} for label, weight in weights]
 
 
 def _chart_links(owner: AbstractBaseUser, snapshot: ProfileSnapshot | None) -> dict[str, dict[str, str]]:

@@ -20,6 +20,7 @@ from profiles.charts.base import (
     ACCENT,
     INK,
     empty_chart,
+    hide_value_axis,
     hue_saturation_value,
     label_bars,
     new_figure,
@@ -34,8 +35,12 @@ TOP_CAMERAS = 10
 HUE_BIN_DEGREES = 15
 # Below this saturation a colour is a grey and has no meaningful hue; it stays out of the hue chart.
 MIN_SATURATION_FOR_HUE = 0.15
-MAP_THUMBNAILS = 60  # thumbnails drawn on the collection map; the rest are dots
-MAP_THUMBNAIL_PIXELS = 40
+MAP_THUMBNAILS = 30  # thumbnails drawn on the collection map; the rest are dots
+MAP_THUMBNAIL_PIXELS = 40  # drawn size in points
+# Stored pixels per drawn point. Each thumbnail is a PNG inside the SVG, so this sets the map's weight.
+THUMBNAIL_OVERSAMPLING = 1.0
+# The brightness-saturation swatches come in this many sizes, so that like swatches look alike.
+DOT_SIZES = 6
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,7 @@ class CollectionFrames:
     """The analysed collection as plain frames.
 
     - images: image_id, title, orientation, size_class, format, licence, camera_make, camera_model,
-      taken_at, histogram (list of floats), thumbnail (absolute file path or "")
+      taken_at, histogram (list of floats), thumbnail (absolute file path or ""), url (the photo's page)
     - colours: image_id, hex, red, green, blue, share, name, family, rank
     - tags: image_id, tag (distinct, any origin)
     """
@@ -134,13 +139,14 @@ def largest_colour_per_photo(frames: CollectionFrames) -> pd.DataFrame:
     # Greys first (by brightness), then colours around the hue wheel: reads as a colour wheel.
     first = first.assign(is_colour=first["saturation"] >= MIN_SATURATION_FOR_HUE)
     ordered = first.sort_values(["is_colour", "hue", "brightness"], kind="stable")
-    return ordered[["image_id", "hex", "share", "hue", "saturation", "brightness"]].reset_index(drop=True)
+    columns = ["image_id", "hex", "share", "hue", "saturation", "brightness"]
+    return _with_urls(ordered[columns].reset_index(drop=True), frames)
 
 
 def collection_map(frames: CollectionFrames) -> pd.DataFrame:
     """Two PCA components of the feature vectors (colour histogram, colour families, idf-weighted tags)."""
     images = frames.images
-    columns = ["image_id", "title", "x", "y", "thumbnail"]
+    columns = ["image_id", "title", "x", "y", "thumbnail", "url"]
     if len(images) < 2:
         return pd.DataFrame(columns=columns)
     ids = images["image_id"].astype(int).tolist()
@@ -160,8 +166,35 @@ def collection_map(frames: CollectionFrames) -> pd.DataFrame:
             "x": np.round(points[:, 0], 4),
             "y": np.round(points[:, 1], 4),
             "thumbnail": images["thumbnail"].astype(str).to_numpy(),
+            "url": images["url"].astype(str).to_numpy(),
         }
     )
+
+
+def photo_count(frames: CollectionFrames) -> int:
+    return len(frames.images)
+
+
+def dated_photo_count(frames: CollectionFrames) -> int:
+    return int(pd.to_datetime(frames.images["taken_at"], utc=True, errors="coerce").notna().sum())
+
+
+def photos_naming(column: str) -> Callable[[CollectionFrames], int]:
+    def count(frames: CollectionFrames) -> int:
+        return int((frames.images[column].fillna("").astype(str).str.strip() != "").sum())
+
+    return count
+
+
+def hued_photo_count(frames: CollectionFrames) -> int:
+    points = colour_points(frames)
+    return int(points.loc[points["saturation"] >= MIN_SATURATION_FOR_HUE, "image_id"].nunique())
+
+
+def _with_urls(data: pd.DataFrame, frames: CollectionFrames) -> pd.DataFrame:
+    """`data` with each row's photo page URL, so that the chart can link its marks to the photos."""
+    urls = dict(zip(frames.images["image_id"].tolist(), frames.images["url"].tolist(), strict=True))
+    return data.assign(url=[urls.get(int(image_id), "") for image_id in data["image_id"].tolist()])
 
 
 # --- drawing -----------------------------------------------------------------------------------
@@ -179,8 +212,7 @@ def render_counts(title: str, xlabel: str) -> Callable[[pd.DataFrame], str]:
         bars = axes.barh(labels, counts, color=ACCENT)
         label_bars(axes, bars, [str(c) for c in counts])
         axes.set_xlim(0, max(counts) * 1.15)
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-        axes.set_xlabel(xlabel)
+        hide_value_axis(axes, xlabel)
         axes.set_title(title)
         return to_svg(figure)
 
@@ -217,11 +249,11 @@ def render_hues(data: pd.DataFrame) -> str:
     axes.set_xlim(0, 360)
     axes.set_xticks(
         range(0, 361, 60),
-        ["0° red", "60° yellow", "120° green", "180° cyan", "240° blue", "300° magenta", "360°"],
+        ["0°\nred", "60°\nyellow", "120°\ngreen", "180°\ncyan", "240°\nblue", "300°\nmagenta", "360°"],
     )
-    axes.tick_params(axis="x", labelsize=8)
+    axes.tick_params(axis="x", labelsize=11)
     axes.set_ylabel("Photos' worth of pixels")
-    axes.set_title("Hues in the collection, weighted by colour share")
+    axes.set_title("Hues, weighted by colour share")
     return to_svg(figure)
 
 
@@ -229,21 +261,21 @@ def render_brightness_saturation(data: pd.DataFrame) -> str:
     if data.empty:
         return empty_chart(NO_IMAGES)
     figure, axes = new_figure(5.6, 4.0)
-    sizes = 20 + 200 * data["share"].to_numpy(dtype=float)
+    steps = np.ceil(data["share"].to_numpy(dtype=float) * DOT_SIZES).clip(1, DOT_SIZES) / DOT_SIZES
     axes.scatter(
         data["saturation"],
         data["brightness"],
-        s=sizes,
+        s=20 + 200 * steps,
+        marker="s",  # a swatch; a square is a fifth of a circle's bytes in SVG
         c=data["hex"].tolist(),
         edgecolors=INK,
         linewidths=0.3,
-        alpha=0.9,
     )
     axes.set_xlim(-0.03, 1.03)
     axes.set_ylim(-0.03, 1.03)
     axes.set_xlabel("Saturation")
     axes.set_ylabel("Brightness")
-    axes.set_title("Palette colours by saturation and brightness (size = share)")
+    axes.set_title("Colours by saturation and brightness")
     return to_svg(figure)
 
 
@@ -254,34 +286,42 @@ def render_mosaic(data: pd.DataFrame) -> str:
     columns = int(np.ceil(np.sqrt(count * 2)))
     rows = int(np.ceil(count / columns))
     figure, axes = new_figure(5.6, max(1.2, 5.6 * rows / columns + 0.6))
-    for index, hex_colour in enumerate(data["hex"].tolist()):
+    for index, (hex_colour, url) in enumerate(zip(data["hex"].tolist(), data["url"].tolist(), strict=True)):
         row, column = divmod(index, columns)
-        axes.add_patch(_square(column, rows - 1 - row, hex_colour))
+        square = _square(column, rows - 1 - row, hex_colour)
+        square.set_url(url or None)
+        axes.add_patch(square)
     axes.set_xlim(0, columns)
     axes.set_ylim(0, rows)
     axes.set_aspect("equal")
     axes.set_axis_off()
-    axes.set_title(f"Dominant colour of each of the {count} photos, by hue")
+    axes.set_title(f"Largest colour of each of the {count} photos")
     return to_svg(figure)
 
 
 def render_map(data: pd.DataFrame) -> str:
     if data.empty:
         return empty_chart("The map needs at least two analysed photos.")
-    figure, axes = new_figure(6.4, 5.0)
-    axes.scatter(data["x"], data["y"], s=8, color=ACCENT, alpha=0.5)
+    figure, axes = new_figure(5.6, 4.8)
+    dots = axes.scatter(data["x"], data["y"], s=16, color=ACCENT, alpha=0.5)
+    dots.set_urls([url or None for url in data["url"].tolist()])
     sample = _spread_sample(data, MAP_THUMBNAILS)
-    for x, y, path in zip(
-        sample["x"].tolist(), sample["y"].tolist(), sample["thumbnail"].tolist(), strict=True
+    for x, y, path, url in zip(
+        sample["x"].tolist(),
+        sample["y"].tolist(),
+        sample["thumbnail"].tolist(),
+        sample["url"].tolist(),
+        strict=True,
     ):
         thumbnail = _small_thumbnail(str(path))
         if thumbnail is not None:
-            axes.add_artist(
-                AnnotationBbox(OffsetImage(thumbnail, zoom=0.5), (float(x), float(y)), frameon=False, pad=0)
-            )
+            # "none": SVG keeps the thumbnail's own pixels instead of resampling it to the figure's dpi.
+            picture = OffsetImage(thumbnail, zoom=1 / THUMBNAIL_OVERSAMPLING, interpolation="none")
+            picture.get_children()[0].set_url(url or None)
+            axes.add_artist(AnnotationBbox(picture, (float(x), float(y)), frameon=False, pad=0))
     axes.set_xlabel("First principal component")
     axes.set_ylabel("Second principal component")
-    axes.set_title("Map of the collection: similar photos sit close together")
+    axes.set_title("Similar photos sit close together")
     axes.margins(0.08)
     return to_svg(figure)
 
@@ -308,9 +348,10 @@ def _small_thumbnail(path: str) -> np.ndarray | None:
         return None
     try:
         with PILImage.open(path) as image:
-            image.draft("RGB", (MAP_THUMBNAIL_PIXELS * 2, MAP_THUMBNAIL_PIXELS * 2))
+            stored = round(MAP_THUMBNAIL_PIXELS * THUMBNAIL_OVERSAMPLING)
+            image.draft("RGB", (stored, stored))
             small = image.convert("RGB")
-            small.thumbnail((MAP_THUMBNAIL_PIXELS * 2, MAP_THUMBNAIL_PIXELS * 2))
+            small.thumbnail((stored, stored))
             return np.asarray(small)
     except (OSError, ValueError):
         return None
@@ -323,6 +364,11 @@ class CollectionChart:
     caption: str
     data: Callable[[CollectionFrames], pd.DataFrame]
     render: Callable[[pd.DataFrame], str]
+    # How many photos the chart rests on, and what the others lack, e.g. "have no date taken".
+    covers: Callable[[CollectionFrames], int] = photo_count
+    others_lack: str = ""
+    # Its marks link to the photos (the page embeds it so that the links work).
+    links: bool = False
 
     def json(self, data: pd.DataFrame) -> str:
         """The chart's data as a JSON list of rows, the same columns as the CSV (for the API)."""
@@ -346,6 +392,8 @@ COLLECTION_CHARTS: dict[str, CollectionChart] = {
             "How many photos were taken in each year, from the cameras' EXIF dates. Photos without a date are left out.",
             images_per_year,
             render_years,
+            covers=dated_photo_count,
+            others_lack="have no date taken",
         ),
         CollectionChart(
             "orientation",
@@ -381,6 +429,8 @@ COLLECTION_CHARTS: dict[str, CollectionChart] = {
             f"The {TOP_CAMERAS} camera makers with the most photos, from EXIF.",
             camera_makes,
             render_counts("Top camera makes", "Photos"),
+            covers=photos_naming("camera_make"),
+            others_lack="name no camera",
         ),
         CollectionChart(
             "camera-models",
@@ -388,6 +438,8 @@ COLLECTION_CHARTS: dict[str, CollectionChart] = {
             f"The {TOP_CAMERAS} camera models with the most photos, from EXIF.",
             camera_models,
             render_counts("Top camera models", "Photos"),
+            covers=photos_naming("camera_model"),
+            others_lack="name no camera model",
         ),
         CollectionChart(
             "hues",
@@ -395,27 +447,31 @@ COLLECTION_CHARTS: dict[str, CollectionChart] = {
             "Every photo's dominant colours placed on the hue wheel, each counting by its share of the photo's pixels. Greys and near-greys have no hue and are left out.",
             hue_histogram,
             render_hues,
+            covers=hued_photo_count,
+            others_lack="are all greys",
         ),
         CollectionChart(
             "brightness-saturation",
             "Brightness and saturation",
-            "Each dot is one dominant colour of one photo, drawn in that colour; bigger dots cover more of their photo.",
+            "Each square is one dominant colour of one photo, drawn in that colour; bigger squares cover more of their photo.",
             colour_points,
             render_brightness_saturation,
         ),
         CollectionChart(
             "mosaic",
             "Colour mosaic",
-            "The largest colour of every photo, greys first, then around the hue wheel.",
+            "The largest colour of every photo, greys first, then around the hue wheel. Click a colour to open its photo.",
             largest_colour_per_photo,
             render_mosaic,
+            links=True,
         ),
         CollectionChart(
             "map",
             "Map of the collection",
-            f"Photos placed by the first two principal components of their colour and tag features: neighbours look alike. Up to {MAP_THUMBNAILS} thumbnails are drawn.",
+            f"Photos placed by the first two principal components of their colour and tag features: neighbours look alike. Up to {MAP_THUMBNAILS} thumbnails are drawn; click a dot or a thumbnail to open its photo.",
             collection_map,
             render_map,
+            links=True,
         ),
     ]
 }

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.ticker import MaxNLocator
 
-from profiles.charts.base import ACCENT, INK, MUTED, empty_chart, label_bars, new_figure, to_svg
+from profiles.charts.base import (
+    ACCENT,
+    INK,
+    MUTED,
+    empty_chart,
+    hide_value_axis,
+    label_bars,
+    new_figure,
+    to_svg,
+)
 
 WIDTH = 5.2  # inches; narrow enough that labels stay legible when a phone scales the SVG down
 NO_DATA = "Nothing here yet: like a few photos and this chart fills in."
@@ -25,8 +38,8 @@ def colour_swatches(profile: dict[str, Any]) -> str:
         [float(c["share"]) for c in colours],
         height=0.5 * len(colours) + 0.9,
         style={"color": [c["hex"] for c in colours], "edgecolor": INK, "linewidth": 0.5},
-        xlabel="Share of the colour in the photos you like",
-        title="Your favourite colours",
+        xlabel="Share of the colour in the liked photos",
+        title="Favourite colours",
     )
 
 
@@ -41,15 +54,15 @@ def size_class_bars(profile: dict[str, Any]) -> str:
 def top_tags(profile: dict[str, Any]) -> str:
     tags = profile.get("tags") or []
     if not tags:
-        return empty_chart("No tags yet: the photos you like have no distinctive tags.")
+        return empty_chart("No tags yet: the liked photos have no distinctive tags.")
     tags = list(reversed(tags[:10]))
     return _share_bars(
         [t["tag"] for t in tags],
         [float(t["share"]) for t in tags],
         height=0.32 * len(tags) + 1.0,
         style={"color": ACCENT},
-        xlabel="Share of your tag interest (TF-IDF weighted)",
-        title="Your top tags",
+        xlabel="Share of the tag interest (TF-IDF weighted)",
+        title="Top tags",
     )
 
 
@@ -60,33 +73,70 @@ def _share_bars(
     figure, axes = new_figure(WIDTH, height)
     bars = axes.barh(labels, shares, **style)
     label_bars(axes, bars, [f"{s:.0%}" for s in shares])
-    axes.set_xlim(0, max(shares) * 1.2)
-    axes.set_xlabel(xlabel)
+    axes.set_xlim(0, max(shares) * 1.25)
+    hide_value_axis(axes, xlabel)
     axes.set_title(title)
     return to_svg(figure)
 
 
 def likes_over_time(profile: dict[str, Any]) -> str:
+    """Likes per day, week or month (whichever suits the span) as bars, and the running total."""
     days = profile.get("likes_over_time") or []
     if not days:
         return empty_chart(NO_DATA)
-    dates = np.array([np.datetime64(day) for day, _ in days])
-    counts = np.array([int(count) for _, count in days])
-    figure, axes = new_figure(WIDTH, 3.0)
-    axes.bar(dates, counts, color=MUTED, width=0.8, label="Likes that day")
-    axes.set_ylabel("Likes per day")
+    per_day = pd.Series(
+        [int(count) for _, count in days], index=pd.DatetimeIndex([day for day, _ in days]), dtype=int
+    )
+    period = time_period(per_day.index.min(), per_day.index.max())
+    counts = per_day.resample(period.rule, label="left", closed="left").sum()
+    counts = counts[counts > 0]
+    starts = date2num(pd.DatetimeIndex(counts.index).to_pydatetime())  # matplotlib dates: days as floats
+    figure, axes = new_figure(WIDTH, 3.2)
+    axes.bar(starts, counts.to_numpy(), color=MUTED, width=period.bar_days, align="edge")
+    axes.set_ylabel(f"Likes per {period.name}")
     total_axes = axes.twinx()
-    total_axes.plot(dates, np.cumsum(counts), color=ACCENT, marker="o", markersize=3, label="Total likes")
+    total_axes.plot(
+        starts + period.bar_days / 2,
+        counts.cumsum().to_numpy(),
+        color=ACCENT,
+        marker="o",
+        markersize=4,
+        label="Total likes",
+    )
     total_axes.set_ylabel("Total likes")
     total_axes.set_ylim(bottom=0)
     total_axes.spines["right"].set_visible(True)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     total_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.autofmt_xdate()
-    handles = axes.get_legend_handles_labels()[0] + total_axes.get_legend_handles_labels()[0]
-    total_axes.legend(handles=handles, loc="upper left", fontsize=9, frameon=True)
-    axes.set_title("Your likes over time")
+    _frame_dates(axes, float(starts.min()), float(starts.max()), period)
+    axes.set_title("Likes over time")
     return to_svg(figure)
+
+
+@dataclass(frozen=True)
+class TimePeriod:
+    name: str  # "day", "week" or "month", as the axis says it
+    rule: str  # the pandas resample rule
+    bar_days: float  # bar width on the date axis
+
+
+def time_period(first: pd.Timestamp, last: pd.Timestamp) -> TimePeriod:
+    """Days for up to two months of likes, weeks for up to two years, months beyond: 3 to 100 bars."""
+    span = (last - first).days
+    if span <= 62:
+        return TimePeriod("day", "D", 0.8)
+    if span <= 730:
+        return TimePeriod("week", "W-MON", 5.6)
+    return TimePeriod("month", "MS", 24.0)
+
+
+def _frame_dates(axes: Axes, first: float, last: float, period: TimePeriod) -> None:
+    """At least a week on the axis, so one day of likes is a bar, not a block; a few concise labels."""
+    pad = max(period.bar_days, 3.0)
+    axes.set_xlim(first - pad, last + period.bar_days + pad)
+    locator = AutoDateLocator(minticks=3, maxticks=6)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
 def interests(profile: dict[str, Any]) -> str:
@@ -100,9 +150,9 @@ def interests(profile: dict[str, Any]) -> str:
     colours = [(i.get("colours") or [ACCENT])[0] for i in found]
     bars = axes.barh([i["label"] for i in found], shares, color=colours, edgecolor=INK, linewidth=0.5)
     label_bars(axes, bars, [f"{s:.0%} · {i['size']} photos" for s, i in zip(shares, found, strict=True)])
-    axes.set_xlim(0, max(shares) * 1.45)
-    axes.set_xlabel("Share of your likes")
-    axes.set_title("Your interests")
+    axes.set_xlim(0, max(shares) * 1.6)
+    hide_value_axis(axes, "Share of the likes")
+    axes.set_title("Interests")
     return to_svg(figure)
 
 
@@ -118,15 +168,15 @@ def _versus_collection(distribution: dict[str, Any], what: str) -> str:
     width = 0.38
     yours = [mine.get(v, 0.0) for v in values]
     theirs = [everyone.get(v, 0.0) for v in values]
-    mine_bars = axes.bar(positions - width / 2, yours, width, color=ACCENT, label="You")
+    mine_bars = axes.bar(positions - width / 2, yours, width, color=ACCENT, label="Liked photos")
     all_bars = axes.bar(positions + width / 2, theirs, width, color=MUTED, label="Whole collection")
     label_bars(axes, mine_bars, [f"{v:.0%}" for v in yours])
     label_bars(axes, all_bars, [f"{v:.0%}" for v in theirs])
     axes.set_xticks(positions, [v.capitalize() for v in values])
     axes.set_ylim(0, max([*yours, *theirs]) * 1.2)
-    axes.set_ylabel("Share")
-    axes.legend(frameon=False, fontsize=9)
-    axes.set_title(f"{what}: you and the collection")
+    hide_value_axis(axes, "", axis="y")
+    axes.legend(frameon=False)
+    axes.set_title(f"{what}: liked photos and the collection")
     return to_svg(figure)
 
 

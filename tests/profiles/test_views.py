@@ -99,12 +99,22 @@ def test_the_colour_chart_names_the_favourite_colours(alice: User) -> None:
 def test_another_user_cannot_see_a_private_profile_or_its_charts(alice: User, bob: User, chart: str) -> None:
     client = logged_in(bob)
 
-    assert client.get(reverse("profiles:profile", args=["alice"])).status_code == 404
+    page = client.get(reverse("profiles:profile", args=["alice"]))
+
+    assert page.status_code == 403
+    assert "alice's profile is private" in page.text
+    assert "Favourite colours" not in page.text
     assert client.get(reverse("profiles:user_chart", args=["alice", chart])).status_code == 404
 
 
-def test_anonymous_visitors_cannot_see_a_private_profile(alice: User, client: Client) -> None:
-    assert client.get(reverse("profiles:profile", args=["alice"])).status_code == 404
+def test_anonymous_visitors_are_told_a_profile_is_private_and_see_none_of_it(
+    alice: User, client: Client
+) -> None:
+    page = client.get(reverse("profiles:profile", args=["alice"]))
+
+    assert page.status_code == 403
+    assert "alice's profile is private" in page.text
+    assert "blueish" not in page.text
     assert client.get(reverse("profiles:user_chart", args=["alice", "tags"])).status_code == 404
 
 
@@ -143,7 +153,7 @@ def test_the_owner_can_make_their_profile_public_and_private_again(alice: User, 
 
     response = client.post(reverse("profiles:set_public"), {"is_public": "0"}, follow=True)
     assert "only you can see it" in response.text
-    assert logged_in(bob).get(reverse("profiles:profile", args=["alice"])).status_code == 404
+    assert logged_in(bob).get(reverse("profiles:profile", args=["alice"])).status_code == 403
 
 
 def test_the_public_toggle_needs_post_with_csrf(alice: User) -> None:
@@ -210,7 +220,8 @@ def test_the_map_csv_gives_coordinates_but_no_server_paths(collection: list[Imag
 
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(collection)
-    assert set(rows[0]) == {"image_id", "title", "x", "y"}
+    assert set(rows[0]) == {"image_id", "title", "x", "y", "url"}
+    assert rows[0]["url"] == reverse("gallery:image", args=[rows[0]["image_id"]])
     assert "/thumbs/" not in text
 
 
