@@ -5,19 +5,24 @@ is the dot product of their descriptors. It is computed from luminance only: the
 (features.py) already says which colours a photo has, and a descriptor blind to them lets "Similar
 photos" find a red-and-white striped awning for a blue-and-white striped shirt.
 
-The picture is turned grey, squeezed to WORKING_SIZE x WORKING_SIZE (as GIST does: layout is judged
-relative to the frame) and its brightness and contrast normalised (zero mean, unit deviation), so a
-darker or flatter copy describes the same. Then three blocks, each scaled to unit length and then
-by its weight in BLOCK_WEIGHTS:
+The picture is turned grey and squeezed to WORKING_SIZE x WORKING_SIZE (as GIST does: layout is
+judged relative to the frame). Then three blocks, each scaled to unit length and then by its weight in
+BLOCK_WEIGHTS; each is blind to overall brightness and contrast, so a darker or flatter copy describes
+the same:
 
-- gist: a GIST-like spatial envelope (Oliva & Torralba 2001). A bank of log-Gabor filters, 4 scales
-  (periods of 4 to 32 px at 128 px, i.e. 1/32 to 1/4 of the frame) x 6 orientations, applied in the
-  frequency domain on a mirror-padded copy; the root mean square of each response over a 4 x 4 grid
-  of cells. 384 numbers saying where
-  the photo has coarse or fine structure in which direction: horizon, facade, foliage, sky.
+- gist: a GIST-like spatial envelope (Oliva & Torralba 2001). GIST's prefilter (log brightness over
+  local contrast), then log-Gabor filters at 4 scales (periods of 4 to 32 px, 1/32 to 1/4 of the
+  frame) x 6 orientations, applied in the frequency domain on a mirror-padded copy; the root mean
+  square of each response over a 4 x 4 grid of cells. 384 numbers saying where the photo has coarse
+  or fine structure in which direction: horizon, facade, foliage, sky.
 - lbp: histograms of uniform local binary patterns (Ojala et al. 2002; 8 neighbours at radius 1,
-  10 codes) on the 128 px picture and on a 64 px copy: the micro-texture of fur, water, sand or brick, wherever it lies.
-- layout: the mean normalised brightness of each of the 4 x 4 cells: a bright sky over dark ground.
+  10 codes) on the 128 px picture and on a 64 px copy: the micro-texture of fur, water, sand or
+  brick, wherever it lies.
+- layout: the mean brightness of each of the 4 x 4 cells, in standard deviations of the whole
+  picture: a bright sky over dark ground.
+
+All descriptors share a large common part (every Gabor energy is positive), so collections compare
+them centred on their mean: the recommender does (recommender/features.py).
 
 The weights and sizes were chosen on the 136 sample photos with `bench/descriptor.py`, which prints
 their nearest-neighbour figures against the colour histogram alone. Changing anything here changes
@@ -34,7 +39,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 from PIL import Image
-from scipy import fft
+from scipy import fft, ndimage
 from skimage.feature import local_binary_pattern
 
 DESCRIPTOR_VERSION: Final = "descriptor-v1"
@@ -42,6 +47,10 @@ DESCRIPTOR_VERSION: Final = "descriptor-v1"
 WORKING_SIZE: Final = 128
 PADDING: Final = 8  # mirrored on each side, so the filters don't see the opposite edge wrap round
 GRID: Final = 4
+LCN_SIGMA: Final = 4.0
+LCN_FLOOR: Final = (
+    0.2  # in log-brightness units; keeps flat areas (sky, studio backdrops) from blowing up noise
+)
 GABOR_PERIODS: Final = (4.0, 8.0, 16.0, 32.0)  # pixels at WORKING_SIZE
 GABOR_ORIENTATIONS: Final = 6
 GABOR_RADIAL_BANDWIDTH: Final = 0.55  # sigma of log(frequency / centre), about 1.1 octaves
@@ -63,7 +72,7 @@ BLOCKS: Final = {
     "lbp": slice(GIST_LENGTH, GIST_LENGTH + LBP_LENGTH),
     "layout": slice(GIST_LENGTH + LBP_LENGTH, DESCRIPTOR_LENGTH),
 }
-BLOCK_WEIGHTS: Final = {"gist": 1.0, "lbp": 0.6, "layout": 0.4}
+BLOCK_WEIGHTS: Final = {"gist": 1.0, "lbp": 0.4, "layout": 0.3}
 
 STORED_DTYPE: Final = np.dtype("<f2")
 
@@ -73,14 +82,23 @@ FloatArray = npt.NDArray[np.float32]
 def describe(picture: Image.Image) -> FloatArray:
     """The unit-length descriptor of `picture` (any mode, any size; the analysis passes the preview)."""
     pixels = _grey_pixels(picture)
-    grey = _normalised(pixels)
     blocks = {
-        "gist": gist_block(grey),
+        "gist": gist_block(local_contrast_normalised(pixels)),
         "lbp": lbp_block(pixels),
-        "layout": layout_block(grey),
+        "layout": layout_block(_normalised(pixels)),
     }
     vector = np.concatenate([_unit(blocks[name]) * BLOCK_WEIGHTS[name] for name in BLOCKS])
     return _unit(vector).astype(np.float32)
+
+
+def local_contrast_normalised(pixels: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+    """GIST's prefilter: log brightness, less its local mean, over its local contrast (Gaussian windows
+    of LCN_SIGMA px). Shadows and a bright sky then weigh alike, and the filters see structure, not light.
+    """
+    logged = np.log1p(pixels.astype(np.float64))
+    detail = logged - ndimage.gaussian_filter(logged, LCN_SIGMA)
+    contrast = np.sqrt(ndimage.gaussian_filter(detail**2, LCN_SIGMA))
+    return detail / (LCN_FLOOR + contrast)
 
 
 def gist_block(grey: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
