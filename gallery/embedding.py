@@ -75,13 +75,17 @@ def embedder_info() -> EmbedderInfo:
             kind="built-in",
             description=(
                 f"Built-in visual descriptor: texture, shape and layout ({DESCRIPTOR_LENGTH} numbers: "
-                "GIST-like Gabor energies, local binary patterns, brightness layout); no weights needed"
+                "GIST-like Gabor energies, local binary patterns, brightness layout); needs no weights"
             ),
         )
+    try:
+        name = active_embedder_name()
+    except EncoderUnavailable as error:
+        return EmbedderInfo(
+            name="", kind="onnx", description=f"Pretrained image encoder, unavailable: {error}"
+        )
     return EmbedderInfo(
-        name=active_embedder_name(),
-        kind="onnx",
-        description=f"Pretrained image encoder {path.name}, run with onnxruntime",
+        name=name, kind="onnx", description=f"Pretrained image encoder {path.name}, run with onnxruntime"
     )
 
 

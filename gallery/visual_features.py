@@ -15,6 +15,7 @@ from gallery.analysis.descriptor import FloatArray, from_bytes
 from gallery.analysis.onnx_encoder import EncoderUnavailable
 from gallery.embedding import active_embedder_name
 from gallery.models import Image
+from gallery.selectors import visible_images
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,16 @@ def visual_feature_matrix(image_ids: Sequence[int]) -> FloatArray:
     )
     rows = {image_id: (blob, made_by) for image_id, blob, made_by in fetched.iterator(chunk_size=2000)}
     return vectors_from_rows(rows.get(image_id, (None, "")) for image_id in image_ids)
+
+
+def photos_with_visual_features() -> int:
+    """Visible photos with a vector from the site's embedder (fewer than all right after a switch)."""
+    return (
+        visible_images()
+        .filter(visual_features_by=_site_embedder_name())
+        .exclude(visual_features_by="")
+        .count()
+    )
 
 
 def vectors_from_rows(rows: Iterable[StoredVector]) -> FloatArray:

@@ -12,7 +12,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.embedding import embedder_info
 from gallery.selectors import visible_images
+from gallery.visual_features import photos_with_visual_features
 from profiles import selectors, services
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
@@ -70,7 +72,12 @@ def stats(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "profiles/stats.html",
-        {"charts": charts, "image_count": visible_images().count()},
+        {
+            "charts": charts,
+            "image_count": visible_images().count(),
+            "embedder": embedder_info(),
+            "featured_count": photos_with_visual_features(),
+        },
     )
 
 

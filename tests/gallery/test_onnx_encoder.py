@@ -11,16 +11,17 @@ import pytest
 from django.conf import LazySettings
 from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
+from django.test import Client
 from PIL import Image as PillowImage
 
-from gallery.analysis.descriptor import DESCRIPTOR_LENGTH, DESCRIPTOR_VERSION
+from gallery.analysis.descriptor import DESCRIPTOR_LENGTH, DESCRIPTOR_VERSION, to_bytes
 from gallery.analysis.onnx_encoder import EncoderUnavailable, OnnxImageEncoder, model_input
 from gallery.apps import refuse_to_start_without_embedder
 from gallery.embedding import embedder_info, forget_embedder
 from gallery.models import AnalysisStatus, Image
 from gallery.services.storage import media_path
 from gallery.visual_features import visual_feature_matrix, visual_vector
-from tests.factories import ingest_folder
+from tests.factories import ingest_folder, make_image
 from tests.support.images import encode
 from tests.support.onnx_models import TINY_LENGTH, tiny_encoder, two_input_model
 from tests.support.patterns import checkerboard, gradient, stripes
@@ -230,3 +231,29 @@ def _pattern_folder(tmp_path: Path) -> Path:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+@pytest.mark.django_db
+def test_the_stats_page_and_api_name_the_embedder_and_how_many_photos_have_its_features(
+    tmp_path: Path, use_weights: Callable[[Path | str], None], client: Client
+) -> None:
+    use_weights("")
+    make_image(visual_features=to_bytes(np.ones(DESCRIPTOR_LENGTH)), visual_features_by=DESCRIPTOR_VERSION)
+
+    page = client.get("/stats/").content.decode()
+    api = client.get("/api/v1/stats").json()["visual_features"]
+
+    assert "Built-in visual descriptor" in page
+    assert "have these features so far" not in page
+    assert api["embedder"] == DESCRIPTOR_VERSION
+    assert api["kind"] == "built-in"
+    assert api["photo_count"] == 1
+
+    use_weights(tiny_encoder(tmp_path / "clip-vit-b32.onnx"))
+    page = client.get("/stats/").content.decode()
+    api = client.get("/api/v1/stats").json()["visual_features"]
+
+    assert "Pretrained image encoder clip-vit-b32.onnx" in page
+    assert "0 of 1 photos have these features so far" in page
+    assert api["kind"] == "onnx"
+    assert api["photo_count"] == 0
