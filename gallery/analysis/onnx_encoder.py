@@ -1,7 +1,8 @@
 """A pretrained image encoder run with onnxruntime, e.g. the image half of OpenAI's CLIP ViT-B/32.
 
 The model must take one float32 input of shape (batch, 3, height, width), RGB, and give one vector
-per image as its first output, shape (batch, length). Height and width come from the model when it
+per image, shape (batch, length): the output named in EMBEDDING_OUTPUTS if there is one (exports
+often add the transformer's hidden states beside the embedding), else the first output of rank 2. Height and width come from the model when it
 fixes them, else INPUT_SIZE. Pictures are prepared as CLIP's own preprocessing does: the short side
 resized to the input size (bicubic), the centre cropped square, values scaled to 0..1 and normalised
 with CLIP_MEAN and CLIP_STD per channel. The output is scaled to unit length, so cosines are dot
@@ -29,6 +30,8 @@ INPUT_SIZE: Final = 224
 CLIP_MEAN: Final = (0.48145466, 0.4578275, 0.40821073)
 CLIP_STD: Final = (0.26862954, 0.26130258, 0.27577711)
 NAME_PREFIX: Final = "onnx"
+# Names exports give the image embedding: Immich's CLIP exports, Hugging Face's CLIPVisionModelWithProjection.
+EMBEDDING_OUTPUTS: Final = ("embedding", "image_embeds")
 
 
 class EncoderUnavailable(Exception):
@@ -39,12 +42,20 @@ class OnnxImageEncoder:
     """Embeds pictures with an ONNX image encoder; build it with `load`."""
 
     def __init__(
-        self, session: Any, *, name: str, input_name: str, size: tuple[int, int], length: int
+        self,
+        session: Any,
+        *,
+        name: str,
+        input_name: str,
+        output_name: str,
+        size: tuple[int, int],
+        length: int,
     ) -> None:
         self._session = session
         self.name = name
         self.length = length
         self._input_name = input_name
+        self._output_name = output_name
         self._size = size
 
     @classmethod
@@ -58,7 +69,15 @@ class OnnxImageEncoder:
         except Exception as error:  # onnxruntime raises its own Fail/InvalidProtobuf/... types
             raise EncoderUnavailable(f"{path} is not a usable ONNX model: {error}") from error
         input_name, size = _image_input(session, path)
-        encoder = cls(session, name=encoder_name(path), input_name=input_name, size=size, length=0)
+        output_name = _embedding_output(session, path)
+        encoder = cls(
+            session,
+            name=encoder_name(path),
+            input_name=input_name,
+            output_name=output_name,
+            size=size,
+            length=0,
+        )
         try:
             blank = encoder.run(Image.new("RGB", size, (128, 128, 128)))
         except Exception as error:
@@ -76,10 +95,9 @@ class OnnxImageEncoder:
         return (vector / norm if norm > 0 else vector).astype(np.float32)
 
     def run(self, picture: Image.Image) -> FloatArray:
-        """The model's raw first output for one picture, as a flat float32 vector."""
-        outputs = self._session.run(None, {self._input_name: model_input(picture, self._size)})
-        first = np.asarray(outputs[0], dtype=np.float32)
-        return first.reshape(-1) if first.ndim == 1 else first.reshape(first.shape[0], -1)[0]
+        """The model's raw embedding of one picture, as a flat float32 vector."""
+        outputs = self._session.run([self._output_name], {self._input_name: model_input(picture, self._size)})
+        return np.asarray(outputs[0], dtype=np.float32)[0]
 
 
 def model_input(picture: Image.Image, size: tuple[int, int]) -> npt.NDArray[np.float32]:
@@ -120,6 +138,16 @@ def _image_input(session: Any, path: Path) -> tuple[str, tuple[int, int]]:
     height = shape[2] if isinstance(shape[2], int) else INPUT_SIZE
     width = shape[3] if isinstance(shape[3], int) else INPUT_SIZE
     return str(inputs[0].name), (width, height)
+
+
+def _embedding_output(session: Any, path: Path) -> str:
+    outputs = session.get_outputs()
+    named = [output for output in outputs if output.name in EMBEDDING_OUTPUTS]
+    flat = [output for output in outputs if len(output.shape) == 2]
+    if not named and not flat:
+        shapes = ", ".join(f"{output.name} {list(output.shape)}" for output in outputs)
+        raise EncoderUnavailable(f"{path} gives no (batch, length) embedding; its outputs are {shapes}")
+    return str((named or flat)[0].name)
 
 
 def _one_thread() -> Any:

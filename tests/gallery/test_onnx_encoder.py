@@ -63,6 +63,13 @@ def test_an_encoder_with_free_height_and_width_gets_clips_224_pixels(tmp_path: P
     assert model_input(PillowImage.new("RGB", (640, 480), RED), (224, 224)).shape == (1, 3, 224, 224)
 
 
+def test_the_embedding_output_is_used_when_an_export_lists_hidden_states_first(tmp_path: Path) -> None:
+    encoder = OnnxImageEncoder.load(tiny_encoder(tmp_path / "hidden.onnx", hidden_first=True))
+
+    assert encoder.length == TINY_LENGTH
+    assert encoder.embed(PillowImage.new("RGB", (64, 64), RED)).shape == (TINY_LENGTH,)
+
+
 def test_pictures_are_centre_cropped_and_normalised_as_clip_expects() -> None:
     # The centre square is blue; what lies beyond it left and right is cropped away, whatever it is.
     one = PillowImage.new("RGB", (300, 100), RED)

@@ -15,10 +15,13 @@ IR_VERSION = 10
 OPSETS = [helper.make_opsetid("", 17)]
 
 
-def tiny_encoder(path: Path, *, size: int | None = 32, length: int = TINY_LENGTH, seed: int = 0) -> Path:
+def tiny_encoder(
+    path: Path, *, size: int | None = 32, length: int = TINY_LENGTH, seed: int = 0, hidden_first: bool = False
+) -> Path:
     """Mean of each channel over 4 x 4 cells (48 numbers), then a fixed random projection to `length`.
 
-    `size=None` leaves height and width symbolic, as many exports do.
+    `size=None` leaves height and width symbolic, as many exports do; `hidden_first` lists the pooled
+    cells (batch, 3, 4, 4) as a first output before the embedding, as exports with hidden states do.
     """
     side: int | str = size if size is not None else "side"
     pixels = helper.make_tensor_value_info("pixel_values", TensorProto.FLOAT, ["batch", 3, side, side])
@@ -33,7 +36,9 @@ def tiny_encoder(path: Path, *, size: int | None = 32, length: int = TINY_LENGTH
         numpy_helper.from_array(np.array([1, 3, 4, 4], dtype=np.int64), "cells"),
         numpy_helper.from_array(projection, "projection"),
     ]
-    graph = helper.make_graph(nodes, "tiny-image-encoder", [pixels], [embeds], initialisers)
+    hidden = helper.make_tensor_value_info("pooled", TensorProto.FLOAT, ["batch", 3, 4, 4])
+    outputs = [hidden, embeds] if hidden_first else [embeds]
+    graph = helper.make_graph(nodes, "tiny-image-encoder", [pixels], outputs, initialisers)
     model = helper.make_model(graph, opset_imports=OPSETS, ir_version=IR_VERSION)
     onnx.checker.check_model(model)
     path.write_bytes(model.SerializeToString())
