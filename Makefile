@@ -11,7 +11,7 @@ DEMO_PHOTOS ?= 150
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-duplicates bench-pages bench-recommend bench-drill clean
+.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-descriptor bench-duplicates bench-pages bench-recommend bench-drill clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,11 @@ bench-analyse: $(STAMP)
 
 bench-duplicates: $(STAMP)
 	$(BIN)/python bench/duplicates.py
+
+# Needs a folder of photos with a manifest.json (default ../shared/sample-photos; SAMPLES=...).
+SAMPLES ?= ../shared/sample-photos
+bench-descriptor: $(STAMP)
+	$(BIN)/python bench/descriptor.py --folder $(SAMPLES)
 
 bench-recommend: $(STAMP)
 	$(BIN)/python bench/recommend.py

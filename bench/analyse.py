@@ -6,7 +6,8 @@ It generates photo-like JPEGs (smooth gradients, texture and sensor-like noise, 
 as camera files do) into a temporary folder, analyses them with gallery.analysis.pipeline.analyse_file
 in a ProcessPoolExecutor of 1 and then 2 workers, and prints images per second, images per second per
 core, the mean time of each stage, and the same work done naively (full-size decode, k-means on every
-pixel) on a few images. The quality stage's own cost and its share of the whole are printed too.
+pixel) on a few images. The quality stage's and the visual descriptor's own costs and their shares of
+the whole are printed too.
 It prints figures and asserts nothing. No Django settings are needed.
 
 Images per second per core is given two ways: from wall time (what a user waits for, and what other
@@ -35,7 +36,7 @@ from gallery.analysis.result import AnalysisResult
 
 WIDTH, HEIGHT = 4000, 3000
 MAX_PIXELS = 50_000_000
-STAGES = ("decode", "exif", "thumbnails", "colours", "features", "quality")
+STAGES = ("decode", "exif", "thumbnails", "colours", "features", "descriptor", "quality")
 
 
 def main() -> None:
@@ -89,7 +90,11 @@ def run_pool(paths: list[Path], workers: int) -> None:
     print(f"  mean ms in total  {total * 1000:.1f}")
     print(
         f"  quality measures  {stages['quality'] * 1000:.1f} ms per image, "
-        f"{stages['quality'] / total:.0%} of the analysis stage\n"
+        f"{stages['quality'] / total:.0%} of the analysis stage"
+    )
+    print(
+        f"  visual descriptor {stages['descriptor'] * 1000:.1f} ms per image, "
+        f"{stages['descriptor'] / total:.0%} of the analysis stage\n"
     )
 
 

@@ -8,12 +8,14 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Path, Router
 
+from gallery.embedding import embedder_info
 from gallery.selectors import visible_images
+from gallery.visual_features import photos_with_visual_features
 from imgsite.api_auth import SIGNED_IN, caller_of, signed_in_user
 from imgsite.api_problems import with_errors
 from profiles import selectors, services
 from profiles.charts.collection import COLLECTION_CHARTS
-from profiles.schemas import ChartData, ChartSummary, Statistics, TasteProfile
+from profiles.schemas import ChartData, ChartSummary, Statistics, TasteProfile, VisualFeatures
 
 router = Router(tags=["profiles"])
 stats_router = Router(tags=["statistics"])
@@ -61,8 +63,15 @@ def _chart_summary(request: HttpRequest, name: str) -> ChartSummary:
 @stats_router.get("", response=with_errors({200: Statistics}), url_name="stats")
 def statistics(request: HttpRequest) -> Statistics:
     """The collection's charts, as on /stats/, with links to each one's data."""
+    embedder = embedder_info()
     return Statistics(
         photo_count=visible_images().count(),
+        visual_features=VisualFeatures(
+            embedder=embedder.name,
+            kind=embedder.kind,
+            description=embedder.description,
+            photo_count=photos_with_visual_features(),
+        ),
         charts=[_chart_summary(request, name) for name in COLLECTION_CHARTS],
     )
 

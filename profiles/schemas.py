@@ -27,8 +27,18 @@ class ChartSummary(Schema):
     data: str = Field(description="This chart's rows in the API.")
 
 
+class VisualFeatures(Schema):
+    """What the site's similar photos, recommendations and interests see of each photo's look."""
+
+    embedder: str = Field(description="The name stored beside each photo's vector, e.g. descriptor-v1.")
+    kind: str = Field(description="built-in (no weights) or onnx (a pretrained image encoder).")
+    description: str
+    photo_count: int = Field(description="Analysed photos that have a vector from this embedder.")
+
+
 class Statistics(Schema):
     photo_count: int
+    visual_features: VisualFeatures
     charts: list[ChartSummary]
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from gallery.analysis.palette import family_shares
 from gallery.models import Colour, Image, ImageTag, Like
 from gallery.selectors import visible_images
+from gallery.visual_features import vectors_from_rows
 from profiles.charts.collection import CollectionFrames
 from profiles.models import ProfileSnapshot, UserProfile
 from profiles.simulation import Catalogue
@@ -86,9 +87,14 @@ def profile_inputs(user: AbstractBaseUser) -> ProfileInputs:
 
 
 def image_frame(images: QuerySet[Image]) -> pd.DataFrame:
-    columns = FRAME_COLUMNS["images"]
-    rows = images.values_list(*(IMAGE_FIELD.get(column, column) for column in columns))
-    return pd.DataFrame(list(rows), columns=columns)
+    """The images frame; its visual column holds each image's vector from the site's embedder."""
+    columns = [column for column in FRAME_COLUMNS["images"] if column != "visual"]
+    fields = [IMAGE_FIELD.get(column, column) for column in columns]
+    rows = list(images.values_list(*fields, "visual_features", "visual_features_by"))
+    frame = pd.DataFrame([row[: len(columns)] for row in rows], columns=columns)
+    vectors = vectors_from_rows((row[-2], row[-1]) for row in rows)
+    frame["visual"] = pd.Series(list(vectors), index=frame.index, dtype=object)
+    return frame
 
 
 def colour_frame(colours: QuerySet[Colour]) -> pd.DataFrame:
@@ -117,7 +123,7 @@ def collection_version() -> str:
 
 
 # Image fields the collection charts read; the frame's columns have the same names, except that
-# colour_histogram is called histogram and thumbnail holds a path on disk.
+# colour_histogram is called histogram, thumbnail holds a path on disk and visual the photo's vector.
 COLLECTION_FIELDS = (
     "title",
     "orientation",
@@ -132,17 +138,24 @@ COLLECTION_FIELDS = (
 
 def collection_frames() -> CollectionFrames:
     images = visible_images().order_by("id")
+    loaded = list(
+        images.only(
+            "id", *COLLECTION_FIELDS, "colour_histogram", "thumbnail", "visual_features", "visual_features_by"
+        )
+    )
+    vectors = vectors_from_rows((image.visual_features, image.visual_features_by) for image in loaded)
     rows = [
         {
             "image_id": image.id,
             **{name: getattr(image, name) for name in COLLECTION_FIELDS},
             "histogram": image.colour_histogram,
+            "visual": vector,
             "thumbnail": image.thumbnail.path if image.thumbnail else "",
             "url": reverse("gallery:image", args=[image.id]),
         }
-        for image in images.only("id", *COLLECTION_FIELDS, "colour_histogram", "thumbnail")
+        for image, vector in zip(loaded, vectors, strict=True)
     ]
-    columns = ["image_id", *COLLECTION_FIELDS, "histogram", "thumbnail", "url"]
+    columns = ["image_id", *COLLECTION_FIELDS, "histogram", "visual", "thumbnail", "url"]
     colour_columns = [*FRAME_COLUMNS["colours"], "rank"]
     colour_rows = Colour.objects.filter(image__in=images).values_list(*colour_columns)
     tag_rows = ImageTag.objects.filter(image__in=images).values_list("image_id", "tag__name").distinct()

@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.embedding import embedder_info
 from gallery.selectors import visible_images
+from gallery.visual_features import photos_with_visual_features
 from profiles import selectors, services
 from profiles.charts.collection import COLLECTION_CHARTS
 from profiles.charts.user import USER_CHARTS
@@ -82,7 +84,16 @@ def stats(request: HttpRequest) -> HttpResponse:
         }
         for chart in COLLECTION_CHARTS.values()
     ]
-    return render(request, "profiles/stats.html", {"charts": charts, "image_count": image_count})
+    return render(
+        request,
+        "profiles/stats.html",
+        {
+            "charts": charts,
+            "image_count": image_count,
+            "embedder": embedder_info(),
+            "featured_count": photos_with_visual_features(),
+        },
+    )
 
 
 def coverage_note(covered: int, total: int, others_lack: str) -> str:

@@ -10,6 +10,12 @@ influence on a cosine does not depend on how many columns it happens to have:
 - colour: the 112-bin HSV histogram, square-rooted first so cosine becomes the Bhattacharyya
   coefficient (big flat areas of sky no longer swamp everything else);
 - palette: the share of the photo's pixels in each of the 11 colour families;
+- visual: what the photo looks like (texture, shape, layout: gallery.analysis.embedders), centred on
+  the collection's mean and projected on its VISUAL_COMPONENTS principal axes. Centred, because
+  every descriptor shares a large common part that would make all photos look alike; projected, to
+  keep the dense block small (64 numbers instead of 420 or 512). Photos without a vector from the
+  site's embedder get zeros here. On the sample photos, colour and descriptor together find similar
+  photos sharing a source tag more often than colour alone (bench/descriptor.py, README);
 - tags: source and automatic tags as TF-IDF (a tag on every photo says nothing). People's own
   tags are left out: they follow likes, so using them would leak held-out likes into evaluation;
 - orientation and size: one-hots.
@@ -20,11 +26,12 @@ Interactions: a like is a positive of weight 1; a "not interested" is a negative
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from sklearn.decomposition import PCA
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from gallery.analysis.features import HISTOGRAM_LENGTH
@@ -36,28 +43,45 @@ ORIENTATIONS = tuple(value for value, _ in Orientation.choices)
 SIZE_CLASSES = tuple(value for value, _ in SizeClass.choices)
 
 # Tags and colour families carry most of what makes people like a photo; the raw histogram refines
-# "which blue"; shape counts for a little. Chosen by evaluate_recommender on simulated users.
+# "which blue"; shape counts for a little. Chosen by evaluate_recommender on simulated users. What a
+# photo looks like (visual) weighs about as much as its colours together (histogram and palette,
+# sqrt(0.5² + 1²) = 1.1): on the sample photos, the similar photos sharing a tag peaked with colour
+# and descriptor at about 1:1 (bench/descriptor.py).
 GROUP_WEIGHTS: dict[str, float] = {
     "colour": 0.5,
+    "visual": 1.0,
     "palette": 1.0,
     "tags": 1.0,
     "orientation": 0.4,
     "size": 0.2,
 }
 
+# "Similar photos" answers "what else looks like this?": there the look counts twice as much as in
+# recommendations, so stripes in other colours come before the same colours in another pattern
+# (colour speaks three times otherwise: histogram, palette and the automatic colour tags).
+SIMILAR_PHOTOS_EMPHASIS: dict[str, float] = {"visual": 2.0}
+
 IMAGE_COLUMNS = ["image_id", "title", "orientation", "size_class", "histogram"]
 COLOUR_COLUMNS = ["image_id", "family", "share"]
 TAG_COLUMNS = ["image_id", "tag"]
 EVENT_COLUMNS = ["user_id", "image_id"]
+VISUAL_COMPONENTS = 64
+
+
+def _no_visual() -> np.ndarray:
+    return np.zeros((0, 0), dtype=np.float32)
 
 
 @dataclass(frozen=True)
 class CatalogueRows:
-    """Plain rows about the photos: images (IMAGE_COLUMNS), colours (ranked), tags."""
+    """Plain rows about the photos: images (IMAGE_COLUMNS), colours (ranked), tags, and the visual
+    feature vectors, one row per image in the order of `images` (zeros where a photo has none; no
+    columns at all when the catalogue has no vectors, e.g. external data)."""
 
     images: pd.DataFrame
     colours: pd.DataFrame
     tags: pd.DataFrame
+    visual: np.ndarray = field(default_factory=_no_visual)
 
 
 @dataclass(frozen=True)
@@ -77,6 +101,7 @@ def item_features(catalogue: CatalogueRows, weights: Mapping[str, float] = GROUP
     index = {int(image_id): row for row, image_id in enumerate(catalogue.images["image_id"])}
     blocks = {
         "colour": _histogram_block(catalogue.images["histogram"]),
+        "visual": visual_block(catalogue.visual, len(catalogue.images)),
         "palette": _palette_block(catalogue.colours, index),
         "tags": _tag_block(catalogue.tags, index),
         "orientation": _one_hot(catalogue.images["orientation"], ORIENTATIONS),
@@ -100,6 +125,28 @@ def _histogram_block(histograms: pd.Series) -> sp.csr_matrix:
         if isinstance(values, list) and len(values) == HISTOGRAM_LENGTH:
             dense[row] = np.sqrt(np.clip(np.asarray(values, dtype=np.float32), 0.0, None))
     return sp.csr_matrix(dense)
+
+
+def group_scale(groups: Mapping[str, slice], width: int, emphasis: Mapping[str, float]) -> np.ndarray:
+    """A column scale of `width` ones, times each emphasised group's factor over its columns."""
+    scale = np.ones(width, dtype=np.float32)
+    for name, factor in emphasis.items():
+        if name in groups:
+            scale[groups[name]] = factor
+    return scale
+
+
+def visual_block(vectors: np.ndarray, n_items: int) -> sp.csr_matrix:
+    """The photos' vectors centred on the mean of those that have one, on their main axes."""
+    present = np.flatnonzero(np.abs(vectors).sum(axis=1) > 0) if vectors.size else np.zeros(0, dtype=np.int64)
+    if len(present) < 2:
+        return sp.csr_matrix((n_items, 0), dtype=np.float32)
+    known = vectors[present].astype(np.float64)
+    components = min(VISUAL_COMPONENTS, len(present) - 1, known.shape[1])
+    projected = PCA(n_components=components, random_state=0).fit_transform(known)
+    block = np.zeros((n_items, components), dtype=np.float32)
+    block[present] = projected
+    return sp.csr_matrix(block)
 
 
 def _palette_block(colours: pd.DataFrame, index: Mapping[int, int]) -> sp.csr_matrix:

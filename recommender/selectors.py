@@ -20,6 +20,7 @@ from django.db.models import (
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
 from gallery.selectors import like_count_annotation, one_per_group, visible_images
+from gallery.visual_features import vectors_from_rows
 from profiles.models import SimulatedTaste
 from recommender.engine import InteractionData
 from recommender.features import (
@@ -41,11 +42,20 @@ RELATED_COUNT = 6
 def catalogue_rows() -> CatalogueRows:
     """The visible photos, sorted by id, with their colours and source/automatic tags."""
     images = visible_images().order_by("id")
+    rows = list(
+        images.values_list(
+            "id",
+            "title",
+            "orientation",
+            "size_class",
+            "colour_histogram",
+            "visual_features",
+            "visual_features_by",
+        )
+    )
     return CatalogueRows(
-        images=pd.DataFrame(
-            list(images.values_list("id", "title", "orientation", "size_class", "colour_histogram")),
-            columns=IMAGE_COLUMNS,
-        ),
+        images=pd.DataFrame([row[:5] for row in rows], columns=IMAGE_COLUMNS),
+        visual=vectors_from_rows((row[5], row[6]) for row in rows),
         colours=pd.DataFrame(
             list(
                 Colour.objects.filter(image__in=images)

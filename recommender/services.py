@@ -40,6 +40,7 @@ from recommender.engine import (
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.tuning import tune_weights
+from recommender.features import SIMILAR_PHOTOS_EMPHASIS, group_scale
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
 logger = logging.getLogger(__name__)
@@ -261,6 +262,8 @@ def similar_image_ids(image_id: int, *, count: int = selectors.RELATED_COUNT) ->
         return []
     index = model.item_index[image_id]
     target = dense_rows(content.vectors, np.array([index]))[0]
+    # Scaling only the query's columns weighs each feature group's share of the cosine.
+    target *= group_scale(content.data.feature_groups, len(target), SIMILAR_PHOTOS_EMPHASIS)
     similarity = np.asarray(content.vectors @ target).ravel()
     similarity[index] = -np.inf
     order = np.lexsort((np.arange(len(similarity)), -similarity))[:count]

@@ -14,6 +14,7 @@ from gallery.analysis.near_duplicates import layout_digest
 from gallery.analysis.palette import photo_families
 from gallery.analysis.pipeline import analyse_file, assess_file
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected, QualityReport
+from gallery.embedding import active_embedder
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
@@ -32,8 +33,11 @@ def analyse_image(image_id: int) -> Image | None:
     path = media_path(image.file.name)
     if not path.is_file():
         return mark_failed(image, f"the original file is missing from the media folder ({image.file.name})")
+    # Outside the try: unusable encoder weights are the deployment's fault, not the photo's. The photo
+    # stays pending for the sweeper, and the worker's start-up check says what to fix.
+    embedder = active_embedder()
     try:
-        result = analyse_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+        result = analyse_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS, embedder=embedder)
         save_analysis(image, result)
     except ImageRejected as exc:
         return mark_failed(image, str(exc))
@@ -90,6 +94,8 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.phash = result.phash
     image.layout_signature = result.layout
     image.layout_digest = layout_digest(result.layout)
+    image.visual_features = result.visual_features
+    image.visual_features_by = result.visual_features_by
     apply_quality(image, result.quality)
     image.file_size = media_path(image.file.name).stat().st_size
     image.status = AnalysisStatus.DONE

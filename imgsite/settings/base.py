@@ -245,6 +245,10 @@ IMGSITE_FOLDER_ROOTS = [
     Path(root).expanduser()
     for root in env_list("IMGSITE_FOLDER_ROOTS", [str(BASE_DIR / "imports"), str(Path.home())])
 ]
+# A pretrained image encoder's ONNX file (e.g. CLIP ViT-B/32's image half, see the README's "Visual
+# features"); empty: the built-in descriptor, which needs no weights. After a change, run
+# `manage.py analyse --features`.
+IMGSITE_EMBEDDER_ONNX = env_str("IMGSITE_EMBEDDER_ONNX", "")
 # Images with more pixels than this are refused as likely decompression bombs.
 IMGSITE_MAX_IMAGE_PIXELS = env_int("IMGSITE_MAX_IMAGE_PIXELS", 120_000_000)
 # Licences accepted besides CC0, public domain, CC BY and CC BY-SA (short names, comma separated).

@@ -48,7 +48,8 @@ class CollectionFrames:
     """The analysed collection as plain frames.
 
     - images: image_id, title, orientation, size_class, format, licence, camera_make, camera_model,
-      taken_at, histogram (list of floats), thumbnail (absolute file path or ""), url (the photo's page)
+      taken_at, histogram (list of floats), visual (the visual feature vector), thumbnail (absolute
+      file path or ""), url (the photo's page)
     - colours: image_id, hex, red, green, blue, share, name, family, rank
     - tags: image_id, tag (distinct, any origin)
     """
@@ -144,7 +145,8 @@ def largest_colour_per_photo(frames: CollectionFrames) -> pd.DataFrame:
 
 
 def collection_map(frames: CollectionFrames) -> pd.DataFrame:
-    """Two PCA components of the feature vectors (colour histogram, colour families, idf-weighted tags)."""
+    """Two PCA components of the interests' feature vectors (colour histogram, colour families, idf-weighted
+    tags, visual features)."""
     images = frames.images
     columns = ["image_id", "title", "x", "y", "thumbnail", "url"]
     if len(images) < 2:

@@ -27,6 +27,7 @@ FRAME_COLUMNS = {
         "camera_model",
         "taken_at",
         "histogram",
+        "visual",
     ],
     "colours": ["image_id", "hex", "red", "green", "blue", "share", "name", "family"],
     "image_tags": ["image_id", "tag"],
@@ -44,8 +45,9 @@ class ProfileInputs:
     Frames and their columns:
     - likes: image_id, created_at
     - user_tags: image_id, tag, created_at (this user's own tags)
-    - images: image_id, orientation, size_class, camera_make, camera_model, taken_at, histogram
-      (one row per image the user liked or tagged; histogram is a list of floats)
+    - images: image_id, orientation, size_class, camera_make, camera_model, taken_at, histogram, visual
+      (one row per image the user liked or tagged; histogram is a list of floats, visual the image's
+      visual feature vector as a float array, all zeros when it has none)
     - colours: image_id, hex, red, green, blue, share, name, family (those images' palettes)
     - image_tags: image_id, tag (tags of any origin on those images)
     """

@@ -1,8 +1,9 @@
 """Interest clusters: a user's images grouped by what they look like and what they show.
 
-Each image becomes one feature vector made of three blocks, each scaled to unit length so none
+Each image becomes one feature vector made of four blocks, each scaled to unit length so none
 dominates by its size: the colour histogram from the analysis, the palette's colour-family shares,
-and the image's tags weighted by idf. The images are clustered with k-means (image weights as sample
+the image's tags weighted by idf, and what it looks like (the visual feature vector: texture, shape,
+layout), centred on the mean of the user's images first, since all vectors share a large common part. The images are clustered with k-means (image weights as sample
 weights). The number of interests is chosen by silhouette: k = 2..4 are tried (never more than
 n - 1), the best score wins, and the user gets a single interest when there are fewer than
 MIN_IMAGES_TO_SPLIT images or no split reaches MIN_SILHOUETTE.
@@ -31,11 +32,12 @@ def feature_matrix(
     image_tags: pd.DataFrame,
     idf: dict[str, float],
 ) -> np.ndarray:
-    """One row per image id: [histogram | family shares | idf-weighted tags], each block unit length."""
+    """One row per image id: [histogram | family shares | idf-weighted tags | look], each block unit length."""
     blocks = [
         _histogram_block(image_ids, images),
         _family_block(image_ids, palette),
         _tag_block(image_ids, image_tags, idf),
+        _visual_block(image_ids, images),
     ]
     return np.hstack([_unit_rows(block) for block in blocks])
 
@@ -145,6 +147,26 @@ def _histogram_block(image_ids: list[int], images: pd.DataFrame) -> np.ndarray:
     block = np.zeros((len(image_ids), width))
     for row, histogram in enumerate(histograms):
         block[row, : len(histogram)] = histogram
+    return block
+
+
+def _visual_block(image_ids: list[int], images: pd.DataFrame) -> np.ndarray:
+    """The images' visual vectors, centred on the mean of those that have one; zeros for the others."""
+    if "visual" not in images.columns:
+        return np.zeros((len(image_ids), 0))
+    column = images["visual"]
+    by_id = {
+        int(image_id): np.asarray(vector, dtype=float).ravel()
+        for image_id, vector in zip(images["image_id"].tolist(), column.tolist(), strict=True)
+        if isinstance(vector, np.ndarray | list) and np.any(vector)
+    }
+    width = max((len(vector) for vector in by_id.values()), default=0)
+    block = np.zeros((len(image_ids), width))
+    rows = [row for row, image_id in enumerate(image_ids) if len(by_id.get(image_id, ())) == width > 0]
+    for row in rows:
+        block[row] = by_id[image_ids[row]]
+    if rows:
+        block[rows] -= block[rows].mean(axis=0)
     return block
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gallery.analysis.descriptor import describe
 from gallery.analysis.features import HISTOGRAM_LENGTH
 from recommender.features import (
     COLOUR_COLUMNS,
@@ -21,6 +22,7 @@ from recommender.features import (
 from recommender.models import NotInterested
 from recommender.selectors import load_site_data
 from tests.factories import make_image, make_image_tag, make_like, make_user
+from tests.support.patterns import COLOUR_PAIRS, checkerboard, stripes
 
 
 def catalogue() -> CatalogueRows:
@@ -40,6 +42,13 @@ def catalogue() -> CatalogueRows:
             columns=COLOUR_COLUMNS,
         ),
         tags=pd.DataFrame([(10, "sea"), (11, "sea"), (11, "sand"), (12, "food")], columns=TAG_COLUMNS),
+        visual=np.stack(
+            [
+                describe(stripes(*COLOUR_PAIRS[2])),
+                describe(stripes(*COLOUR_PAIRS[0])),
+                describe(checkerboard(*COLOUR_PAIRS[1])),
+            ]
+        ),
     )
 
 
