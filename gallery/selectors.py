@@ -67,6 +67,8 @@ class GalleryFilters:
 
     def without(self, name: str) -> GalleryFilters:
         blank: Any = None if name == "year" else ""
+        if name == "q" and self.sort == RELEVANCE:  # nothing left to rank by
+            return replace(self, q="", sort="newest")
         return replace(self, **{name: blank})
 
     @property
