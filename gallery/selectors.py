@@ -320,12 +320,14 @@ def all_tags() -> QuerySet[Any, dict[str, Any]]:
 
 
 def tag_or_404(name: str) -> Tag:
+    if "\x00" in name:  # no tag has one, and PostgreSQL refuses the query
+        raise Http404("No such tag.")
     return get_object_or_404(Tag, name=name)
 
 
 def author_or_404(name: str) -> str:
     """`name` when a visible photo credits exactly that author; 404 otherwise."""
-    if not name or not visible_images().filter(author=name).exists():
+    if not name or "\x00" in name or not visible_images().filter(author=name).exists():
         raise Http404("No photos by this author.")
     return name
 

@@ -17,8 +17,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.analysis.search_terms import clean_search_text
 from gallery.forms import GalleryFilterForm, TagForm
 from gallery.models import Image
 from gallery.selectors import (
@@ -157,7 +159,7 @@ def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -
 
 def _heading(filters: GalleryFilters) -> str:
     if filters.q:
-        return f"Photos matching “{filters.q}”"
+        return f"Photos matching “{Truncator(filters.q).chars(80)}”"
     return "Filtered photos" if filters.active else "Gallery"
 
 
@@ -203,7 +205,7 @@ def tags_index(request: HttpRequest) -> HttpResponse:
 def tag_suggest(request: HttpRequest) -> JsonResponse:
     """Tags containing `prefix`, most common first, counted under the gallery's other filters."""
     filters = GalleryFilterForm(request.GET).filters()
-    text = (request.GET.get("prefix") or "")[:MAX_TAG_LENGTH]
+    text = clean_search_text((request.GET.get("prefix") or "")[:MAX_TAG_LENGTH])  # no NUL for PostgreSQL
     options = tag_suggestions(filters, text, limit=TAG_SUGGESTIONS)
     return JsonResponse({"tags": [{"name": option.value, "count": option.count} for option in options]})
 

@@ -23,6 +23,7 @@ from tests.factories import make_image, make_image_tag, make_user
 __all__ = [
     "test_a_filter_narrows_the_results_of_a_search",
     "test_a_near_duplicate_merge_makes_the_kept_photo_findable_by_the_moved_tags",
+    "test_a_nul_byte_in_a_tag_or_author_address_or_completion_is_answered_calmly",
     "test_a_search_finds_each_field_of_a_photo",
     "test_a_tag_merge_makes_photos_findable_by_the_kept_name_only",
     "test_a_title_match_ranks_above_a_description_match",
@@ -194,3 +195,14 @@ def test_searching_costs_the_same_number_of_queries_for_three_or_thirty_results(
     assert few == many
     html = client.get("/gallery/", {"q": "harbour"}).content.decode()
     assert len(re.findall(r'class="card__link"', html)) == 24
+
+
+def test_a_nul_byte_in_a_tag_or_author_address_or_completion_is_answered_calmly(client) -> None:
+    make_image(title="Boat", tags=["sea"], author="Ann")
+
+    assert client.get("/tags/%00/").status_code == 404
+    assert client.get("/authors/Ann%00/").status_code == 404
+    assert client.get("/gallery/tags.json", {"prefix": "se\x00"}).json() == {
+        "tags": [{"name": "sea", "count": 1}]
+    }
+    assert client.get("/gallery/", {"author": "Ann\x00", "tag": "sea\x00"}).status_code == 200
