@@ -43,6 +43,8 @@ from PIL import Image as PILImage
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.words import MOODS, SUBJECTS, WORDS  # noqa: E402 (needs the repository on the path)
+
 IMAGES = 2_000
 USERS = 200
 DISTINCT_THUMBNAILS = 300
@@ -188,7 +190,7 @@ def gunicorn(env: dict[str, str], folder: Path) -> Iterator[int]:
         print("stopped gunicorn")
 
 
-def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -312,7 +314,8 @@ def _seed_images(thumbnails: list[str], rng: random.Random) -> list[Any]:
                 licence=licence,
                 licence_url=licence_url,
                 author=f"Photographer {n % 97}",
-                title=f"Bench photo {n}",
+                title=f"{rng.choice(MOODS).title()} {rng.choice(SUBJECTS)} {n}",
+                description=" ".join(rng.choices(WORDS, k=12)),
                 status=AnalysisStatus.DONE,
             )
         )
@@ -449,6 +452,13 @@ def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
             ("/gallery/?colour=blue&orientation=landscape&sort=liked",),
         ),
         Target(f"gallery ?tag={tag} page 2", (f"/gallery/?tag={tag}&page=2",)),
+        # Search: one word (stemmed), two words with a filter, a word in every photo's description
+        # (ranking nearly everything), then a tag's and an author's own page.
+        Target("search ?q=boats", ("/gallery/?q=boats",)),
+        Target("search ?q=misty+harbour&colour=blue", ("/gallery/?q=misty+harbour&colour=blue",)),
+        Target("search ?q=light (in ~1 in 5 descriptions)", ("/gallery/?q=light",)),
+        Target(f"tag page /tags/{tag_name}/", (f"/tags/{tag_name.replace(' ', '%20')}/",)),
+        Target("author page /authors/Photographer 7/", ("/authors/Photographer%207/",)),
         Target("image page (50 photos)", tuple(f"/photos/{pk}/" for pk in image_ids)),
         Target("home, anonymous", ("/",)),
     ]

@@ -6,8 +6,9 @@ from django import forms
 
 from gallery.analysis.palette import FAMILIES
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS
+from gallery.analysis.search_terms import clean_search_text
 from gallery.models import Orientation, SizeClass, Source
-from gallery.selectors import SORTS, GalleryFilters
+from gallery.selectors import RELEVANCE, SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
 
 
@@ -38,10 +39,19 @@ def _blank_choice(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [("", "Any"), *choices]
 
 
+class SearchTextField(forms.CharField):
+    """Search text as typed. Whatever arrives (a NUL, a 10 kB paste) is cleaned, never refused:
+    the page then says which words it looked for."""
+
+    def to_python(self, value: object) -> str:
+        return clean_search_text(str(super().to_python(value)))
+
+
 class GalleryFilterForm(forms.Form):
     """Reads the filters from the query string. A value that does not parse is ignored, not an error:
     a shared link with a stale option should still show a gallery."""
 
+    q = SearchTextField(required=False)
     tag = forms.CharField(required=False, max_length=64)
     colour = forms.ChoiceField(required=False, choices=_blank_choice([(f, f.title()) for f in FAMILIES]))
     orientation = forms.ChoiceField(required=False, choices=_blank_choice(list(Orientation.choices)))
@@ -51,12 +61,15 @@ class GalleryFilterForm(forms.Form):
     licence = forms.CharField(required=False, max_length=100)
     source = forms.ChoiceField(required=False, choices=_blank_choice(list(Source.choices)))
     quality = forms.ChoiceField(required=False, choices=_blank_choice(list(QUALITY_LEVEL_LABELS.items())))
-    sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
+    author = forms.CharField(required=False, max_length=500)
+    sort = forms.ChoiceField(required=False, choices=[*SORTS.items(), (RELEVANCE, "Relevance")])
 
     def filters(self) -> GalleryFilters:
         self.is_valid()
         data = self.cleaned_data  # only the fields that parsed
+        q = data.get("q") or ""
         return GalleryFilters(
+            q=q,
             tag=_tag_or_raw(data.get("tag") or ""),
             colour=data.get("colour") or "",
             orientation=data.get("orientation") or "",
@@ -66,5 +79,6 @@ class GalleryFilterForm(forms.Form):
             licence=(data.get("licence") or "").strip(),
             source=data.get("source") or "",
             quality=data.get("quality") or "",
-            sort=data.get("sort") or "newest",
+            author=(data.get("author") or "").strip(),
+            sort=data.get("sort") or (RELEVANCE if q else "newest"),
         )

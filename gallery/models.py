@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from gallery.search import SearchDocumentField
+
 
 class Orientation(models.TextChoices):
     LANDSCAPE = "landscape", "Landscape"
@@ -149,6 +151,30 @@ class Image(models.Model):
         if not self.width or not self.height:
             return None
         return round(self.width * self.height / 1_000_000, 1)
+
+
+class ImageSearch(models.Model):
+    """A photo's row in the search index, written only by database triggers (see gallery.search).
+
+    Read it through `gallery.selectors`; never save one from Python.
+    """
+
+    image = models.OneToOneField(
+        Image,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,  # the delete trigger removes the row
+        db_constraint=False,
+        related_name="search_entry",
+        editable=False,
+    )
+    document = SearchDocumentField(db_column="gallery_image_search", editable=False)
+
+    class Meta:
+        db_table = "gallery_image_search"
+
+    def __str__(self) -> str:
+        return f"search entry of image {self.pk}"
 
 
 class Colour(models.Model):

@@ -14,10 +14,12 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractYear
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
+from gallery.analysis.search_terms import SearchTerms, search_terms
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -27,8 +29,10 @@ from gallery.models import (
     Orientation,
     SizeClass,
     Source,
+    Tag,
     TagOrigin,
 )
+from gallery.search import SearchScore
 
 # The tag facet lists the most common tags only; a long tail of one-off tags is noise in a sidebar.
 TAG_FACET_LIMIT = 30
@@ -39,12 +43,16 @@ SORTS = {
     "taken": "Date taken",
     "quality": "Best quality",
 }
+# Search results are ranked by how well they match unless another sort is asked for. It is not in
+# SORTS: without words there is nothing to rank by (and the API's cursors do not page by it).
+RELEVANCE = "relevance"
 
 
 @dataclass(frozen=True)
 class GalleryFilters:
     """What the visitor asked for; empty strings and None mean "any"."""
 
+    q: str = ""  # words to search for, as typed (see gallery.analysis.search_terms)
     tag: str = ""
     colour: str = ""
     orientation: str = ""
@@ -54,18 +62,39 @@ class GalleryFilters:
     licence: str = ""
     source: str = ""
     quality: str = ""  # a key of QUALITY_LEVELS: hide photos scoring below it
+    author: str = ""  # exactly as the source credits it
     sort: str = "newest"
 
     def without(self, name: str) -> GalleryFilters:
         blank: Any = None if name == "year" else ""
+        if name == "q" and self.sort == RELEVANCE:  # nothing left to rank by
+            return replace(self, q="", sort="newest")
         return replace(self, **{name: blank})
 
     @property
     def active(self) -> bool:
         return any(getattr(self.without("sort"), name) for name in FILTER_NAMES)
 
+    @property
+    def terms(self) -> SearchTerms:
+        return search_terms(self.q)
 
-FILTER_NAMES = ("tag", "colour", "orientation", "size", "year", "camera", "licence", "source", "quality")
+
+# Every filter of the gallery, in the order the page lists them: the one list the form, the page,
+# its links and its facets follow.
+FILTER_NAMES = (
+    "q",
+    "tag",
+    "colour",
+    "orientation",
+    "size",
+    "year",
+    "camera",
+    "licence",
+    "source",
+    "quality",
+    "author",
+)
 
 
 @dataclass(frozen=True)
@@ -126,6 +155,10 @@ def other_versions(image: Image) -> QuerySet[Image]:
 
 
 def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QuerySet[Image]:
+    if filters.q:
+        queryset = matching(queryset, filters.terms)
+    if filters.author:
+        queryset = queryset.filter(author=filters.author)
     if filters.tag:
         queryset = queryset.filter(
             Exists(ImageTag.objects.filter(image=OuterRef("pk"), tag__name=filters.tag))
@@ -149,6 +182,22 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
     if filters.quality in QUALITY_LEVELS:
         queryset = queryset.filter(quality_score__gte=QUALITY_LEVELS[filters.quality])
     return queryset
+
+
+def matching(images: QuerySet[Image], terms: SearchTerms) -> QuerySet[Image]:
+    """The images holding every word of `terms` in their title, description, tags, author or camera,
+    stemmed ("boats" finds "boat"); none when there are no words to look for.
+
+    The one search of the site, on SQLite (FTS5) and PostgreSQL alike (gallery.search).
+    """
+    if not terms:
+        return images.none()
+    return images.filter(search_entry__document__matches=terms)
+
+
+def search_score(terms: SearchTerms) -> SearchScore:
+    """How well each image of `matching(…, terms)` fits, higher first; only valid on that queryset."""
+    return SearchScore(F("search_entry__document"), terms)
 
 
 def _family_totals() -> QuerySet[Any, dict[str, Any]]:
@@ -179,6 +228,8 @@ def like_count_annotation() -> Coalesce:
 
 
 def _ordering(sort: str) -> list[Any]:
+    if sort == RELEVANCE:
+        return ["-search_rank", "-created_at", "-id"]
     if sort == "liked":
         return ["-like_count", "-created_at", "-id"]
     if sort == "taken":
@@ -193,12 +244,15 @@ def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
     )
-    return (
-        _apply_filters(one_per_group(visible_images()), filters)
-        .annotate(like_count=like_count_annotation(), other_versions=other_versions_annotation())
-        .prefetch_related(tags)
-        .order_by(*_ordering(filters.sort))
+    images = _apply_filters(one_per_group(visible_images()), filters).annotate(
+        like_count=like_count_annotation(), other_versions=other_versions_annotation()
     )
+    sort = filters.sort
+    if filters.terms:
+        images = images.annotate(search_rank=search_score(filters.terms))
+    elif sort == RELEVANCE:
+        sort = "newest"
+    return images.prefetch_related(tags).order_by(*_ordering(sort))
 
 
 def gallery_facets(filters: GalleryFilters) -> Facets:
@@ -233,14 +287,49 @@ def _quality_facet(images: QuerySet[Image]) -> list[FacetOption]:
     return [FacetOption(level, QUALITY_LEVEL_LABELS[level], counts[level]) for level in QUALITY_LEVELS]
 
 
-def _tag_facet(images: QuerySet[Image]) -> list[FacetOption]:
+def _tag_facet(
+    images: QuerySet[Image], *, containing: str = "", limit: int = TAG_FACET_LIMIT
+) -> list[FacetOption]:
+    """The most common tags among `images` (optionally those whose name contains `containing`)."""
+    links = ImageTag.objects.filter(image__in=images.values("pk"))
+    if containing:
+        links = links.filter(tag__name__contains=containing)
     rows = (
-        ImageTag.objects.filter(image__in=images.values("pk"))
-        .values("tag__name")
+        links.values("tag__name")
         .annotate(n=Count("image", distinct=True))
-        .order_by("-n", "tag__name")[:TAG_FACET_LIMIT]
+        .order_by("-n", "tag__name")[:limit]
     )
     return [FacetOption(row["tag__name"], row["tag__name"], row["n"]) for row in rows]
+
+
+def tag_suggestions(filters: GalleryFilters, text: str, *, limit: int) -> list[FacetOption]:
+    """Tags whose name contains `text`, with how many photos each would leave given the other filters,
+    most common first: what the gallery's tag box completes to. One query."""
+    others = _apply_filters(one_per_group(visible_images()), filters.without("tag"))
+    return _tag_facet(others, containing=text.strip().lower(), limit=limit)
+
+
+def all_tags() -> QuerySet[Any, dict[str, Any]]:
+    """Every tag on a visible picture with its number of pictures, by name: the tags index."""
+    return (
+        ImageTag.objects.filter(image__in=one_per_group(visible_images()).values("pk"))
+        .values("tag__name")
+        .annotate(n=Count("image", distinct=True))
+        .order_by("tag__name")
+    )
+
+
+def tag_or_404(name: str) -> Tag:
+    if "\x00" in name:  # no tag has one, and PostgreSQL refuses the query
+        raise Http404("No such tag.")
+    return get_object_or_404(Tag, name=name)
+
+
+def author_or_404(name: str) -> str:
+    """`name` when a visible photo credits exactly that author; 404 otherwise."""
+    if not name or "\x00" in name or not visible_images().filter(author=name).exists():
+        raise Http404("No photos by this author.")
+    return name
 
 
 def _colour_facet(images: QuerySet[Image]) -> list[FacetOption]:

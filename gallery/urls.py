@@ -10,4 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("photos/<int:pk>/like/", views.like, name="like"),
     path("photos/<int:pk>/tags/", views.add_tag, name="add_tag"),
     path("tags/<int:pk>/remove/", views.remove_tag, name="remove_tag"),
+    path("tags/", views.tags_index, name="tags"),
+    path("gallery/tags.json", views.tag_suggest, name="tag_suggest"),
+    path("tags/<str:name>/", views.tag_page, name="tag"),
+    path("authors/<path:name>/", views.author_page, name="author"),
 ]

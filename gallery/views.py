@@ -7,7 +7,8 @@ script that likes without a reload.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,15 +17,21 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.analysis.search_terms import clean_search_text
 from gallery.forms import GalleryFilterForm, TagForm
 from gallery.models import Image
 from gallery.selectors import (
+    FILTER_NAMES,
+    RELEVANCE,
     SORTS,
     FacetOption,
     Facets,
     GalleryFilters,
+    all_tags,
+    author_or_404,
     gallery_facets,
     gallery_images,
     get_own_image_tag_or_404,
@@ -34,68 +41,173 @@ from gallery.selectors import (
     other_versions,
     quality_breakdown,
     quality_reasons,
+    tag_or_404,
+    tag_suggestions,
     user_likes_image,
     visible_image_or_404,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
-from gallery.tagging import InvalidTag
+from gallery.tagging import MAX_TAG_LENGTH, InvalidTag
 from imgsite.auth import signed_in_user
 
 PAGE_SIZE = 24
 
 
+# Each filter's label, the words for "any", and how the form shows it (FILTER_NAMES orders them).
+FILTER_LABELS: dict[str, tuple[str, str, str]] = {
+    "q": ("Search", "", "search"),
+    "tag": ("Tag", "Any tag", "tag"),
+    "colour": ("Colour", "Any colour", "select"),
+    "orientation": ("Orientation", "Any shape", "select"),
+    "size": ("Size", "Any size", "select"),
+    "year": ("Year taken", "Any year", "select"),
+    "camera": ("Camera", "Any camera", "select"),
+    "licence": ("Licence", "Any licence", "select"),
+    "source": ("Source", "Any source", "select"),
+    "quality": ("Quality", "Any quality", "select"),
+    "author": ("Author", "Any author", "hidden"),
+}
+# How many tags the tag box offers at once (the completion endpoint's answer, too).
+TAG_SUGGESTIONS = 20
+TAGS_PER_PAGE = 200
+
+
 @dataclass(frozen=True)
 class FilterField:
-    """One select in the filter bar, with its facet counts and the current choice."""
+    """One filter of the form, with its facet counts, the current choice and the link that drops it."""
 
     name: str
     label: str
     any_label: str
+    kind: str  # search, tag (a text box with completions), select or hidden
     options: list[FacetOption]
     current: str
+    remove_url: str
 
     @property
     def current_label(self) -> str:
         return next((o.label for o in self.options if o.value == self.current), self.current)
 
 
+def filter_params(filters: GalleryFilters) -> dict[str, str]:
+    """The query parameters of `filters`: blanks and the default sort left out, so links stay clean."""
+    params = {}
+    for name in FILTER_NAMES:
+        value = getattr(filters, name)
+        if value is not None and value != "":
+            params[name] = str(value)
+    default_sort = RELEVANCE if filters.q else "newest"
+    if filters.sort != default_sort:
+        params["sort"] = filters.sort
+    return params
+
+
+def gallery_url(filters: GalleryFilters) -> str:
+    params = filter_params(filters)
+    return reverse("gallery:index") + (f"?{urlencode(params)}" if params else "")
+
+
 def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]:
-    labels = [
-        ("tag", "Tag", "Any tag"),
-        ("colour", "Colour", "Any colour"),
-        ("orientation", "Orientation", "Any shape"),
-        ("size", "Size", "Any size"),
-        ("year", "Year taken", "Any year"),
-        ("camera", "Camera", "Any camera"),
-        ("licence", "Licence", "Any licence"),
-        ("source", "Source", "Any source"),
-        ("quality", "Quality", "Any quality"),
-    ]
     fields = []
-    for name, label, any_label in labels:
+    for name in FILTER_NAMES:
+        label, any_label, kind = FILTER_LABELS[name]
         current = getattr(filters, name)
         current = "" if current is None else str(current)
         options = facets.options.get(name, [])
         # A value from a shared link that has no images right now still shows as chosen.
-        if current and all(option.value != current for option in options):
+        if kind == "select" and current and all(option.value != current for option in options):
             options = [FacetOption(current, current, 0), *options]
-        fields.append(FilterField(name, label, any_label, options, current))
+        remove_url = gallery_url(filters.without(name))
+        fields.append(FilterField(name, label, any_label, kind, options, current, remove_url))
     return fields
+
+
+def _without_blanks(request: HttpRequest) -> str | None:
+    """The same URL without its blank parameters, or None when it has none (nothing to redirect)."""
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    kept = [(name, value) for name, value in pairs if value.strip()]
+    if len(kept) == len(pairs):
+        return None
+    return request.path + (f"?{urlencode(kept)}" if kept else "")
+
+
+def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
+    page = Paginator(gallery_images(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    fields = _filter_fields(filters, gallery_facets(filters))
+    colour = next(field for field in fields if field.name == "colour")
+    context = {
+        "page": page,
+        "filters": filters,
+        "heading": heading,
+        "terms": filters.terms,
+        "filter_fields": fields,
+        "active_fields": [field for field in fields if field.current],
+        "colour_links": [
+            (
+                option,
+                gallery_url(replace(filters, colour="" if option.value == colour.current else option.value)),
+            )
+            for option in colour.options
+            if option.count or option.value == colour.current
+        ],
+        "sorts": {**SORTS, RELEVANCE: "Relevance"} if filters.terms else SORTS,
+        "clear_url": reverse("gallery:index"),
+        "header_search": filters.q,
+    }
+    return render(request, "gallery/index.html", context)
+
+
+def _heading(filters: GalleryFilters) -> str:
+    if filters.q:
+        return f"Photos matching “{Truncator(filters.q).chars(80)}”"
+    return "Filtered photos" if filters.active else "Gallery"
 
 
 @require_GET
 def gallery_index(request: HttpRequest) -> HttpResponse:
+    clean = _without_blanks(request)
+    if clean is not None:
+        return redirect(clean)
     filters = GalleryFilterForm(request.GET).filters()
-    page = Paginator(gallery_images(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    fields = _filter_fields(filters, gallery_facets(filters))
-    context = {
-        "page": page,
-        "filters": filters,
-        "filter_fields": fields,
-        "active_fields": [field for field in fields if field.current],
-        "sorts": SORTS,
-    }
-    return render(request, "gallery/index.html", context)
+    return _gallery_page(request, filters, _heading(filters))
+
+
+@require_GET
+def tag_page(request: HttpRequest, name: str) -> HttpResponse:
+    """A tag's photos: the gallery filtered by it, at an address of its own."""
+    clean = _without_blanks(request)
+    if clean is not None:
+        return redirect(clean)
+    tag = tag_or_404(name)
+    filters = replace(GalleryFilterForm(request.GET).filters(), tag=tag.name)
+    return _gallery_page(request, filters, f"Photos tagged “{tag.name}”")
+
+
+@require_GET
+def author_page(request: HttpRequest, name: str) -> HttpResponse:
+    """An author's photos: the gallery filtered by exactly this credit."""
+    clean = _without_blanks(request)
+    if clean is not None:
+        return redirect(clean)
+    author = author_or_404(name)
+    filters = replace(GalleryFilterForm(request.GET).filters(), author=author)
+    return _gallery_page(request, filters, f"Photos by {author}")
+
+
+@require_GET
+def tags_index(request: HttpRequest) -> HttpResponse:
+    """Every tag with its number of pictures, a page of names at a time: no tag is out of reach."""
+    page = Paginator(all_tags(), TAGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "gallery/tags.html", {"page": page})
+
+
+@require_GET
+def tag_suggest(request: HttpRequest) -> JsonResponse:
+    """Tags containing `prefix`, most common first, counted under the gallery's other filters."""
+    filters = GalleryFilterForm(request.GET).filters()
+    text = clean_search_text((request.GET.get("prefix") or "")[:MAX_TAG_LENGTH])  # no NUL for PostgreSQL
+    options = tag_suggestions(filters, text, limit=TAG_SUGGESTIONS)
+    return JsonResponse({"tags": [{"name": option.value, "count": option.count} for option in options]})
 
 
 def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -> dict[str, object]:

@@ -89,22 +89,21 @@ def dict_get(mapping: dict[str, str], key: str) -> str:
 
 
 def _query(context: template.Context, **changes: str | None) -> str:
-    """The current query string with `changes` applied (None removes), always dropping the page."""
+    """The current query string with `changes` applied (None removes), dropping the page and any blank
+    parameter, so links never carry `?tag=&colour=…`."""
     params = context["request"].GET.copy()
     params.pop("page", None)
     for name, value in changes.items():
         params.pop(name, None)
         if value is not None:
             params[name] = value
+    for name in [name for name, value in params.items() if not value.strip()]:
+        params.pop(name)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context: template.Context, name: str, value: str) -> str:
-    return _query(context, **{name: value})
-
-
-@register.simple_tag(takes_context=True)
-def query_without(context: template.Context, name: str) -> str:
-    return _query(context, **{name: None})
+def query_page(context: template.Context, number: int) -> str:
+    """The current query string at page `number` (page 1 has no page parameter)."""
+    return _query(context, page=None if number == 1 else str(number))

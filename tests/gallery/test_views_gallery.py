@@ -117,7 +117,7 @@ def test_a_nonsense_filter_value_is_ignored_rather_than_an_error(client):
 def test_the_active_filter_chip_removes_just_that_filter(client):
     make_image(colours=[("blue", 0.5)], tags=["sea"])
     html = client.get(GALLERY, {"colour": "blue", "tag": "sea"}).content.decode()
-    assert 'href="?tag=sea" aria-label="Remove filter Colour: Blue"' in html
+    assert 'href="/gallery/?tag=sea" aria-label="Remove filter Colour: Blue"' in html
 
 
 def test_pages_hold_the_page_size_and_keep_the_filters(client, monkeypatch):
