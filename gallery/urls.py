@@ -10,4 +10,5 @@ urlpatterns: list[URLPattern] = [
     path("photos/<int:pk>/like/", views.like, name="like"),
     path("photos/<int:pk>/tags/", views.add_tag, name="add_tag"),
     path("tags/<int:pk>/remove/", views.remove_tag, name="remove_tag"),
+    path("photos/<int:pk>/suggestions/<int:tag_id>/", views.answer_suggestion, name="answer_suggestion"),
 ]
