@@ -80,6 +80,14 @@ class Image(models.Model):
     layout_digest = models.BinaryField(
         blank=True, default=b"", editable=False, help_text="8x8 digest of the layout, for the quick check."
     )
+    # What the photo looks like (texture, shape, layout), from the embedder named beside it; see
+    # gallery.analysis.embedders. Read it back with gallery.analysis.descriptor.from_bytes.
+    visual_features = models.BinaryField(
+        blank=True, default=b"", editable=False, help_text="Unit vector as little-endian float16."
+    )
+    visual_features_by = models.CharField(
+        max_length=80, blank=True, db_index=True, help_text="The embedder that made visual_features."
+    )
 
     # Near-duplicates (gallery.services.duplicates). Stored so that the gallery shows one photo per group
     # by filtering an indexed column instead of grouping on every request. A photo alone has no group

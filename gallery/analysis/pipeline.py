@@ -8,6 +8,8 @@ Stages, each timed into `AnalysisResult.timings` (seconds):
 - colours: five dominant colours with names (colours.py, palette.py);
 - features: HSV histogram and perceptual hash (features.py), and the layout signature that confirms
   near-duplicates (near_duplicates.py);
+- descriptor: the visual feature vector of the preview, from the built-in descriptor (descriptor.py)
+  or the pretrained encoder the deployer chose (embedders.py);
 - quality: focus, motion blur, exposure, noise, JPEG blockiness and resolution, and a score (quality.py).
 
 Width and height are the file's full size after EXIF orientation, not the decoded draft size.
@@ -24,13 +26,15 @@ from PIL import Image
 
 from gallery.analysis import quality, shape, thumbnails
 from gallery.analysis.colours import dominant_colours
+from gallery.analysis.descriptor import to_bytes
+from gallery.analysis.embedders import BUILT_IN, ImageEmbedder
 from gallery.analysis.features import colour_histogram, perceptual_hash
 from gallery.analysis.near_duplicates import layout_signature
 from gallery.analysis.result import AnalysisResult
 from gallery.analysis.validate import DecodedImage, decode_image
 
 
-def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
+def analyse_file(path: Path, *, max_pixels: int, embedder: ImageEmbedder = BUILT_IN) -> AnalysisResult:
     """Analyse the image at `path`; raises ImageRejected when it is not an image we accept."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -60,6 +64,10 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
     layout = layout_signature(flat)
     timings["features"] = time.perf_counter() - started
 
+    started = time.perf_counter()
+    visual_features = to_bytes(embedder.embed(thumbnails.flatten(preview)))
+    timings["descriptor"] = time.perf_counter() - started
+
     width, height = thumbnails.oriented_size(decoded.info.width, decoded.info.height, exif.orientation_tag)
     started = time.perf_counter()
     report = _assess(decoded, picture, grid, width, height)
@@ -76,6 +84,8 @@ def analyse_file(path: Path, *, max_pixels: int) -> AnalysisResult:
         colour_histogram=histogram,
         phash=phash,
         layout=layout,
+        visual_features=visual_features,
+        visual_features_by=embedder.name,
         thumbnail_jpeg=thumbnail_jpeg,
         preview_jpeg=preview_jpeg,
         quality=report,

@@ -82,6 +82,8 @@ class AnalysisResult:
     thumbnail_jpeg: bytes  # small grid thumbnail
     preview_jpeg: bytes  # larger preview for the image page
     quality: QualityReport
+    visual_features: bytes = b""  # the embedder's unit vector as float16 (descriptor.to_bytes); b"": none
+    visual_features_by: str = ""  # the embedder's name (embedders.py)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for the benchmark
 
 

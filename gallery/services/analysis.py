@@ -92,6 +92,8 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.phash = result.phash
     image.layout_signature = result.layout
     image.layout_digest = layout_digest(result.layout)
+    image.visual_features = result.visual_features
+    image.visual_features_by = result.visual_features_by
     apply_quality(image, result.quality)
     image.file_size = media_path(image.file.name).stat().st_size
     image.status = AnalysisStatus.DONE

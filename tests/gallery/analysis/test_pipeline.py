@@ -35,7 +35,15 @@ def test_it_describes_a_landscape_photo_with_its_exif(tmp_path):
     assert result.size_class == "medium"
     assert result.exif.camera_make == "Canon"
     assert result.exif.gps_longitude == pytest.approx(-0.12, abs=1e-6)
-    assert set(result.timings) == {"decode", "exif", "thumbnails", "colours", "features", "quality"}
+    assert set(result.timings) == {
+        "decode",
+        "exif",
+        "thumbnails",
+        "colours",
+        "features",
+        "descriptor",
+        "quality",
+    }
 
 
 def test_orientation_six_swaps_width_and_height_and_makes_it_portrait(tmp_path):
