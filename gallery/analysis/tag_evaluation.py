@@ -6,9 +6,10 @@ numbers; `manage.py evaluate_tagging` fills it from the site or from a folder an
 - Suggestions, in a seeded k-fold: precision@1, precision@3 and recall@3 of the logistic model on
   the full features, against the most-frequent-tags baseline, the same model on colour only, and
   Gaussian naive Bayes on the same features (the other incremental model one could use).
-- Learning curve: in each fold, half of the held-out photos are answered by a simulated curator, who
-  accepts the suggestions that are among the photo's true tags and rejects the rest; every answer goes
-  through the online update (`tag_model.learn`). precision@3 on the other half after each round.
+- Learning curve: in each fold, the model starts from a share of the training photos' tags; the other
+  training photos come in rounds, and a simulated curator accepts each one's suggestions that are
+  among its true tags and rejects the rest, every answer through the online update
+  (`tag_model.learn`). precision@3 on the held-out fold after each round.
 - Wrong tags: a seeded share of tag assignments is swapped for tags the photo does not have, and
   "Tags to review" (confident learning, `tag_review`) is scored on finding exactly those.
 - Similar photos: the share of a photo's 6 nearest neighbours (cosine) that share a tag with it.
@@ -33,6 +34,8 @@ from gallery.analysis.tag_review import fold_of_each, out_of_fold_probabilities,
 SIMILAR_COUNT: Final = 6
 SUGGESTIONS_SHOWN: Final = 3
 NOISE_SHARE: Final = 0.10
+# The learning curve's model starts from this share of the training photos' tags.
+SEED_SHARE: Final = 0.3
 
 Trainer = Callable[[FloatArray, FloatArray], Callable[[FloatArray], FloatArray]]
 
@@ -133,39 +136,36 @@ def kfold_scores(
 def learning_curve(
     features: FloatArray, labels: FloatArray, *, folds: int, seed: int, rounds: int
 ) -> list[float]:
-    """precision@3 on unanswered held-out photos after 0..rounds rounds of simulated answers, fold mean."""
+    """precision@3 on a held-out fold after 0..rounds rounds of simulated answers, averaged over folds.
+
+    In each fold the model starts from SEED_SHARE of the other photos' tags, as a young collection
+    does; the rest of them arrive in `rounds` batches, untagged, and the curator answers each
+    photo's top suggestions. Only the online update learns from them, no refit.
+    """
     fold = fold_of_each(len(labels), folds=folds, seed=seed)
     rng = np.random.default_rng(seed + 1)
     tags = [str(j) for j in range(labels.shape[1])]
     curves = []
     for f in range(folds):
-        held = np.flatnonzero(fold == f)
-        train = np.flatnonzero(fold != f)
-        rng.shuffle(held)
-        answered, tested = held[: len(held) // 2], held[len(held) // 2 :]
-        model = tag_model.fit(features[train], labels[train], tags)
+        tested = np.flatnonzero(fold == f)
+        others = rng.permutation(np.flatnonzero(fold != f))
+        start = max(2, round(SEED_SHARE * len(others)))
+        model = tag_model.fit(features[others[:start]], labels[others[:start]], tags)
         curve = [_precision_at_3(model, features[tested], labels[tested])]
-        seen: set[tuple[int, int]] = set()
-        for _ in range(rounds):
-            _answer_round(model, features, labels, answered, seen)
+        for batch in np.array_split(others[start:], rounds):
+            _answer_round(model, features, labels, batch)
             curve.append(_precision_at_3(model, features[tested], labels[tested]))
         curves.append(curve)
     return [float(x) for x in np.mean(np.array(curves), axis=0)]
 
 
 def _answer_round(
-    model: tag_model.TagModel,
-    features: FloatArray,
-    labels: FloatArray,
-    photos: npt.NDArray[np.int64],
-    seen: set[tuple[int, int]],
+    model: tag_model.TagModel, features: FloatArray, labels: FloatArray, photos: npt.NDArray[np.int64]
 ) -> None:
-    """The curator answers each photo's top unanswered suggestions: accepts true tags, rejects the rest."""
+    """The curator answers each photo's top suggestions: accepts its true tags, rejects the rest."""
     for i in photos:
         probabilities = tag_model.predict(model, features[i])[0]
-        order = [j for j in np.argsort(-probabilities, kind="stable") if (i, int(j)) not in seen]
-        for j in order[:SUGGESTIONS_SHOWN]:
-            seen.add((i, int(j)))
+        for j in np.argsort(-probabilities, kind="stable")[:SUGGESTIONS_SHOWN]:
             tag_model.learn(model, features[i], model.tags[j], accepted=bool(labels[i, j]))
 
 

@@ -38,7 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 # A tag enters the vocabulary when at least this many training photos carry it: fewer is no pattern.
 MIN_TAG_PHOTOS: Final = 3
 # L2 penalty on the weights in the batch fit, per photo (chosen with evaluate_tagging on the samples).
-L2_PENALTY: Final = 0.05
+L2_PENALTY: Final = 1.0
 # How far one answer moves the answered photo's logit, times (label - p): 2 turns a confident 0.8
 # into about 0.45 on a reject, and a 0.3 into about 0.7 on an accept.
 ANSWER_STEP: Final = 2.0
@@ -89,12 +89,16 @@ def fit(
     *,
     entry_weights: FloatArray | None = None,
     l2_penalty: float = L2_PENALTY,
+    scale: FloatArray | None = None,
 ) -> TagModel:
-    """Train one logistic classifier per tag (column of `labels`) on the same standardised features."""
+    """Train one logistic classifier per tag (column of `labels`) on the same standardised features.
+
+    `scale` divides the centred features (default: each feature's standard deviation)."""
     d = features.shape[1]
     mean = features.mean(axis=0)
-    scale = features.std(axis=0)
-    scale[scale < 1e-9] = 1.0  # a feature that never varies stays at 0 after centring
+    if scale is None:
+        scale = features.std(axis=0)
+        scale[scale < 1e-9] = 1.0  # a feature that never varies stays at 0 after centring
     z = (features - mean) / scale
     k = labels.shape[1]
     weight = np.ones_like(labels) if entry_weights is None else entry_weights

@@ -30,8 +30,9 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from gallery.analysis import tag_model
-from gallery.analysis.tag_features import FEATURE_KIND, feature_vector
+from gallery.analysis.tag_features import feature_vector, recipe
 from gallery.analysis.tag_model import FloatArray, TagModel
+from gallery.embedding import active_embedder_name
 from gallery.models import (
     Image,
     ImageTag,
@@ -45,6 +46,7 @@ from gallery.models import (
     Verdict,
 )
 from gallery.selectors import visible_images
+from gallery.visual_features import vectors_from_rows
 from imgsite.background import BROKER_ERRORS, LEARN_TAG_ANSWERS, TRAIN_TAG_SUGGESTER, enqueue
 
 log = logging.getLogger(__name__)
@@ -79,10 +81,20 @@ class TrainingSummary:
 # --- Features and labels ---------------------------------------------------------------------------
 
 
+def feature_kind() -> str:
+    """The recipe of the features the site reads now: the running embedder's vectors and colour."""
+    return recipe(active_embedder_name())
+
+
 def photo_features(image_ids: Iterable[int]) -> dict[int, FloatArray]:
-    """The suggester's feature vector of each photo, by id (photos without features are left out)."""
-    rows = Image.objects.filter(pk__in=list(image_ids)).values_list("pk", "colour_histogram")
-    return {pk: feature_vector(histogram) for pk, histogram in rows if histogram}
+    """The suggester's feature vector of each analysed photo, by id (the others are left out)."""
+    rows = list(
+        Image.objects.filter(pk__in=list(image_ids))
+        .exclude(colour_histogram=[])
+        .values_list("pk", "colour_histogram", "visual_features", "visual_features_by")
+    )
+    visual = vectors_from_rows((blob, made_by) for _, _, blob, made_by in rows)
+    return {row[0]: feature_vector(row[1], vector) for row, vector in zip(rows, visual, strict=True)}
 
 
 def trusted_tags() -> dict[int, set[str]]:
@@ -127,7 +139,7 @@ def train_suggester() -> TrainingSummary:
         TagSuggester.objects.update_or_create(
             name=SUGGESTER_NAME,
             defaults={
-                "feature_kind": FEATURE_KIND,
+                "feature_kind": feature_kind(),
                 "state": tag_model.to_bytes(model),
                 "tags": words,
                 "training_photos": len(ids),
@@ -172,7 +184,7 @@ def _lock_suggester() -> None:
 def current_model() -> TagModel | None:
     """The stored model, or None before the first training or when it was trained on other features."""
     row = TagSuggester.objects.filter(name=SUGGESTER_NAME).values_list("feature_kind", "state").first()
-    if row is None or row[0] != FEATURE_KIND:
+    if row is None or row[0] != feature_kind():
         return None
     return tag_model.from_bytes(bytes(row[1]))
 
@@ -308,7 +320,7 @@ def apply_pending_answers(*, batch: int = ANSWER_BATCH) -> int:
     with transaction.atomic():
         _lock_suggester()
         row = TagSuggester.objects.select_for_update().filter(name=SUGGESTER_NAME).first()
-        if row is None or row.feature_kind != FEATURE_KIND:
+        if row is None or row.feature_kind != feature_kind():
             return 0  # the first training (or the retraining after a feature switch) will learn them
         answers = list(
             TagAnswer.objects.filter(applied_at__isnull=True).select_related("tag").order_by("pk")[:batch]

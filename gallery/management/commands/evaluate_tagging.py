@@ -25,10 +25,12 @@ from gallery.analysis.pipeline import analyse_file
 from gallery.analysis.result import ImageRejected
 from gallery.analysis.tag_evaluation import TaggedPhotos, evaluate, report_chart, report_lines
 from gallery.analysis.tag_features import colour_block, feature_vector
+from gallery.analysis.tag_model import FloatArray
 from gallery.models import Image
 from gallery.services.storage import write_file_atomically
-from gallery.services.tag_suggestions import trusted_tags
+from gallery.services.tag_suggestions import photo_features, trusted_tags
 from gallery.tagging import InvalidTag, normalise_tag
+from gallery.visual_features import vectors_from_rows
 
 CHART_FORMATS = {".svg": "svg", ".png": "png"}
 
@@ -72,19 +74,13 @@ class Command(BaseCommand):
 
     def _from_site(self) -> TaggedPhotos:
         tags = trusted_tags()
-        rows = Image.objects.filter(pk__in=list(tags)).exclude(colour_histogram=[]).order_by("pk")
-        histograms = dict(rows.values_list("pk", "colour_histogram"))
-        ids = [pk for pk in sorted(tags) if pk in histograms]
-        return TaggedPhotos(
-            features={
-                "full": np.vstack([feature_vector(histograms[pk]) for pk in ids])
-                if ids
-                else np.zeros((0, 1)),
-                "colour": np.vstack([colour_block(histograms[pk]) for pk in ids])
-                if ids
-                else np.zeros((0, 1)),
-            },
-            tags=[sorted(tags[pk]) for pk in ids],
+        features = photo_features(tags)
+        ids = [pk for pk in sorted(tags) if pk in features]
+        histograms = dict(Image.objects.filter(pk__in=ids).values_list("pk", "colour_histogram"))
+        return _photos(
+            [features[pk] for pk in ids],
+            [colour_block(histograms[pk]) for pk in ids],
+            [tags[pk] for pk in ids],
         )
 
     def _from_csv(self, labels: Path, folder: Path | None) -> TaggedPhotos:
@@ -97,12 +93,13 @@ class Command(BaseCommand):
             except (ImageRejected, OSError) as exc:
                 self.stderr.write(f"  skipped {name}: {exc}")
                 continue
-            full.append(feature_vector(result.colour_histogram))
+            visual = vectors_from_rows([(result.visual_features, result.visual_features_by)])[0]
+            full.append(feature_vector(result.colour_histogram, visual))
             colour.append(colour_block(result.colour_histogram))
-            tag_lists.append(sorted(tags[name]))
+            tag_lists.append(tags[name])
         if not tag_lists:
             raise CommandError(f"No readable photo among the {len(tags)} files in {labels}.")
-        return TaggedPhotos(features={"full": np.vstack(full), "colour": np.vstack(colour)}, tags=tag_lists)
+        return _photos(full, colour, tag_lists)
 
     def _read_labels(self, path: Path) -> dict[str, set[str]]:
         try:
@@ -127,3 +124,11 @@ class Command(BaseCommand):
         if skipped:
             self.stderr.write(f"  {skipped} rows without a usable file name or tag were skipped.")
         return tags
+
+
+def _photos(full: list[FloatArray], colour: list[FloatArray], tags: list[set[str]]) -> TaggedPhotos:
+    """The photos with their features: the served recipe ("full") and the colour block alone."""
+    return TaggedPhotos(
+        features={"full": np.vstack(full), "colour": np.vstack(colour)} if full else {},
+        tags=[sorted(tag_set) for tag_set in tags],
+    )
