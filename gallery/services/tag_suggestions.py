@@ -230,7 +230,14 @@ def _refresh_chunk(model: TagModel, ids: Sequence[int]) -> int:
         ]
     with transaction.atomic():
         TagSuggestion.objects.filter(image_id__in=ids).delete()
-        TagSuggestion.objects.bulk_create(rows)
+        # An upsert: a refresh of the same photo running at the same time (its analysis, say) may
+        # have put the same row back since our delete.
+        TagSuggestion.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["image", "tag"],
+            update_fields=["confidence", "updated_at"],
+        )
     return len(rows)
 
 
@@ -338,7 +345,8 @@ def apply_pending_answers(*, batch: int = ANSWER_BATCH) -> int:
         row.answers_applied = F("answers_applied") + len(answers)
         row.save(update_fields=["state", "answers_applied", "updated_at"])
         TagAnswer.objects.filter(pk__in=[answer.pk for answer in answers]).update(applied_at=timezone.now())
-    refresh_suggestions(_photos_to_refresh(answers), model=model)
+        # Still under the lock, so a later model's suggestions are never overwritten by an older one's.
+        refresh_suggestions(_photos_to_refresh(answers), model=model)
     return len(answers)
 
 
