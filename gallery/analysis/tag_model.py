@@ -45,6 +45,9 @@ ANSWER_STEP: Final = 2.0
 # An answer counts this many times an assumed (unanswered) label in the batch fit.
 ANSWER_WEIGHT: Final = 3.0
 MAX_ITERATIONS: Final = 300
+# What a photo offers: the most probable tags, down to a floor below which a guess is noise.
+SUGGESTIONS_PER_PHOTO: Final = 5
+MIN_CONFIDENCE: Final = 0.15
 
 
 @dataclass

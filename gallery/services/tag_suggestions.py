@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from gallery.analysis import tag_model
 from gallery.analysis.tag_features import feature_vector, recipe
-from gallery.analysis.tag_model import FloatArray, TagModel
+from gallery.analysis.tag_model import MIN_CONFIDENCE, SUGGESTIONS_PER_PHOTO, FloatArray, TagModel
 from gallery.embedding import active_embedder_name
 from gallery.models import (
     Image,
@@ -52,9 +52,6 @@ from imgsite.background import BROKER_ERRORS, LEARN_TAG_ANSWERS, TRAIN_TAG_SUGGE
 log = logging.getLogger(__name__)
 
 SUGGESTER_NAME: Final = "default"
-# What a photo page offers: the most probable tags, down to a floor below which a guess is noise.
-SUGGESTIONS_PER_PHOTO: Final = 5
-MIN_CONFIDENCE: Final = 0.15
 # Fewer photos than this with trusted tags teach nothing worth showing.
 MIN_TRAINING_PHOTOS: Final = 10
 # Tags whose origin makes them training labels as they stand. Automatic tags (colour families)
