@@ -24,8 +24,9 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from gallery import admin_views
+from gallery.admin_tagging import TagReviewAdmin, TagSuggesterAdmin, TagSuggestionAdmin
 from gallery.analysis.quality import QUALITY_LEVELS, reasons_for
-from gallery.models import Colour, Image, ImageTag, IngestJob, Tag
+from gallery.models import Colour, Image, ImageTag, IngestJob, Tag, TagReview, TagSuggester, TagSuggestion
 from gallery.services import jobs
 from gallery.services.analysis import queue_analysis
 from gallery.services.duplicates import NotInGroup, merge_group
@@ -603,3 +604,8 @@ class IngestJobAdmin(admin.ModelAdmin):
             percent,
             percent,
         )
+
+
+admin.site.register(TagSuggestion, TagSuggestionAdmin)
+admin.site.register(TagReview, TagReviewAdmin)
+admin.site.register(TagSuggester, TagSuggesterAdmin)

@@ -112,6 +112,7 @@ def _tags(image: Image, viewer_id: int | None) -> list[TagOut]:
             TagOut(name=chip.name, origin="user", people=chip.count, your_tag_id=chip.own_tag_id)
             for chip in groups.user
         ),
+        *(TagOut(name=chip.name, origin="suggested") for chip in groups.suggested),
         *(TagOut(name=chip.name, origin="auto") for chip in groups.auto),
     ]
 

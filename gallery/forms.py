@@ -7,7 +7,7 @@ from django import forms
 from gallery.analysis.palette import FAMILIES
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS
 from gallery.analysis.search_terms import clean_search_text
-from gallery.models import Orientation, SizeClass, Source
+from gallery.models import Orientation, SizeClass, Source, Verdict
 from gallery.selectors import RELEVANCE, SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
 
@@ -25,6 +25,12 @@ class TagForm(forms.Form):
             return normalise_tag(self.cleaned_data["tag"])
         except InvalidTag as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class SuggestionAnswerForm(forms.Form):
+    """✓ or ✗ on a suggested tag: the button pressed names the verdict."""
+
+    verdict = forms.ChoiceField(choices=Verdict.choices)
 
 
 def _tag_or_raw(raw: str) -> str:

@@ -212,6 +212,8 @@ class TagOrigin(models.TextChoices):
     SOURCE = "source", "Source"
     USER = "user", "User"
     AUTO = "auto", "Automatic"
+    # A tag the suggester proposed and someone accepted; who did is on their TagAnswer.
+    SUGGESTED = "suggested", "Accepted suggestion"
 
 
 class ImageTag(models.Model):
@@ -247,6 +249,108 @@ class ImageTag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tag.name} ({self.origin})"
+
+
+class TagSuggester(models.Model):
+    """The tag suggester's learnt model, one row per name ("default").
+
+    Only gallery.services.tag_suggestions writes it, under a row lock, and bumps `version` on every
+    write, so processes that keep a copy in memory know when theirs is stale.
+    """
+
+    name = models.CharField(max_length=32, unique=True, default="default")
+    feature_kind = models.CharField(max_length=64, help_text="The feature recipe it was trained on.")
+    state = models.BinaryField(editable=False, help_text="The arrays of gallery.analysis.tag_model, as .npz.")
+    tags = models.JSONField(default=list, blank=True, help_text="Its vocabulary, most common first.")
+    version = models.PositiveIntegerField(default=0)
+    training_photos = models.PositiveIntegerField(default=0)
+    answers_applied = models.PositiveIntegerField(
+        default=0, help_text="Answers learnt since the last training."
+    )
+    trained_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Tag suggester {self.name} v{self.version}"
+
+
+class TagSuggestion(models.Model):
+    """A tag the suggester proposes for a photo that does not carry it yet, with its confidence."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="tag_suggestions")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="suggestions")
+    confidence = models.FloatField(help_text="The model's probability, 0 to 1.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["image", "-confidence", "tag_id"]
+        constraints = [models.UniqueConstraint(fields=["image", "tag"], name="tagsuggestion_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} {self.confidence:.0%} on image {self.image_id}"
+
+
+class Verdict(models.TextChoices):
+    ACCEPT = "accept", "Accepted"
+    REJECT = "reject", "Rejected"
+
+
+class TagAnswer(models.Model):
+    """One person's answer to a suggested tag on a photo (or staff removing a tag under review).
+
+    Every answer is a row, so concurrent answers are never lost; the model learns the rows whose
+    `applied_at` is empty and stamps them in the same transaction.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tag_answers")
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="tag_answers")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="answers")
+    verdict = models.CharField(max_length=8, choices=Verdict.choices)
+    confidence = models.FloatField(null=True, blank=True, help_text="The confidence shown when answered.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="When the suggester learnt it; empty: not yet."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "image", "tag"], name="taganswer_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.verdict}s {self.tag} on image {self.image_id}"
+
+
+class ReviewStatus(models.TextChoices):
+    OPEN = "open", "To review"
+    KEPT = "kept", "Kept"
+    REMOVED = "removed", "Removed"
+
+
+class TagReview(models.Model):
+    """A tag on a photo that confident learning finds likely wrong, for staff to keep or remove."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="tag_reviews")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="reviews")
+    probability = models.FloatField(help_text="The out-of-fold probability that the photo has the tag.")
+    status = models.CharField(
+        max_length=8, choices=ReviewStatus.choices, default=ReviewStatus.OPEN, db_index=True
+    )
+    found_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["probability", "id"]
+        verbose_name = "tag to review"
+        verbose_name_plural = "tags to review"
+        constraints = [models.UniqueConstraint(fields=["image", "tag"], name="tagreview_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on image {self.image_id} ({self.status})"
 
 
 class Like(models.Model):

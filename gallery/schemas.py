@@ -91,7 +91,7 @@ class ColourOut(Schema):
 
 class TagOut(Schema):
     name: str
-    origin: Literal["source", "user", "auto"]
+    origin: Literal["source", "user", "suggested", "auto"]
     people: int = Field(default=1, description="For user tags: how many people added it.")
     your_tag_id: int | None = Field(
         default=None, description="Set on your own user tag: DELETE /api/v1/tags/{id}."

@@ -443,6 +443,7 @@ class TagChip:
 class TagGroups:
     source: list[TagChip] = field(default_factory=list)
     user: list[TagChip] = field(default_factory=list)
+    suggested: list[TagChip] = field(default_factory=list)  # accepted suggestions
     auto: list[TagChip] = field(default_factory=list)
 
 
@@ -459,6 +460,8 @@ def group_tags(image_tags: list[ImageTag], viewer_id: int | None) -> TagGroups:
                 own_ids[name] = image_tag.pk
         elif image_tag.origin == TagOrigin.AUTO:
             groups.auto.append(TagChip(name))
+        elif image_tag.origin == TagOrigin.SUGGESTED:
+            groups.suggested.append(TagChip(name))
         else:
             groups.source.append(TagChip(name))
     groups.user = [TagChip(name, n, own_ids.get(name)) for name, n in sorted(user_counts.items())]

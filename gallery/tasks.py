@@ -14,6 +14,8 @@ from gallery.services import jobs
 from gallery.services.analysis import analyse_image, mark_analysis_timed_out
 from gallery.services.ingest import RunEnd, run_ingest_job_slice
 from gallery.services.sweeper import resume_stale_work
+from gallery.services.tag_review import find_wrong_tags
+from gallery.services.tag_suggestions import apply_pending_answers, train_suggester
 
 log = logging.getLogger(__name__)
 
@@ -49,3 +51,16 @@ def analyse_image_task(image_id: int) -> None:
 @shared_task
 def resume_stale_work_task() -> dict[str, int]:
     return resume_stale_work().as_counts()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def learn_tag_answers_task() -> int:
+    """Learn the tag answers not learnt yet; queued after each answer and run by beat as a catch-up."""
+    return apply_pending_answers()
+
+
+@shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+def train_tag_suggester_task() -> dict[str, int]:
+    """Retrain the tag suggester from scratch (new tags join its vocabulary) and look for wrong tags."""
+    summary = train_suggester()
+    return {"photos": summary.photos, "tags": summary.tags, "to_review": find_wrong_tags()}

@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("photos/<int:pk>/like/", views.like, name="like"),
     path("photos/<int:pk>/tags/", views.add_tag, name="add_tag"),
     path("tags/<int:pk>/remove/", views.remove_tag, name="remove_tag"),
+    path("photos/<int:pk>/suggestions/<int:tag_id>/", views.answer_suggestion, name="answer_suggestion"),
     path("tags/", views.tags_index, name="tags"),
     path("gallery/tags.json", views.tag_suggest, name="tag_suggest"),
     path("tags/<str:name>/", views.tag_page, name="tag"),

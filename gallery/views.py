@@ -21,8 +21,8 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.analysis.search_terms import clean_search_text
-from gallery.forms import GalleryFilterForm, TagForm
-from gallery.models import Image
+from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
+from gallery.models import Image, Verdict
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -47,6 +47,8 @@ from gallery.selectors import (
     visible_image_or_404,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
+from gallery.services.tag_suggestions import answer_suggestion as record_answer
+from gallery.tag_selectors import photo_suggestions, suggestion_for_user_or_404
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag
 from imgsite.auth import signed_in_user
 
@@ -217,6 +219,7 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
         "tag_groups": group_tags(list(image.image_tags.all()), request.user.pk),
         "liked": user_likes_image(request.user, image),
         "tag_form": tag_form,
+        "suggestions": photo_suggestions(image, request.user) if request.user.is_authenticated else [],
         "versions": list(other_versions(image)),
         "quality_reasons": quality_reasons(image),
         "quality_breakdown": quality_breakdown(image),
@@ -280,3 +283,24 @@ def remove_tag(request: HttpRequest, pk: int) -> HttpResponse:
     remove_user_tag(user=user, image_tag_id=image_tag.pk)
     messages.success(request, f"Removed your tag “{name}”.")
     return redirect(reverse("gallery:image", args=[image_id]) + "#tags")
+
+
+@require_POST
+def answer_suggestion(request: HttpRequest, pk: int, tag_id: int) -> HttpResponse:
+    """✓ adds a suggested tag to the photo, ✗ hides it from this person for good; both teach the model."""
+    image_url = reverse("gallery:image", args=[pk])
+    if not request.user.is_authenticated:
+        return redirect_to_login(image_url)
+    user = signed_in_user(request)
+    form = SuggestionAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Answer a suggestion with ✓ or ✗.")
+        return redirect(f"{image_url}#suggestions")
+    suggestion = suggestion_for_user_or_404(user, image_id=pk, tag_id=tag_id)
+    record_answer(user=user, suggestion=suggestion, verdict=form.cleaned_data["verdict"])
+    name = suggestion.tag.name
+    if form.cleaned_data["verdict"] == Verdict.ACCEPT:
+        messages.success(request, f"Tagged “{name}”. Thanks: suggestions learn from your answer.")
+    else:
+        messages.success(request, f"“{name}” will not be suggested to you on this photo again.")
+    return redirect(f"{image_url}#suggestions")

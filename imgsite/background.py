@@ -31,7 +31,16 @@ RUN_INGEST_JOB = "gallery.tasks.run_ingest_job_task"
 ANALYSE_IMAGE = "gallery.tasks.analyse_image_task"
 REBUILD_PROFILE = "profiles.tasks.rebuild_profile_task"
 REBUILD_MODEL = "recommender.tasks.rebuild_model_task"
-TASK_NAMES = (RUN_INGEST_JOB, ANALYSE_IMAGE, REBUILD_PROFILE, REBUILD_MODEL)
+LEARN_TAG_ANSWERS = "gallery.tasks.learn_tag_answers_task"
+TRAIN_TAG_SUGGESTER = "gallery.tasks.train_tag_suggester_task"
+TASK_NAMES = (
+    RUN_INGEST_JOB,
+    ANALYSE_IMAGE,
+    REBUILD_PROFILE,
+    REBUILD_MODEL,
+    LEARN_TAG_ANSWERS,
+    TRAIN_TAG_SUGGESTER,
+)
 
 # What `enqueue` raises when the broker cannot be reached: kombu wraps the transport's connection
 # errors (refused, reset, timed out) in OperationalError. Callers decide what the work they owe

@@ -19,6 +19,7 @@ from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrig
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
 from gallery.services.storage import derivative_name, media_path, remove_quietly, write_bytes_atomically
+from gallery.services.tag_suggestions import suggest_tags_for_new_photo
 from imgsite.background import ANALYSE_IMAGE, BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ def analyse_image(image_id: int) -> Image | None:
         return mark_failed(image, f"unexpected error: {type(exc).__name__}: {exc}"[:500])
     # After the save, so the photo is in the collection the next photo is checked against.
     place_in_group(image)
+    suggest_tags_for_new_photo(image.pk)
     return image
 
 

@@ -200,6 +200,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "gallery.tasks.resume_stale_work_task",
         "schedule": env_int("IMGSITE_SWEEP_SECONDS", 60) * 1.0,
     },
+    # Tag answers are learnt as they come; this catches those given while the broker was down.
+    "learn-tag-answers": {
+        "task": "gallery.tasks.learn_tag_answers_task",
+        "schedule": env_int("IMGSITE_SWEEP_SECONDS", 60) * 1.0,
+    },
+    # A full retraining lets tags that reached the vocabulary's floor in, and finds wrong tags.
+    "train-tag-suggester": {
+        "task": "gallery.tasks.train_tag_suggester_task",
+        "schedule": env_int("IMGSITE_TAG_TRAINING_HOURS", 24) * 3600.0,
+    },
     "queue-owed-profile-rebuilds": {
         "task": "profiles.tasks.queue_owed_rebuilds_task",
         "schedule": env_int("IMGSITE_SWEEP_SECONDS", 60) * 1.0,

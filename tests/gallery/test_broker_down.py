@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureCallbacks
 
-from gallery.models import AnalysisStatus, IngestJob, JobStatus, Like
+from gallery.models import AnalysisStatus, ImageTag, IngestJob, JobStatus, Like, TagAnswer, TagSuggestion
+from gallery.services.tag_suggestions import apply_pending_answers, train_suggester
 from imgsite.celery import app
 from profiles import services as profiles_services
 from profiles.models import OwedProfileRebuild, ProfileSnapshot
@@ -21,6 +22,7 @@ from profiles.services import queue_owed_rebuilds
 from tests.factories import make_image, make_like, make_user
 from tests.support.broker import broker_down, closed_port  # noqa: F401  (fixture)
 from tests.support.images import solid_jpeg
+from tests.support.tag_photos import themed_collection, themed_photo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("broker_down")]
 
@@ -179,3 +181,23 @@ def test_the_api_rebuild_answers_503_with_a_problem_while_the_broker_is_down(cli
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
     assert "no rebuild was queued" in response.json()["detail"]
+
+
+def test_a_tag_answer_is_saved_while_the_broker_is_down_and_learnt_later(
+    client: Client, django_capture_on_commit_callbacks: CaptureCallbacks
+) -> None:
+    themed_collection()
+    photo = themed_photo("forest", seed=999, tags=())
+    train_suggester()
+    tag_id = TagSuggestion.objects.get(image=photo, tag__name="forest").tag_id
+    client.force_login(make_user("alice"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("gallery:answer_suggestion", args=[photo.pk, tag_id]), {"verdict": "accept"}
+        )
+
+    assert response.status_code == 302
+    assert ImageTag.objects.filter(image=photo, tag_id=tag_id).exists()
+    assert TagAnswer.objects.get(image=photo, tag_id=tag_id).applied_at is None  # owed, not lost
+    assert apply_pending_answers() == 1  # what beat's catch-up runs once the broker is back
