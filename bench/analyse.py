@@ -52,8 +52,10 @@ def main() -> None:
     parser.add_argument(
         "--repo",
         type=Path,
-        default=REPO,
-        help="the checkout whose ingest pipeline is timed end to end (to compare with another branch)",
+        nargs="+",
+        default=[REPO],
+        help="the checkouts whose ingest pipelines are timed end to end, in turn on the same photos "
+        "(e.g. main's and this one, to compare them back to back)",
     )
     args = parser.parse_args()
 
@@ -70,7 +72,9 @@ def main() -> None:
 
         if args.ingest > 0:
             for workers in (1, 2):
-                run_end_to_end(paths[: args.ingest], workers, repo=args.repo, scratch=Path(folder))
+                for repo in args.repo:
+                    run_end_to_end(paths[: args.ingest], workers, repo=repo, scratch=Path(folder))
+            print()
         run_decode_floor(paths[:6])
         for workers in (1, 2):
             run_pool(paths[: args.images], workers)
