@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gallery.analysis.pipeline import analyse_file
 from gallery.analysis.result import AnalysisResult
 
+REPO = Path(__file__).resolve().parent.parent
 WIDTH, HEIGHT = 4000, 3000
 MAX_PIXELS = 50_000_000
 STAGES = ("decode", "exif", "thumbnails", "colours", "features", "descriptor", "quality")
@@ -43,11 +47,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=24, help="how many 12 MP JPEGs to analyse")
     parser.add_argument("--naive", type=int, default=1, help="how many images for the naive baseline")
+    parser.add_argument(
+        "--ingest", type=int, default=40, help="how many 12 MP JPEGs to ingest end to end (0: skip)"
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        nargs="+",
+        default=[REPO],
+        help="the checkouts whose ingest pipelines are timed end to end, in turn on the same photos "
+        "(e.g. main's and this one, to compare them back to back)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="imgsite-bench-") as folder:
         started = time.perf_counter()
-        paths = write_photos(Path(folder), args.images)
+        paths = write_photos(Path(folder) / "photos", max(args.images, args.ingest))
         sizes = [path.stat().st_size / 1e6 for path in paths]
         print(
             f"generated {len(paths)} JPEGs of {WIDTH}x{HEIGHT} with EXIF, "
@@ -56,14 +71,57 @@ def main() -> None:
         )
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the runs\n")
 
+        if args.ingest > 0:
+            for workers in (1, 2):
+                for repo in args.repo:
+                    run_end_to_end(paths[: args.ingest], workers, repo=repo, scratch=Path(folder))
+            print()
         run_decode_floor(paths[:6])
         for workers in (1, 2):
-            run_pool(paths, workers)
+            run_pool(paths[: args.images], workers)
         if args.naive > 0:
             run_naive(paths[: args.naive], fast_seconds_per_image=last_fast_seconds[0])
 
 
 last_fast_seconds = [0.0]
+
+
+def run_end_to_end(paths: list[Path], workers: int, *, repo: Path, scratch: Path) -> None:
+    """Folder ingest from file to analysed photo, as `make demo` runs it: fetch, check, store, analyse
+    and save, tasks in-process. With 2 workers, two processes each ingest half the photos at once
+    into the same database and media folder."""
+    run = scratch / f"ingest-{workers}"
+    folders = [run / f"part-{n}" for n in range(workers)]
+    for index, path in enumerate(paths):
+        folders[index % workers].mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, folders[index % workers] / path.name)
+    ingest_script = [sys.executable, str(REPO / "bench" / "ingest_folder.py")]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(repo),
+        "DATABASE_URL": f"sqlite:///{run / 'db.sqlite3'}",
+        "IMGSITE_MEDIA_ROOT": str(run / "media"),
+        "IMGSITE_FOLDER_ROOTS": str(run),
+    }
+    subprocess.run([*ingest_script, str(run), "--migrate-only"], env=environment, check=True, cwd=repo)
+    load = os.getloadavg()[0]
+    processes = [
+        subprocess.Popen([*ingest_script, str(part)], env=environment, stdout=subprocess.PIPE, cwd=repo)
+        for part in folders
+    ]
+    outcomes = [json.loads(process.communicate()[0]) for process in processes]
+    # From the first ingest's start to the last one's end: Python and Django start-up left out.
+    wall = max(outcome["finished"] for outcome in outcomes) - min(outcome["started"] for outcome in outcomes)
+    stored = sum(outcome["stored"] for outcome in outcomes)
+    analysed = sum(outcome["analysed"] for outcome in outcomes)
+    cpu = sum(outcome["cpu"] for outcome in outcomes)
+    label = "1 process" if workers == 1 else f"{workers} processes"
+    print(
+        f"end to end, folder ingest, {label}: {stored} stored, {analysed} analysed in {wall:.2f} s: "
+        f"{analysed / wall:.1f} photos/s ({analysed / cpu:.1f} per CPU second; load {load:.2f}; "
+        f"code: {outcomes[0]['code']})"
+    )
+    shutil.rmtree(run)
 
 
 def run_pool(paths: list[Path], workers: int) -> None:
@@ -164,6 +222,7 @@ def run_naive(paths: list[Path], *, fast_seconds_per_image: float) -> None:
 
 
 def write_photos(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
     fields = _shared_fields()
     paths = []
     for index in range(count):

@@ -28,6 +28,7 @@ Checking a photo against the collection has three steps, each cheaper per item t
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -203,6 +204,11 @@ def hash_value(phash: str) -> int:
     return int(phash, 16)
 
 
+def _probe_count(radius: int) -> int:
+    """How many masks `_probe_masks(radius)` gives: the 16-bit values with at most `radius` bits set."""
+    return sum(math.comb(CHUNK_BITS, k) for k in range(radius + 1))
+
+
 def _probe_masks(radius: int) -> npt.NDArray[np.uint64]:
     """Every 16-bit value with at most `radius` bits set, to XOR with a chunk."""
     masks = [0]
@@ -289,9 +295,12 @@ class HashIndex:
         At a wide radius the probes outnumber a share of the hashes and a plain scan is faster: at
         100,000 hashes and 20 bits, 27,540 probes against a 0.1 ms scan (bench/duplicates.py).
         """
-        masks = self._masks(radius // CHUNKS)
-        if len(masks) * CHUNKS * self._probe_cost > len(self._ids):
+        chunk_radius = radius // CHUNKS
+        # Counted before the masks are built: a small collection is always scanned, and building
+        # the 6,885 masks of a 20-bit radius costs more than scanning it.
+        if _probe_count(chunk_radius) * CHUNKS * self._probe_cost > len(self._ids):
             return None
+        masks = self._masks(chunk_radius)
         query = np.array([value], dtype=np.uint64)
         seen = np.zeros(len(self._ids), dtype=np.bool_)
         for chunk, (order, values) in enumerate(self._chunks):

@@ -36,12 +36,19 @@ from gallery.analysis.validate import DecodedImage, decode_image
 
 def analyse_file(path: Path, *, max_pixels: int, embedder: ImageEmbedder = BUILT_IN) -> AnalysisResult:
     """Analyse the image at `path`; raises ImageRejected when it is not an image we accept."""
-    timings: dict[str, float] = {}
     started = time.perf_counter()
     decoded = decode_image(path, max_pixels=max_pixels)
+    return analyse_decoded(decoded, decode_seconds=time.perf_counter() - started, embedder=embedder)
+
+
+def analyse_decoded(
+    decoded: DecodedImage, *, decode_seconds: float = 0.0, embedder: ImageEmbedder = BUILT_IN
+) -> AnalysisResult:
+    """Everything derived from a picture `decode_image` or `decode_bytes` already validated and decoded.
+
+    Raises ImageRejected when the picture cannot be shown (e.g. a colour mode Pillow cannot convert)."""
     exif = decoded.exif
-    timings["decode"] = time.perf_counter() - started - decoded.exif_seconds
-    timings["exif"] = decoded.exif_seconds
+    timings = {"decode": decode_seconds - decoded.exif_seconds, "exif": decoded.exif_seconds}
 
     started = time.perf_counter()
     picture = thumbnails.upright(thumbnails.to_rgb(decoded.image), exif.orientation_tag)

@@ -11,8 +11,9 @@ Checks, cheapest first, each failing with `ImageRejected` and a message in plain
 4. the whole picture decodes. For JPEG this uses draft mode, which decodes at 1/2 to 1/8 scale but still
    reads the entire entropy-coded stream, so truncated or corrupt data is caught at a fraction of the cost.
 
-`decode_image` also returns the decoded (possibly reduced) picture and its EXIF, so the pipeline opens and
-decodes the file only once.
+`decode_image` (a file) and `decode_bytes` (bytes already in memory, as the ingest pipeline holds them) also
+return the decoded (possibly reduced) picture and its EXIF: the one decode both validates the file and feeds
+the analysis.
 """
 
 from __future__ import annotations
@@ -71,7 +72,11 @@ def decode_image(path: Path, *, max_pixels: int) -> DecodedImage:
     """Validate `path` and return its picture, decoded at the smallest useful scale."""
     # One read of the whole file: decoding from memory is faster than from many small reads, and no
     # file handle outlives this call. Files arrive through a download size cap.
-    data = _read(path)
+    return decode_bytes(_read(path), max_pixels=max_pixels)
+
+
+def decode_bytes(data: bytes, *, max_pixels: int) -> DecodedImage:
+    """Validate an image file's bytes and return its picture, decoded at the smallest useful scale."""
     expected = sniff_format(data[:_HEAD_BYTES])
     with warnings.catch_warnings():
         # We enforce our own limit below; Pillow's warning at MAX_IMAGE_PIXELS would only be noise.

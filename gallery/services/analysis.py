@@ -1,9 +1,15 @@
-"""Run the pure analysis on a stored image and save what it found: fields, files, colours, tags."""
+"""Run the pure analysis on an image and save what it found: fields, files, colours, tags.
+
+A new photo is analysed by the ingest pipeline from the picture it decoded to validate the file
+(`analyse_picture`, then `create_analysed_image`); a stored photo is analysed again from its file by
+`analyse_image` (the analysis task: `manage.py analyse`, the admin, the sweeper).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -12,14 +18,16 @@ from django.utils import timezone
 
 from gallery.analysis.near_duplicates import layout_digest
 from gallery.analysis.palette import photo_families
-from gallery.analysis.pipeline import analyse_file, assess_file
+from gallery.analysis.pipeline import analyse_decoded, analyse_file, assess_file
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected, QualityReport
+from gallery.analysis.validate import DecodedImage
 from gallery.embedding import active_embedder
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
 from gallery.services.storage import derivative_name, media_path, remove_quietly, write_bytes_atomically
 from gallery.services.tag_suggestions import suggest_tags_for_new_photo
+from gallery.tagging import normalise_tags
 from imgsite.background import ANALYSE_IMAGE, BROKER_ERRORS, enqueue
 
 log = logging.getLogger(__name__)
@@ -49,36 +57,103 @@ def analyse_image(image_id: int) -> Image | None:
     except Exception as exc:
         # Whatever else went wrong (a full disk, a bug), the photo must not stay "pending" for good.
         log.exception("analysis of image %s raised", image.pk)
-        return mark_failed(image, f"unexpected error: {type(exc).__name__}: {exc}"[:500])
+        return mark_failed(image, unexpected_error(exc))
     # After the save, so the photo is in the collection the next photo is checked against.
     place_in_group(image)
     suggest_tags_for_new_photo(image.pk)
     return image
 
 
+def unexpected_error(exc: BaseException) -> str:
+    return f"unexpected error: {type(exc).__name__}: {exc}"[:500]
+
+
+@dataclass(frozen=True)
+class PictureAnalysis:
+    """What the analysis of one picture gave: its result, or why there is none."""
+
+    result: AnalysisResult | None
+    error: str = ""
+
+
+def analyse_picture(decoded: DecodedImage, *, decode_seconds: float, label: str) -> PictureAnalysis:
+    """The analysis of a picture the ingest pipeline decoded (and so validated). A failure here is
+    the analysis's, not the file's: the photo is kept and shown to staff as failed, as when the
+    analysis task fails. Unusable encoder weights raise: they are the deployment's fault, not the
+    photo's (see analyse_image)."""
+    embedder = active_embedder()
+    try:
+        return PictureAnalysis(analyse_decoded(decoded, decode_seconds=decode_seconds, embedder=embedder))
+    except ImageRejected as exc:
+        return PictureAnalysis(None, str(exc))
+    except SoftTimeLimitExceeded:
+        raise  # the task's time limit: the task decides what happens (gallery.tasks)
+    except Exception as exc:
+        log.exception("analysis of %s raised", label)
+        return PictureAnalysis(None, unexpected_error(exc))
+
+
 def save_analysis(image: Image, result: AnalysisResult) -> None:
     # Files first (atomic renames), then every database change in one transaction. Files this
     # analysis added are removed again if anything after them fails; files a row already names stay.
-    thumbnail = derivative_name("thumbs", image.sha256)
-    preview = derivative_name("previews", image.sha256)
-    added = [name for name in (thumbnail, preview) if not media_path(name).exists()]
+    added = write_derivatives(image.sha256, result)
     try:
-        write_bytes_atomically(thumbnail, result.thumbnail_jpeg)
-        write_bytes_atomically(preview, result.preview_jpeg)
         with transaction.atomic():
             apply_result_fields(image, result)
-            image.thumbnail.name = thumbnail
-            image.preview.name = preview
             image.save()
             replace_colours(image, result.colours)
-            # The families the photo belongs to become its automatic tags, by the palette's one rule.
-            replace_auto_tags(
-                image, photo_families((colour.family, colour.share) for colour in result.colours)
-            )
+            replace_auto_tags(image, auto_tag_confidences(result))
     except BaseException:
-        for name in added:
-            remove_quietly(media_path(name))
+        remove_files(added)
         raise
+
+
+def write_derivatives(sha256: str, result: AnalysisResult) -> list[str]:
+    """Write the thumbnail and preview atomically; the names this call added (for undoing it)."""
+    names = (derivative_name("thumbs", sha256), derivative_name("previews", sha256))
+    added = [name for name in names if not media_path(name).exists()]
+    try:
+        write_bytes_atomically(names[0], result.thumbnail_jpeg)
+        write_bytes_atomically(names[1], result.preview_jpeg)
+    except BaseException:
+        remove_files(added)
+        raise
+    return added
+
+
+def remove_files(names: Iterable[str]) -> None:
+    for name in names:
+        remove_quietly(media_path(name))
+
+
+def create_analysed_image(image: Image, analysis: PictureAnalysis, *, source_tags: Sequence[str]) -> None:
+    """Insert a new photo with its analysis (or the reason it has none), colours and tags, in one
+    transaction of a few statements; its files are already written."""
+    result = analysis.result
+    if result is None:
+        image.status, image.analysis_error = AnalysisStatus.FAILED, analysis.error
+    else:
+        apply_result_fields(image, result)
+    with transaction.atomic():
+        image.save(force_insert=True)
+        if result is not None:
+            Colour.objects.bulk_create(colour_rows(image, result.colours))
+        add_tags(image, source=source_tags, auto=auto_tag_confidences(result) if result else {})
+
+
+def finish_new_image(image: Image) -> None:
+    """After a new photo's row committed: group it with its other versions, or count its failed
+    analysis on its job."""
+    if image.status == AnalysisStatus.DONE:
+        place_in_group(image)
+        suggest_tags_for_new_photo(image.pk)
+    else:
+        record_failure(image, image.analysis_error)
+
+
+def auto_tag_confidences(result: AnalysisResult) -> dict[str, float]:
+    # The families the photo belongs to become its automatic tags, by the palette's one rule.
+    return photo_families((colour.family, colour.share) for colour in result.colours)
 
 
 def apply_result_fields(image: Image, result: AnalysisResult) -> None:
@@ -100,6 +175,8 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.visual_features_by = result.visual_features_by
     apply_quality(image, result.quality)
     image.file_size = media_path(image.file.name).stat().st_size
+    image.thumbnail.name = derivative_name("thumbs", image.sha256)
+    image.preview.name = derivative_name("previews", image.sha256)
     image.status = AnalysisStatus.DONE
     # An unreadable EXIF block or an impossible date is not a failure, but staff should see it.
     image.analysis_error = f"EXIF: {exif.warning}" if exif.warning else ""
@@ -134,44 +211,62 @@ def reassess_quality(image_id: int) -> Image | None:
 
 def replace_colours(image: Image, colours: list[DominantColour]) -> None:
     image.colours.all().delete()
-    Colour.objects.bulk_create(
-        [
-            Colour(
-                image=image,
-                rank=rank,
-                hex=colour.hex,
-                red=colour.rgb[0],
-                green=colour.rgb[1],
-                blue=colour.rgb[2],
-                share=colour.share,
-                name=colour.name,
-                family=colour.family,
-            )
-            for rank, colour in enumerate(colours)
-        ]
-    )
+    Colour.objects.bulk_create(colour_rows(image, colours))
+
+
+def colour_rows(image: Image, colours: list[DominantColour]) -> list[Colour]:
+    return [
+        Colour(
+            image=image,
+            rank=rank,
+            hex=colour.hex,
+            red=colour.rgb[0],
+            green=colour.rgb[1],
+            blue=colour.rgb[2],
+            share=colour.share,
+            name=colour.name,
+            family=colour.family,
+        )
+        for rank, colour in enumerate(colours)
+    ]
 
 
 def replace_auto_tags(image: Image, confidences: dict[str, float]) -> None:
     ImageTag.objects.filter(image=image, origin=TagOrigin.AUTO).delete()
-    Tag.objects.bulk_create([Tag(name=name) for name in confidences], ignore_conflicts=True)
-    tags = Tag.objects.filter(name__in=list(confidences))
-    ImageTag.objects.bulk_create(
-        [
-            ImageTag(image=image, tag=tag, origin=TagOrigin.AUTO, confidence=round(confidences[tag.name], 3))
-            for tag in tags
-        ]
-    )
+    add_tags(image, source=(), auto=confidences)
+
+
+def add_tags(image: Image, *, source: Sequence[str], auto: dict[str, float]) -> None:
+    """Link the source's tags (normalised) and the automatic ones with their confidence: three
+    statements whatever their number."""
+    source_names = set(normalise_tags(list(source)))
+    names = source_names | set(auto)
+    if not names:
+        return
+    Tag.objects.bulk_create([Tag(name=name) for name in sorted(names)], ignore_conflicts=True)
+    links = []
+    for tag in Tag.objects.filter(name__in=names):
+        if tag.name in source_names:
+            links.append(ImageTag(image=image, tag=tag, origin=TagOrigin.SOURCE))
+        if tag.name in auto:
+            links.append(
+                ImageTag(image=image, tag=tag, origin=TagOrigin.AUTO, confidence=round(auto[tag.name], 3))
+            )
+    ImageTag.objects.bulk_create(links, ignore_conflicts=True)
 
 
 def mark_failed(image: Image, message: str) -> Image:
-    log.warning("analysis of image %s failed: %s", image.pk, message)
     image.status = AnalysisStatus.FAILED
     image.analysis_error = message
     image.save(update_fields=["status", "analysis_error", "updated_at"])
+    record_failure(image, message)
+    return image
+
+
+def record_failure(image: Image, message: str) -> None:
+    log.warning("analysis of image %s failed: %s", image.pk, message)
     if image.ingest_job_id:
         jobs.record_analysis_failure(image.ingest_job_id, f"{image}: analysis failed: {message}")
-    return image
 
 
 def mark_analysis_timed_out(image_id: int, *, seconds: float) -> Image | None:

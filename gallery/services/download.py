@@ -1,4 +1,9 @@
-"""Fetch one photo's bytes into a temporary file: streamed, capped, hashed, with clear errors.
+"""Fetch one photo's bytes into memory: streamed, capped, hashed as they arrive, with clear errors.
+
+The bytes are read once: hashed while they stream in, decoded from memory by the analysis, and written
+to the media folder by `storage.write_file_atomically` only once the photo is accepted, so a refused
+or duplicate file never touches the disk. The size cap (IMGSITE_MAX_DOWNLOAD_BYTES, 40 MB by
+default) bounds the memory one item holds.
 
 Retries with backoff on 5xx answers and connection errors come from the session's urllib3 Retry
 (see gallery.sources.http.make_session); this module adds the size cap, the content-type check, an
@@ -28,7 +33,6 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from gallery.services import storage
 from gallery.sources.http import short_reason
 
 CHUNK_BYTES = 256 * 1024
@@ -42,9 +46,9 @@ class DownloadError(Exception):
     """The bytes could not be fetched; the message says why in plain words."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FetchedFile:
-    path: Path  # a temporary file the caller must move or remove
+    data: bytes  # the whole file, within the size cap
     size: int
     sha256: str
     sha1: str
@@ -61,14 +65,12 @@ class DownloadLimits:
     trusted_hosts: frozenset[str] = frozenset()  # "host:port" as in a URL; not checked
 
 
-def download_to_temp(
-    url: str, *, session: requests.Session, limits: DownloadLimits, into: Path
-) -> FetchedFile:
+def download_file(url: str, *, session: requests.Session, limits: DownloadLimits) -> FetchedFile:
     response = _get_following_safe_redirects(url, session=session, limits=limits)
     host = urlsplit(response.url or url).netloc or url
     with response:
         _check_response(response, limits.max_bytes)
-        return _stream_to_temp(response, limits, into, host)
+        return _stream_body(response, limits, host)
 
 
 def check_public_address(url: str, limits: DownloadLimits) -> None:
@@ -133,7 +135,7 @@ def _get(url: str, *, session: requests.Session, limits: DownloadLimits) -> requ
         raise DownloadError(f"could not reach {host} ({short_reason(exc, timeout)})") from exc
 
 
-def copy_local_to_temp(path: Path, *, max_bytes: int, into: Path) -> FetchedFile:
+def read_local_file(path: Path, *, max_bytes: int) -> FetchedFile:
     """The folder source: the same checks as a download, so the pipeline treats both alike.
 
     Only a regular file is read. It is opened without blocking and without following a symbolic
@@ -148,7 +150,7 @@ def copy_local_to_temp(path: Path, *, max_bytes: int, into: Path) -> FetchedFile
             raise DownloadError(f"{path.name} is not a regular file")
         if details.st_size > max_bytes:
             raise DownloadError(f"file is {_mb(details.st_size)}, over the {_mb(max_bytes)} limit")
-        return _write_chunks(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes, into, "")
+        return _hashed_bytes(iter(lambda: source.read(CHUNK_BYTES), b""), max_bytes, "")
 
 
 def _check_response(response: requests.Response, max_bytes: int) -> None:
@@ -162,13 +164,11 @@ def _check_response(response: requests.Response, max_bytes: int) -> None:
         raise DownloadError(f"file is {_mb(int(declared))}, over the {_mb(max_bytes)} limit")
 
 
-def _stream_to_temp(
-    response: requests.Response, limits: DownloadLimits, into: Path, host: str
-) -> FetchedFile:
+def _stream_body(response: requests.Response, limits: DownloadLimits, host: str) -> FetchedFile:
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     chunks = _body_before_deadline(response, host, limits.deadline)
     try:
-        return _write_chunks(chunks, limits.max_bytes, into, content_type)
+        return _hashed_bytes(chunks, limits.max_bytes, content_type)
     except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
         # A server that stalls mid-body surfaces here as a read timeout.
         raise DownloadError(f"{host} stopped sending data ({_short(exc)})") from exc
@@ -184,27 +184,18 @@ def _body_before_deadline(response: requests.Response, host: str, seconds: float
             raise DownloadError(f"{host} took more than {seconds:g} s to send the file; gave up")
 
 
-def _write_chunks(chunks: Iterable[bytes], max_bytes: int, into: Path, content_type: str) -> FetchedFile:
-    handle, path = storage.new_temp_file(into, prefix=".download-")
-    sha256, sha1, size = hashlib.sha256(), hashlib.sha1(usedforsecurity=False), 0
-    try:
-        with handle:
-            for chunk in chunks:
-                size += len(chunk)
-                if size > max_bytes:
-                    raise DownloadError(f"file is over the {_mb(max_bytes)} limit")
-                sha256.update(chunk)
-                sha1.update(chunk)
-                handle.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        storage.remove_quietly(path)
-        raise
-    if size == 0:
-        storage.remove_quietly(path)
+def _hashed_bytes(chunks: Iterable[bytes], max_bytes: int, content_type: str) -> FetchedFile:
+    """The chunks joined, hashed as they arrive: one pass over the bytes, nothing written yet."""
+    sha256, sha1, body = hashlib.sha256(), hashlib.sha1(usedforsecurity=False), bytearray()
+    for chunk in chunks:
+        if len(body) + len(chunk) > max_bytes:
+            raise DownloadError(f"file is over the {_mb(max_bytes)} limit")
+        sha256.update(chunk)
+        sha1.update(chunk)
+        body += chunk
+    if not body:
         raise DownloadError("the file is empty (0 bytes)")
-    return FetchedFile(path, size, sha256.hexdigest(), sha1.hexdigest(), content_type)
+    return FetchedFile(bytes(body), len(body), sha256.hexdigest(), sha1.hexdigest(), content_type)
 
 
 def _mb(size: int) -> str:
@@ -216,4 +207,4 @@ def _short(exc: BaseException) -> str:
     return text[:160]
 
 
-__all__ = ["DownloadError", "DownloadLimits", "FetchedFile", "copy_local_to_temp", "download_to_temp"]
+__all__ = ["DownloadError", "DownloadLimits", "FetchedFile", "download_file", "read_local_file"]

@@ -4,9 +4,7 @@ so staff watching a job page see consistent progress whichever worker did the wo
 from __future__ import annotations
 
 import logging
-import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Literal
 
 from django.conf import settings
@@ -16,7 +14,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from gallery.models import IngestJob, JobStatus
-from gallery.services.storage import media_path
 from imgsite.background import BROKER_ERRORS, RUN_INGEST_JOB, enqueue
 
 log = logging.getLogger(__name__)
@@ -89,29 +86,14 @@ def lease_seconds_left(job_id: int) -> float | None:
     return left if left > 0 else None
 
 
-def renew_lease(job: IngestJob, *, owner: str) -> bool:
-    """Extend the lease. False when the job was cancelled, retried or taken over: the run must stop."""
-    now = timezone.now()
-    renewed = IngestJob.objects.filter(pk=job.pk, lease_owner=owner, status=JobStatus.RUNNING).update(
-        lease_expires_at=lease_expiry(now)
-    )
-    return renewed == 1
+def holds_lease(job: IngestJob, *, owner: str) -> bool:
+    """Whether this run may go on with the next item: a read, as `record_outcome` renews the lease.
+    False when the job was cancelled, retried or taken over."""
+    return IngestJob.objects.filter(pk=job.pk, lease_owner=owner, status=JobStatus.RUNNING).exists()
 
 
 def release_lease(job: IngestJob, *, owner: str) -> None:
     IngestJob.objects.filter(pk=job.pk, lease_owner=owner).update(lease_owner="", lease_expires_at=None)
-
-
-def job_temp_dir(job_id: int | None) -> Path:
-    """Downloads of one job land here; only the run holding the lease writes to it."""
-    path = media_path("tmp") / (f"job-{job_id}" if job_id else "none")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def clear_job_temp_dir(job_id: int) -> None:
-    """A resumed job removes the half-downloaded files of the run that died."""
-    shutil.rmtree(media_path("tmp") / f"job-{job_id}", ignore_errors=True)
 
 
 def cancel_job(job: IngestJob) -> bool:
@@ -132,13 +114,16 @@ def record_outcome(job: IngestJob, outcome: Outcome, message: str = "", *, owner
     """Count one item and move the job's position past it, in one UPDATE, with F() so concurrent
     workers never lose an increment and a resumed job never counts an item twice.
 
-    With `owner`, only while that run still holds the lease: a run that lost it (it stalled and
+    With `owner`, only while that run still holds the lease on the running job, and the same UPDATE
+    renews the lease: a run that lost it (the job was cancelled or retried, or the run stalled and
     another took the job over) must not count, and False tells it to stop.
     """
     rows = IngestJob.objects.filter(pk=job.pk)
+    changes: dict[str, object] = {outcome: F(outcome) + 1, "position": F("position") + 1}
     if owner:
-        rows = rows.filter(lease_owner=owner)
-    counted = rows.update(**{outcome: F(outcome) + 1, "position": F("position") + 1})
+        rows = rows.filter(lease_owner=owner, status=JobStatus.RUNNING)
+        changes["lease_expires_at"] = lease_expiry(timezone.now())
+    counted = rows.update(**changes)
     if counted and outcome == "failed" and message:
         append_error(job, message)
     job.refresh_from_db(fields=["done", "skipped", "failed", "rejected", "errors", "position"])

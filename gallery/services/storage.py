@@ -39,22 +39,6 @@ def derivative_name(kind: str, sha256: str) -> str:
     return f"{kind}/{sha256[:2]}/{sha256}.jpg"
 
 
-def temp_dir() -> Path:
-    """Downloads land here first; it is on the same file system as the media so renames are atomic."""
-    path = media_path("tmp")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def move_into_place(temp_file: Path, name: str) -> bool:
-    """Atomically rename a finished temporary file to `name`. Returns False if it already existed."""
-    target = media_path(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    existed = target.exists()
-    os.replace(temp_file, target)
-    return not existed
-
-
 # Errors that mean no file can be written at all, so going on with the next item is pointless.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 

@@ -24,7 +24,8 @@ from gallery.services.storage import media_path, remove_quietly
 
 log = logging.getLogger(__name__)
 
-# Folders where interrupted writes leave files: downloads, and the atomic writes' partial files.
+# Files interrupted writes leave: the atomic writes' partial files, and the temporary downloads of
+# versions that wrote downloads to media/tmp/ (downloads are now held in memory until accepted).
 TEMP_PATTERNS = (("tmp", "**/.download-*"), (".", "**/.partial-*"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 
@@ -53,7 +54,7 @@ class Candidate:
     licence: str = ""
     licence_url: str = ""
     tags: tuple[str, ...] = ()
-    taken_at: str = ""  # ISO 8601 as the source states it; EXIF wins when present
+    taken_at: datetime | None = None  # aware, as the source states it; EXIF wins when present
     expected_sha1: str = ""  # when the source publishes one (Commons does)
     expected_size: int = 0
     mime: str = ""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from html.parser import HTMLParser
 from typing import Any
 
@@ -205,7 +206,7 @@ class CommonsSource:
             licence=licence,
             licence_url=meta.text("LicenseUrl") or licence_url_for(licence),
             tags=topic_tags(meta.text("Categories")),
-            taken_at=iso_datetime(meta.plain("DateTimeOriginal")),
+            taken_at=stated_datetime(meta.plain("DateTimeOriginal")),
             expected_sha1=str(info.get("sha1", "")),
             expected_size=int(info.get("size") or 0),
             mime=mime,
@@ -298,19 +299,37 @@ def topic_tags(categories: str) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def iso_datetime(text: str) -> str:
-    """ "2019-05-04 12:33:10" or EXIF's "2019:05:04 12:33:10" as ISO 8601; "" when not a date.
+def stated_datetime(text: str) -> datetime | None:
+    """ "2019-05-04 12:33:10", EXIF's "2019:05:04 12:33:10" or "2019-05-04" as an aware datetime, in
+    the offset the text gives or else UTC; None when the text does not start with a real date.
 
     Only the leading date (and time, and offset) is read: free text such as "circa 1900" is not a
     date the site can sort by.
     """
     match = _EXIF_OR_ISO_DATE.match(text.strip())
     if not match:
-        return ""
+        return None
     year, month, day, hour, minute, second, zone = match.groups()
-    if hour is None:
-        return f"{year}-{month}-{day}"
-    return f"{year}-{month}-{day}T{hour}:{minute}:{second or '00'}{zone or ''}"
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=_offset(zone),
+        )
+    except ValueError:  # 2019-02-30, 25:00, an offset of a day or more
+        return None
+
+
+def _offset(text: str | None) -> tzinfo:
+    if not text or text == "Z":
+        return UTC
+    digits = text[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(-offset if text.startswith("-") else offset)
 
 
 def _title_from_file_name(page_title: str) -> str:

@@ -114,6 +114,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The development default. Write-ahead logging lets pages read while an ingest writes, and with
+    # synchronous=NORMAL a commit no longer waits for the disk (a power cut may lose the last
+    # commits, never corrupt the file): an ingest commits twice per photo. IMMEDIATE transactions
+    # take the write lock up front, so two processes writing at once wait for each other instead
+    # of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -19,13 +19,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
-from gallery.services import ingest, storage
+from gallery.services import analysis, storage
 from gallery.services.download import (
     DownloadError,
     DownloadLimits,
-    copy_local_to_temp,
-    download_to_temp,
+    download_file,
     is_public_address,
+    read_local_file,
 )
 from gallery.services.ingest import run_ingest_job
 from gallery.services.jobs import create_ingest_job
@@ -60,14 +60,16 @@ def run_urls(csv_path: Path, wanted: int = 10) -> IngestJob:
 
 
 class FullDisk:
-    """Stands in for storage.new_temp_file: files with `prefix` open, but the first write fails."""
+    """Stands in for storage.new_temp_file: files with `prefix` open, but the first write fails
+    (only in folders under `under`, when given)."""
 
-    def __init__(self, real: Any, prefix: str) -> None:
-        self.real, self.prefix = real, prefix
+    def __init__(self, real: Any, prefix: str, under: tuple[str, ...] = ()) -> None:
+        self.real, self.prefix, self.under = real, prefix, under
 
     def __call__(self, folder: Path, *, prefix: str) -> tuple[BinaryIO, Path]:
         handle, path = self.real(folder, prefix=prefix)
-        if prefix.startswith(self.prefix):
+        inside = not self.under or any(part in self.under for part in folder.parts)
+        if prefix.startswith(self.prefix) and inside:
             handle.write = self._no_space
         return handle, path
 
@@ -82,14 +84,14 @@ class FullDisk:
 def test_an_item_that_raises_an_unexpected_error_is_failed_with_its_reason_and_the_batch_goes_on(
     fake_http: FakeHTTPServer, tmp_path: Path, media_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = ingest.add_source_tags
+    real = analysis.add_tags
 
-    def tags_that_break_on_one_photo(image: Image, raw_tags: tuple[str, ...]) -> None:
+    def tags_that_break_on_one_photo(image: Image, **tags: Any) -> None:
         if image.title == "cursed":
             raise KeyError("a bug nobody foresaw")
-        real(image, raw_tags)
+        real(image, **tags)
 
-    monkeypatch.setattr(ingest, "add_source_tags", tags_that_break_on_one_photo)
+    monkeypatch.setattr(analysis, "add_tags", tags_that_break_on_one_photo)
 
     job = run_urls(url_list(tmp_path, fake_http, ["first", "cursed", "last"]))
 
@@ -124,8 +126,9 @@ def test_a_full_disk_fails_the_job_leaves_no_photo_or_stray_file_and_the_command
 def test_a_disk_that_fills_up_during_analysis_marks_the_photos_failed_not_pending(
     fake_http: FakeHTTPServer, tmp_path: Path, media_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Downloads (".download-") still work; thumbnails and previews (".partial-") cannot be written.
-    monkeypatch.setattr(storage, "new_temp_file", FullDisk(storage.new_temp_file, prefix=".partial-"))
+    # Originals are still written; thumbnails and previews cannot be.
+    full_disk = FullDisk(storage.new_temp_file, prefix=".partial-", under=("thumbs", "previews"))
+    monkeypatch.setattr(storage, "new_temp_file", full_disk)
 
     job = run_urls(url_list(tmp_path, fake_http, ["one", "two"]))
 
@@ -164,7 +167,7 @@ def test_copying_a_fifo_is_refused_instead_of_waiting_for_a_writer(tmp_path: Pat
     os.mkfifo(fifo)
 
     with pytest.raises(DownloadError, match="not a regular file"):
-        copy_local_to_temp(fifo, max_bytes=1000, into=tmp_path / "tmp")
+        read_local_file(fifo, max_bytes=1000)
 
 
 def test_a_symbolic_link_out_of_the_folder_is_not_followed(tmp_path: Path) -> None:
@@ -275,11 +278,10 @@ def test_a_redirect_to_a_private_address_is_refused_before_it_is_followed(tmp_pa
         )
 
         with pytest.raises(DownloadError, match="private, loopback or link-local"):
-            download_to_temp(
+            download_file(
                 trusted.url("/photo.jpg"),
                 session=make_session("test", retries=0, backoff=0),
                 limits=limits,
-                into=tmp_path,
             )
 
         assert trusted.hits("/photo.jpg") == 1

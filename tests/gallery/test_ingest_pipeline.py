@@ -11,10 +11,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
+from typing import Any
 
+import PIL.Image
 import pytest
+from django.db.models import CharField
 from django.test import override_settings
 
+from gallery.analysis import pipeline
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus, TagOrigin
 from gallery.services.ingest import run_ingest_job
 from gallery.services.jobs import create_ingest_job
@@ -22,7 +26,7 @@ from tests.support.fake_commons import FakeFile, install_fake_commons, sample_fi
 from tests.support.fake_http import FakeHTTPServer, Reply, Request
 from tests.support.images import jpeg_with_exif, solid_jpeg
 
-# Real commits, so the analysis queued on commit runs in-process as it does in `make demo`.
+# Real commits, as in `make demo`: the analysis runs in the ingest, from the decode that validated the file.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -253,3 +257,52 @@ def test_an_unreachable_source_fails_the_job_with_one_clear_line(settings: objec
     assert len(job.errors) == 1
     assert "\n" not in job.errors[0]
     assert "127.0.0.1" in job.errors[0]
+
+
+def test_each_photo_is_decoded_once_for_both_the_check_and_the_analysis(
+    fake_http: FakeHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[object] = []
+    real_open = PIL.Image.open
+
+    def counting_open(*args: Any, **kwargs: Any) -> PIL.Image.Image:
+        opened.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(PIL.Image, "open", counting_open)
+
+    job = run_commons(fake_http, sample_files(3))
+
+    assert job.done == 3
+    assert set(Image.objects.values_list("status", flat=True)) == {AnalysisStatus.DONE}
+    assert len(opened) == 3
+
+
+def test_a_photo_whose_analysis_fails_after_a_good_decode_is_kept_as_failed_with_the_reason(
+    fake_http: FakeHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_palette(*args: object, **kwargs: object) -> None:
+        raise ValueError("palette bug")
+
+    monkeypatch.setattr(pipeline, "dominant_colours", broken_palette)
+
+    job = run_commons(fake_http, sample_files(1))
+
+    image = Image.objects.get()
+    assert (job.done, job.failed) == (1, 1)
+    assert image.status == AnalysisStatus.FAILED
+    assert image.analysis_error == "unexpected error: ValueError: palette bug"
+    assert job.errors == [f"{image}: analysis failed: unexpected error: ValueError: palette bug"]
+
+
+def test_text_longer_than_its_field_is_cut_to_the_fields_length(fake_http: FakeHTTPServer) -> None:
+    title_field = Image._meta.get_field("title")
+    assert isinstance(title_field, CharField)
+    long_name = "Boat_" * 120 + "end.jpg"
+
+    run_commons(fake_http, [FakeFile(pageid=1, name=long_name, data=solid_jpeg(80, 60))])
+
+    title = Image.objects.get().title
+    assert title_field.max_length is not None
+    assert len(title) == title_field.max_length
+    assert title.startswith("Boat Boat")

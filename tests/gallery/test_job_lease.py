@@ -65,7 +65,7 @@ def test_a_lease_that_ran_out_lets_another_run_take_the_job_over() -> None:
     as_if_its_worker_died(job)
 
     assert jobs.take_lease(job.pk, owner="second") is not None
-    assert jobs.renew_lease(job, owner="dead-worker") is False
+    assert jobs.holds_lease(job, owner="dead-worker") is False
 
 
 def test_a_job_resumed_after_its_worker_died_stores_and_counts_each_photo_once(
@@ -94,18 +94,24 @@ def test_a_job_resumed_after_its_worker_died_stores_and_counts_each_photo_once(
     assert Image.objects.filter(ingest_job=job).count() == 5
 
 
-def test_a_resumed_job_leaves_no_half_downloaded_file(fake_http: FakeHTTPServer, media_root: Path) -> None:
+def test_a_resumed_job_is_not_disturbed_by_a_half_written_file_its_dead_run_left(
+    fake_http: FakeHTTPServer, media_root: Path
+) -> None:
+    # A run killed mid-write leaves only a ".partial-" file (renamed into place only once whole);
+    # the sweeper removes it once no task can still own it (tests/gallery/test_sweeper.py).
     api = install_fake_commons(fake_http, sample_files(2))
     job = commons_job(2)
-    partial = jobs.job_temp_dir(job.pk) / ".download-abandoned"
+    partial = media_root / "originals" / "ab" / ".partial-abandoned"
+    partial.parent.mkdir(parents=True)
     partial.write_bytes(b"half a jpeg")
     as_if_its_worker_died(job)
 
     with override_settings(IMGSITE_COMMONS_API=api):
         run_ingest_job(job)
 
-    assert job.done == 2
-    assert not list((media_root / "tmp").rglob("*.download-*"))
+    assert (job.done, job.failed) == (2, 0)
+    originals = {p.relative_to(media_root).as_posix() for p in (media_root / "originals").rglob("*.jpg")}
+    assert originals == set(Image.objects.values_list("file", flat=True))
 
 
 def test_a_cancelled_job_stops_at_its_next_photo_and_stays_cancelled(fake_http: FakeHTTPServer) -> None:
@@ -206,7 +212,7 @@ def test_a_time_limit_during_a_photo_ends_the_slice_without_failing_the_photo_or
 
     # The per-photo and per-job catch-alls must let the task's time limit through to the task,
     # which queues the rest; counted as a failure, the photo would never be tried again.
-    monkeypatch.setattr(ingest, "ingest_candidate", too_slow)
+    monkeypatch.setattr(ingest, "_ingest_candidate", too_slow)
     with override_settings(IMGSITE_COMMONS_API=api), pytest.raises(SoftTimeLimitExceeded):
         run_ingest_job_slice(job.pk)
 

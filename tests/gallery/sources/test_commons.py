@@ -1,6 +1,7 @@
 """Commons source against a fake MediaWiki Action API answering in formatversion=2 shapes."""
 
 import socket
+from datetime import UTC, datetime, timedelta, timezone
 from itertools import islice
 from typing import Any
 
@@ -261,10 +262,19 @@ def test_categories_become_tags_without_licence_and_maintenance_ones(fake_http, 
 @pytest.mark.parametrize(
     ("taken", "taken_at"),
     [
-        ('<time class="dtstart" datetime="2017-07-13">2017-07-13 12:09:23</time>', "2017-07-13T12:09:23"),
-        ("2010-08-04 08:43:15", "2010-08-04T08:43:15"),
-        ('<time class="dtstart" datetime="1998-05">May 1998</time>', ""),
-        ("2015-06-01", "2015-06-01"),
+        (
+            '<time class="dtstart" datetime="2017-07-13">2017-07-13 12:09:23</time>',
+            datetime(2017, 7, 13, 12, 9, 23, tzinfo=UTC),
+        ),
+        ("2010-08-04 08:43:15", datetime(2010, 8, 4, 8, 43, 15, tzinfo=UTC)),
+        ("2010:08:04 08:43:15+02:00", datetime(2010, 8, 4, 8, 43, 15, tzinfo=timezone(timedelta(hours=2)))),
+        (
+            "2010-08-04T08:43-05:30",
+            datetime(2010, 8, 4, 8, 43, tzinfo=timezone(-timedelta(hours=5, minutes=30))),
+        ),
+        ('<time class="dtstart" datetime="1998-05">May 1998</time>', None),
+        ("2019-02-30", None),
+        ("2015-06-01", datetime(2015, 6, 1, tzinfo=UTC)),
     ],
 )
 def test_the_date_taken_is_read_from_its_markup(fake_http, session, taken, taken_at):
