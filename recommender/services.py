@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,7 +28,14 @@ from imgsite import background
 from profiles.selectors import simulation_catalogue
 from profiles.simulation import Interest, affinity
 from recommender import selectors
-from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
+from recommender.artefacts import (
+    ALS_CANDIDATES,
+    AlsSettings,
+    als_recommender,
+    hybrid_from_bytes,
+    hybrid_to_bytes,
+    make_components,
+)
 from recommender.engine import (
     ContentRecommender,
     HybridRecommender,
@@ -106,8 +114,8 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
     started = time.perf_counter()
     try:
         data = selectors.load_site_data()
-        hybrid, metrics = _fit_hybrid(data, tune=tune, als=als or AlsSettings())
-        blob = hybrid_to_bytes(hybrid, als or AlsSettings())
+        hybrid, chosen_als, metrics = _fit_hybrid(data, tune=tune, als=als)
+        blob = hybrid_to_bytes(hybrid, chosen_als)
     except Exception as exc:  # a failed build must be visible in the admin, not only in a log
         logger.exception("Recommender build #%s failed", model.pk)
         model.status, model.error = BuildStatus.FAILED, f"{type(exc).__name__}: {exc}"
@@ -127,19 +135,28 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
 
 
 def _fit_hybrid(
-    data: InteractionData, *, tune: bool, als: AlsSettings
-) -> tuple[HybridRecommender, dict[str, object]]:
+    data: InteractionData, *, tune: bool, als: AlsSettings | None
+) -> tuple[HybridRecommender, AlsSettings, dict[str, object]]:
+    """The hybrid with tuned weights (and, unless `als` is given, the better of ALS_CANDIDATES)."""
+    candidates = ALS_CANDIDATES if als is None else (als,)
     weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
+    chosen = candidates[0]
     metrics: dict[str, object] = {}
     if tune and data.n_users:
-        tuned = tune_weights(data, lambda: make_components(als))
+        tuned = tune_weights(
+            data,
+            lambda: make_components(candidates[0]),
+            alternatives={"als": [partial(als_recommender, settings) for settings in candidates]},
+        )
         metrics.update({"validation_ndcg@10": round(tuned.ndcg, 4), "validation_users": tuned.n_users})
         if tuned.n_users >= MIN_TUNING_USERS:
             weights = tuned.weights
+            chosen = candidates[tuned.chosen.get("als", 0)]
     metrics["tuned"] = weights != DEFAULT_WEIGHTS
-    hybrid = HybridRecommender(weights=weights, make_components=lambda: make_components(als)).fit(data)
+    metrics["als"] = chosen.__dict__
+    hybrid = HybridRecommender(weights=weights, make_components=lambda: make_components(chosen)).fit(data)
     metrics["fit_seconds"] = {name: round(seconds, 3) for name, seconds in hybrid.fit_seconds.items()}
-    return hybrid, metrics
+    return hybrid, chosen, metrics
 
 
 def _delete_old_models(*, keep_from: RecommenderModel) -> None:
