@@ -47,6 +47,7 @@ from recommender.engine import (
 )
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
+from recommender.engine.split import aligned_times
 from recommender.engine.tuning import tune_weights
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
@@ -316,3 +317,20 @@ def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> d
         matching = [image_ids[row] for row in np.flatnonzero(best >= threshold)]
         result[user_index[user_id]] = [item_index[i] for i in matching if i in item_index]
     return result
+
+
+def site_like_times(data: InteractionData) -> np.ndarray:
+    """When each like in `data` was made (Unix seconds), in the order `split.time_split` wants."""
+    if data.ids is None:
+        return np.full(data.interactions.nnz, np.nan)
+    events = selectors.like_times()
+    user_index = {int(str(user_id)): index for index, user_id in enumerate(data.ids.user_ids)}
+    item_index = {int(str(image_id)): index for index, image_id in enumerate(data.ids.item_ids)}
+    known = events["user_id"].isin(user_index) & events["image_id"].isin(item_index)
+    events = events[known]
+    return aligned_times(
+        data.interactions,
+        events["user_id"].map(user_index).to_numpy(),
+        events["image_id"].map(item_index).to_numpy(),
+        events["seconds"].to_numpy(),
+    )
