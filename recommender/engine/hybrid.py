@@ -1,4 +1,7 @@
-"""The hybrid: content, item-item, ALS and popularity scores, each rescaled to 0..1, blended by weights.
+"""The hybrid: content, item-item, ALS, EASE and popularity scores, each rescaled to 0..1, blended by weights.
+
+EASE takes part up to its item limit (ease.py: EASE_MAX_ITEMS, n^2 x 4 bytes); above it, it leaves
+itself out and the others run. Tuning also picks ALS's settings from `default_alternatives`.
 
 Weights are either given or tuned on a validation split (see tuning.py). People with at most
 `cold_likes` likes (default 2) give the collaborative parts too little to go on, so they get
