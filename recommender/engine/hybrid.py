@@ -123,9 +123,9 @@ class HybridRecommender(Recommender):
         """Each weighted component with evidence for this person, in the order of the weights."""
         parts = {}
         for name, weight in self.weights_for(history).items():
-            if weight <= 0:
-                continue
             component = self.components[name]
+            if weight <= 0 or not component.is_active:  # EASE over its item limit: nothing to score
+                continue
             part = (
                 sparse_weighted_part(weight, *component.evidence(history))
                 if component.sparse_evidence
