@@ -29,6 +29,11 @@ class SimulatedTasteAdmin(admin.ModelAdmin):
     readonly_fields = ["user", "interests", "seed", "is_cold", "created_at"]
     actions = ["remove_simulated_users"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A hidden taste marks its user as simulated (and deletable with remove_simulated_users): only
+        # simulate_users makes them, never a hand-added row on a real account.
+        return False
+
     @admin.action(
         description="Delete the selected simulated users with their likes and tags",
         permissions=["delete"],

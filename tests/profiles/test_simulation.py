@@ -267,3 +267,10 @@ def test_staff_remove_simulated_users_from_the_admin_in_one_action(photos: list[
     assert "Deleted 3 simulated users" in response.content.decode()
     assert not User.objects.filter(username__startswith="sim").exists()
     assert Like.objects.filter(user=admin).count() == 1
+
+
+def test_staff_cannot_mark_a_real_account_simulated_by_hand(db: None, client) -> None:
+    admin = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-123456")
+    client.force_login(admin)
+
+    assert client.get("/admin/profiles/simulatedtaste/add/").status_code == 403
