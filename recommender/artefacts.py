@@ -29,7 +29,12 @@ from recommender.engine import (
     PopularityRecommender,
     Recommender,
 )
-from recommender.engine.ease import DEFAULT_REGULARIZATION, EASE_MAX_ITEMS, EaseRecommender
+from recommender.engine.ease import (
+    DEFAULT_REGULARIZATION,
+    EASE_MAX_ITEMS,
+    SMALL_COLLECTION_REGULARIZATION,
+    EaseRecommender,
+)
 from recommender.engine.hybrid import SMOOTH_ALS
 
 FORMAT_VERSION = 1
@@ -54,15 +59,23 @@ class EaseSettings:
     max_items: int = EASE_MAX_ITEMS
 
 
+# The EASE settings tried when a build tunes the blend (see recommender.engine.ease).
+EASE_CANDIDATES = (EaseSettings(), EaseSettings(regularization=SMALL_COLLECTION_REGULARIZATION))
+
+
 def make_components(als: AlsSettings, ease: EaseSettings | None = None) -> dict[str, Recommender]:
     ease = ease or EaseSettings()
     return {
         "content": ContentRecommender(),
         "item_knn": ItemKNNRecommender(),
         "als": als_recommender(als),
-        "ease": EaseRecommender(regularization=ease.regularization, max_items=ease.max_items),
+        "ease": ease_recommender(ease),
         "popularity": PopularityRecommender(),
     }
+
+
+def ease_recommender(ease: EaseSettings) -> EaseRecommender:
+    return EaseRecommender(regularization=ease.regularization, max_items=ease.max_items)
 
 
 def als_recommender(als: AlsSettings) -> ALSRecommender:

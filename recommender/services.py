@@ -30,8 +30,10 @@ from profiles.simulation import Interest, affinity
 from recommender import selectors
 from recommender.artefacts import (
     ALS_CANDIDATES,
+    EASE_CANDIDATES,
     AlsSettings,
     als_recommender,
+    ease_recommender,
     hybrid_from_bytes,
     hybrid_to_bytes,
     make_components,
@@ -138,26 +140,33 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
 def _fit_hybrid(
     data: InteractionData, *, tune: bool, als: AlsSettings | None
 ) -> tuple[HybridRecommender, AlsSettings, dict[str, object]]:
-    """The hybrid with tuned weights (and, unless `als` is given, the better of ALS_CANDIDATES)."""
-    candidates = ALS_CANDIDATES if als is None else (als,)
+    """The hybrid with tuned weights, the better of EASE_CANDIDATES and, unless `als` is given, the
+    better of ALS_CANDIDATES."""
+    als_candidates = ALS_CANDIDATES if als is None else (als,)
     weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
-    chosen = candidates[0]
+    chosen_als, chosen_ease = als_candidates[0], EASE_CANDIDATES[0]
     metrics: dict[str, object] = {}
     if tune and data.n_users:
         tuned = tune_weights(
             data,
-            lambda: make_components(candidates[0]),
-            alternatives={"als": [partial(als_recommender, settings) for settings in candidates]},
+            lambda: make_components(als_candidates[0]),
+            alternatives={
+                "als": [partial(als_recommender, settings) for settings in als_candidates],
+                "ease": [partial(ease_recommender, settings) for settings in EASE_CANDIDATES],
+            },
         )
         metrics.update({"validation_ndcg@10": round(tuned.ndcg, 4), "validation_users": tuned.n_users})
         if tuned.n_users >= MIN_TUNING_USERS:
             weights = tuned.weights
-            chosen = candidates[tuned.chosen.get("als", 0)]
+            chosen_als = als_candidates[tuned.chosen.get("als", 0)]
+            chosen_ease = EASE_CANDIDATES[tuned.chosen.get("ease", 0)]
     metrics["tuned"] = weights != DEFAULT_WEIGHTS
-    metrics["als"] = chosen.__dict__
-    hybrid = HybridRecommender(weights=weights, make_components=lambda: make_components(chosen)).fit(data)
+    metrics["als"], metrics["ease"] = chosen_als.__dict__, chosen_ease.__dict__
+    hybrid = HybridRecommender(
+        weights=weights, make_components=lambda: make_components(chosen_als, chosen_ease)
+    ).fit(data)
     metrics["fit_seconds"] = {name: round(seconds, 3) for name, seconds in hybrid.fit_seconds.items()}
-    return hybrid, chosen, metrics
+    return hybrid, chosen_als, metrics
 
 
 def _delete_old_models(*, keep_from: RecommenderModel) -> None:

@@ -30,7 +30,7 @@ from recommender.engine.blend import WeightedPart, blend_parts, sparse_weighted_
 from recommender.engine.content import ContentRecommender
 from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
 from recommender.engine.diversity import DEFAULT_LAMBDA, mmr_order
-from recommender.engine.ease import EaseRecommender
+from recommender.engine.ease import SMALL_COLLECTION_REGULARIZATION, EaseRecommender
 from recommender.engine.item_knn import ItemKNNRecommender
 from recommender.engine.popularity import PopularityRecommender
 from recommender.engine.reasons import Reason
@@ -53,7 +53,10 @@ SMOOTH_ALS: AlsOptions = {"factors": 32, "regularization": 20.0, "alpha": 1.0}
 
 
 def default_alternatives(seed: int = 0) -> dict[str, list[Callable[[], Recommender]]]:
-    return {"als": [lambda: ALSRecommender(seed=seed), lambda: ALSRecommender(seed=seed, **SMOOTH_ALS)]}
+    return {
+        "als": [lambda: ALSRecommender(seed=seed), lambda: ALSRecommender(seed=seed, **SMOOTH_ALS)],
+        "ease": [EaseRecommender, lambda: EaseRecommender(regularization=SMALL_COLLECTION_REGULARIZATION)],
+    }
 
 
 def default_components() -> dict[str, Recommender]:
