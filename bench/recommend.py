@@ -7,6 +7,11 @@ Prints: time to generate the data, fit time of each component and of the full hy
 rebuild with weight tuning, if time allows), p50/p99 of hybrid recommend(user, k=20) over a few hundred
 users (then of each step of a request and of each component's scoring, to show where the time goes),
 and peak memory. Targets from the issue: hybrid recommend p99 < 20 ms, full rebuild < 1 minute.
+EASE is part of the hybrid up to EASE_MAX_ITEMS items (recommender/engine/ease.py); the run says
+whether it was, and `--no-ease` leaves it out, to compare peak memory with and without it:
+
+    .venv/bin/python bench/recommend.py --items 5000 --users 5000 --interactions 250000
+    .venv/bin/python bench/recommend.py --items 5000 --users 5000 --interactions 250000 --no-ease
 No assertions: figures only.
 The machine is shared, so the load average is printed beside the timings.
 """
@@ -30,7 +35,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from recommender.engine import HybridRecommender  # noqa: E402
+from recommender.engine import HybridRecommender, Recommender  # noqa: E402
+from recommender.engine.ease import EASE_MAX_ITEMS, ease_memory_bytes  # noqa: E402
+from recommender.engine.hybrid import DEFAULT_WEIGHTS, default_components  # noqa: E402
 from recommender.engine.synthetic import planted_tastes  # noqa: E402
 
 
@@ -52,6 +59,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python-level peak memory (slower)"
     )
+    parser.add_argument("--no-ease", action="store_true", help="leave the EASE component out")
     return parser.parse_args()
 
 
@@ -135,9 +143,17 @@ def main() -> None:
         f"likes per user median {int(np.median(likes))} max {likes.max()}"
     )
 
+    make_components = components_without_ease if args.no_ease else default_components
     started = time.perf_counter()
-    hybrid = HybridRecommender().fit(data)
+    weights = {name: w for name, w in DEFAULT_WEIGHTS.items() if not (args.no_ease and name == "ease")}
+    hybrid = HybridRecommender(weights=weights, make_components=make_components).fit(data)
     rebuild = time.perf_counter() - started
+    ease = hybrid.components.get("ease")
+    state = "left out (--no-ease)" if ease is None else "in the blend" if ease.is_active else "left out"
+    print(
+        f"EASE {state}: limit {EASE_MAX_ITEMS:,} items; its matrix here would take "
+        f"{ease_memory_bytes(data.n_items) / 2**20:,.0f} MB"
+    )
     for name, seconds in hybrid.fit_seconds.items():
         print(f"fit {name:<11}{seconds:7.2f} s")
     print(f"full rebuild   {rebuild:7.2f} s   (all components, fixed weights; target < 60 s)   {load()}")
@@ -160,7 +176,7 @@ def main() -> None:
 
     if time.perf_counter() - began + 2.5 * rebuild < args.budget:
         started = time.perf_counter()
-        tuned = HybridRecommender(tune=True).fit(data)
+        tuned = HybridRecommender(weights=weights, tune=True, make_components=make_components).fit(data)
         print(
             f"rebuild with weight tuning {time.perf_counter() - started:7.2f} s "
             f"(tuning alone {tuned.fit_seconds['tuning']:.2f} s) -> weights {tuned.weights}"
@@ -173,6 +189,12 @@ def main() -> None:
             f"traced peak (Python and numpy allocations) {tracemalloc.get_traced_memory()[1] / 2**20:,.0f} MB"
         )
     print(f"peak RSS {peak_rss_mb():,.0f} MB; total {time.perf_counter() - began:.1f} s")
+
+
+def components_without_ease() -> dict[str, Recommender]:
+    components = default_components()
+    del components["ease"]
+    return components
 
 
 def time_new_user(hybrid: HybridRecommender, liked: np.ndarray) -> float:

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 
 from profiles.accounts.api_tokens import revoke_api_token
 from profiles.models import ApiToken, ProfileSnapshot, SimulatedTaste, UserProfile
+from profiles.services import remove_simulated_users
 
 
 @admin.register(UserProfile)
@@ -26,6 +27,25 @@ class SimulatedTasteAdmin(admin.ModelAdmin):
     list_filter = ["is_cold", "seed"]
     search_fields = ["user__username"]
     readonly_fields = ["user", "interests", "seed", "is_cold", "created_at"]
+    actions = ["remove_simulated_users"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A hidden taste marks its user as simulated (and deletable with remove_simulated_users): only
+        # simulate_users makes them, never a hand-added row on a real account.
+        return False
+
+    @admin.action(
+        description="Delete the selected simulated users with their likes and tags",
+        permissions=["delete"],
+    )
+    def remove_simulated_users(self, request: HttpRequest, queryset: QuerySet[SimulatedTaste]) -> None:
+        removed = remove_simulated_users(user_ids=list(queryset.values_list("user_id", flat=True)))
+        self.message_user(
+            request,
+            f"Deleted {removed.users} simulated users with {removed.likes} likes and {removed.tags} tags; "
+            "real users' likes and tags are untouched. Rebuild the recommender so it forgets them.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(ApiToken)

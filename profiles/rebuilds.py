@@ -18,6 +18,7 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from imgsite import background
@@ -43,7 +44,9 @@ def schedule_profile_rebuild(*, user_id: int) -> bool:
         # like may try again at once.
         logger.warning("profile rebuild for user %s owed, Redis is unreachable: %s", user_id, exc)
         forget_pending_rebuild(user_id)
-        apps.get_model("profiles", "OwedProfileRebuild").objects.get_or_create(user_id=user_id)
+        # A user deleted with their likes (removing simulated users) is owed nothing.
+        if get_user_model().objects.filter(pk=user_id).exists():
+            apps.get_model("profiles", "OwedProfileRebuild").objects.get_or_create(user_id=user_id)
         return False
     return True
 

@@ -188,6 +188,11 @@ def simulation_catalogue() -> Catalogue:
     return Catalogue(images=frame, families=families, tags=tags)
 
 
+def simulated_users() -> QuerySet[AbstractBaseUser]:
+    """Accounts made by `simulate_users`: the ones with a stored hidden taste (never staff)."""
+    return get_user_model().objects.filter(simulated_taste__isnull=False, is_staff=False, is_superuser=False)
+
+
 def has_activity(user: AbstractBaseUser) -> bool:
     """True when the user has liked or tagged anything, i.e. a profile can say something."""
     return (

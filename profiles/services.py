@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -123,20 +125,63 @@ def collection_chart_rows(*, name: str) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def create_simulated_users(*, count: int, seed: int) -> list[SimulatedUser]:
+Progress = Callable[[str], None]
+
+
+def create_simulated_users(*, count: int, seed: int, progress: Progress | None = None) -> list[SimulatedUser]:
     """Create (or recreate) sim001..simNNN with their hidden tastes, likes and tags, then their profiles.
 
     Re-running with the same seed over the same collection gives the same users, likes and tags:
     a simulated user's earlier likes, tags and taste are replaced. Their profiles are public so the
     demo has profiles to browse. Likes are bulk-created, which sends no signals, and profiles are
-    built once per user at the end instead of once per like.
+    built once per user at the end instead of once per like. `progress` hears how far it got.
     """
+    say = progress or (lambda message: None)
+    say(f"Simulating {count} users (seed {seed}) over the collection…")
     simulated = simulate_users(selectors.simulation_catalogue(), count=count, seed=seed)
     with transaction.atomic():
         users = [_store_simulated_user(sim, seed) for sim in simulated]
-    for user in users:
+    say(f"Stored their likes and tags; building {len(users)} taste profiles…")
+    for done, user in enumerate(users, start=1):
         rebuild_profile(user)
+        if done % 10 == 0 or done == len(users):
+            say(f"  profiles built: {done}/{len(users)}")
     return simulated
+
+
+def existing_simulation(*, count: int, seed: int) -> bool:
+    """True when sim001..simNNN all exist already, simulated with this seed: `make demo` reuses them."""
+    usernames = [f"sim{number:03d}" for number in range(1, count + 1)]
+    made = SimulatedTaste.objects.filter(user__username__in=usernames, seed=seed).count()
+    return made == count
+
+
+@dataclass(frozen=True)
+class SimulatedRemoval:
+    users: int
+    likes: int
+    tags: int
+
+
+def remove_simulated_users(*, user_ids: Collection[int] | None = None) -> SimulatedRemoval:
+    """Delete every simulated account (or those of `user_ids` that are simulated) with everything it
+    did (likes, tags, profiles, "not interested") in one transaction. Real people's accounts, likes and
+    tags stay, on the same photos; tag names only the simulated users used are deleted too."""
+    users = selectors.simulated_users()
+    if user_ids is not None:
+        users = users.filter(pk__in=list(user_ids))
+    with transaction.atomic():
+        user_ids = list(users.values_list("pk", flat=True))
+        simulated_tags = ImageTag.objects.filter(user_id__in=user_ids)
+        tag_ids = set(simulated_tags.values_list("tag_id", flat=True))
+        removal = SimulatedRemoval(
+            users=len(user_ids),
+            likes=Like.objects.filter(user_id__in=user_ids).count(),
+            tags=simulated_tags.count(),
+        )
+        get_user_model().objects.filter(pk__in=user_ids).delete()
+        Tag.objects.filter(pk__in=tag_ids, image_tags__isnull=True).delete()
+    return removal
 
 
 def _store_simulated_user(sim: SimulatedUser, seed: int) -> AbstractUser:

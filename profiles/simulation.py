@@ -1,5 +1,18 @@
 """Simulated users with hidden tastes: a documented, seeded preference model. Pure; no Django.
 
+The hidden taste, as stored (`profiles.models.SimulatedTaste.interests`, and `SimulatedUser.interests`
+here), is a list of 1-3 interests, each a plain JSON object:
+
+    {"families": ["blue", "white"],        # colour families (gallery.analysis.palette.FAMILIES)
+     "tags": ["lighthouse", "coast"],      # source tags of real photos, most distinctive first
+     "orientation": "landscape", "size_class": "large",
+     "weight": 0.62}                       # the interest's share of the person's likes (they sum to 1)
+
+A photo "shares" an interest when it is in one of its colour families (by the site's one rule,
+`photo_families`) or carries one of its tags; `affinity` below scores how well it matches. The
+evaluation's "taste" columns count a photo as relevant when its affinity for one of the person's
+interests reaches recommender.services.TASTE_MATCH.
+
 The preference model:
 
 1. A taste is a mix of 1-3 interests (weights drawn from a Dirichlet, so they sum to 1). Each
@@ -14,7 +27,10 @@ The preference model:
    proportional to exp(SHARPNESS x affinity). With probability NOISE the like is instead a photo
    picked uniformly at random: people like things outside their taste too.
 4. A user makes 10-40 likes, except about COLD_SHARE of users, who are "cold" with 1-2 likes.
-   Each liked photo is tagged with one of its interest's tags with probability TAG_PROBABILITY.
+   With probability TAG_PROBABILITY a liked photo is tagged with a word of the interest it was
+   liked for that fits the photo: one of the interest's tags the photo already carries from its
+   source, or one of the interest's colour families the photo is in. A photo that fits none (a
+   "noise" like, say) gets no tag, so no simulated user ever puts "stonehenge" on an astronaut.
    The likes are spread over the last LIKE_SPAN_DAYS days.
 
 Everything is drawn from one numpy Generator seeded by (seed), in a fixed order, over the catalogue
@@ -28,6 +44,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from gallery.analysis.palette import photo_families
 
 MIN_LIKES, MAX_LIKES = 10, 40
 COLD_SHARE = 0.1
@@ -149,10 +167,21 @@ def _draw_likes(catalogue: Catalogue, user: SimulatedUser, like_count: int, rng:
         odds = np.where(available, 1.0 if noisy else preferences[chosen_interest], 0.0)
         row = int(rng.choice(len(ids), p=odds / odds.sum()))
         available[row] = False
-        user.liked_image_ids.append(int(ids[row]))
-        tags = user.interests[chosen_interest].tags
-        if tags and rng.random() < TAG_PROBABILITY:
-            user.user_tags.append((int(ids[row]), tags[int(rng.integers(len(tags)))]))
+        image_id = int(ids[row])
+        user.liked_image_ids.append(image_id)
+        words = fitting_tags(catalogue, user.interests[chosen_interest], image_id)
+        if rng.random() < TAG_PROBABILITY and words:
+            user.user_tags.append((image_id, words[int(rng.integers(len(words)))]))
+
+
+def fitting_tags(catalogue: Catalogue, interest: Interest, image_id: int) -> list[str]:
+    """The interest's words that are true of this photo: its tags the photo carries, then its colour
+    families the photo is in."""
+    carried = set(catalogue.tags.get(image_id, []))
+    families = photo_families(catalogue.families.get(image_id, {}).items())
+    return [tag for tag in interest.tags if tag in carried] + [
+        family for family in interest.families if family in families
+    ]
 
 
 def _tag_frequency(catalogue: Catalogue) -> dict[str, int]:

@@ -2,8 +2,9 @@
 
 Stored: the data the model was fitted on (likes, "not interested", item features, ids and the
 metadata reasons are made of, as JSON), the blend weights and settings, and the ALS factors.
-On load the cheap, deterministic components (content, item-item, popularity) are refitted from the
-stored data, which takes milliseconds at the site's scale; the ALS factors, the one iterative part,
+On load the deterministic components (content, item-item, popularity, EASE) are refitted from the
+stored data, which takes milliseconds at the site's scale (EASE, a closed form, about 5 s at its
+5,000-item limit; it is not refitted when its weight is 0); the ALS factors, the one iterative part,
 are put back as they were fitted, so the served model is exactly the one that was built.
 """
 
@@ -28,6 +29,13 @@ from recommender.engine import (
     PopularityRecommender,
     Recommender,
 )
+from recommender.engine.ease import (
+    DEFAULT_REGULARIZATION,
+    EASE_MAX_ITEMS,
+    SMALL_COLLECTION_REGULARIZATION,
+    EaseRecommender,
+)
+from recommender.engine.hybrid import SMOOTH_ALS
 
 FORMAT_VERSION = 1
 
@@ -41,19 +49,43 @@ class AlsSettings:
     seed: int = 0
 
 
-def make_components(als: AlsSettings) -> dict[str, Recommender]:
+# The ALS settings tried when a build tunes the blend (see recommender.engine.hybrid.SMOOTH_ALS).
+ALS_CANDIDATES = (AlsSettings(), AlsSettings(**SMOOTH_ALS))
+
+
+@dataclass(frozen=True)
+class EaseSettings:
+    regularization: float = DEFAULT_REGULARIZATION
+    max_items: int = EASE_MAX_ITEMS
+
+
+# The EASE settings tried when a build tunes the blend (see recommender.engine.ease).
+EASE_CANDIDATES = (EaseSettings(), EaseSettings(regularization=SMALL_COLLECTION_REGULARIZATION))
+
+
+def make_components(als: AlsSettings, ease: EaseSettings | None = None) -> dict[str, Recommender]:
+    ease = ease or EaseSettings()
     return {
         "content": ContentRecommender(),
         "item_knn": ItemKNNRecommender(),
-        "als": ALSRecommender(
-            factors=als.factors,
-            iterations=als.iterations,
-            regularization=als.regularization,
-            alpha=als.alpha,
-            seed=als.seed,
-        ),
+        "als": als_recommender(als),
+        "ease": ease_recommender(ease),
         "popularity": PopularityRecommender(),
     }
+
+
+def ease_recommender(ease: EaseSettings) -> EaseRecommender:
+    return EaseRecommender(regularization=ease.regularization, max_items=ease.max_items)
+
+
+def als_recommender(als: AlsSettings) -> ALSRecommender:
+    return ALSRecommender(
+        factors=als.factors,
+        iterations=als.iterations,
+        regularization=als.regularization,
+        alpha=als.alpha,
+        seed=als.seed,
+    )
 
 
 def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
@@ -76,6 +108,7 @@ def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
         "cold_likes": hybrid.cold_likes,
         "diversity_lambda": hybrid.diversity_lambda,
         "als": als.__dict__,
+        "ease": _ease_settings(hybrid).__dict__,
         "feature_groups": {name: [part.start, part.stop] for name, part in data.feature_groups.items()},
         "user_ids": list(ids.user_ids),
         "item_ids": list(ids.item_ids),
@@ -108,8 +141,11 @@ def hybrid_from_bytes(blob: bytes) -> HybridRecommender:
         ids=IdMap(user_ids=config["user_ids"], item_ids=config["item_ids"]),
     )
     als = AlsSettings(**config["als"])
+    ease = EaseSettings(**config.get("ease", {}))
+    if max(config["weights"].get("ease", 0.0), config["cold_weights"].get("ease", 0.0)) <= 0:
+        ease = EaseSettings(ease.regularization, max_items=0)  # unused: not worth its n^2 matrix
     # Refit everything but ALS; ALS gets zero iterations, then its stored factors.
-    components = make_components(AlsSettings(**{**als.__dict__, "iterations": 0}))
+    components = make_components(AlsSettings(**{**als.__dict__, "iterations": 0}), ease)
     hybrid = HybridRecommender(
         weights=config["weights"],
         make_components=lambda: components,
@@ -119,6 +155,13 @@ def hybrid_from_bytes(blob: bytes) -> HybridRecommender:
     ).fit(data)
     _restore_als(components["als"], arrays["als_user_factors"], arrays["als_item_factors"])
     return hybrid
+
+
+def _ease_settings(hybrid: HybridRecommender) -> EaseSettings:
+    component = hybrid.components.get("ease")
+    if isinstance(component, EaseRecommender):
+        return EaseSettings(component.regularization, component.max_items)
+    return EaseSettings(max_items=0)
 
 
 def _restore_als(component: Recommender, users: np.ndarray, items: np.ndarray) -> None:

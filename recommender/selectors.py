@@ -90,6 +90,15 @@ def load_site_data(weights: Mapping[str, float] = GROUP_WEIGHTS) -> InteractionD
     return site_data_from_rows(catalogue_rows(), event_rows(), weights)
 
 
+def like_times() -> pd.DataFrame:
+    """Every like as user_id, image_id and when it was made (Unix seconds), for the time split."""
+    rows = Like.objects.values_list("user_id", "image_id", "created_at")
+    return pd.DataFrame(
+        [(user_id, image_id, created_at.timestamp()) for user_id, image_id, created_at in rows],
+        columns=[*EVENT_COLUMNS, "seconds"],
+    )
+
+
 def simulated_tastes() -> dict[int, list[dict[str, object]]]:
     """User id -> hidden interests, for every simulated user."""
     return dict(SimulatedTaste.objects.values_list("user_id", "interests"))

@@ -16,6 +16,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -27,7 +28,16 @@ from imgsite import background
 from profiles.selectors import simulation_catalogue
 from profiles.simulation import Interest, affinity
 from recommender import selectors
-from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
+from recommender.artefacts import (
+    ALS_CANDIDATES,
+    EASE_CANDIDATES,
+    AlsSettings,
+    als_recommender,
+    ease_recommender,
+    hybrid_from_bytes,
+    hybrid_to_bytes,
+    make_components,
+)
 from recommender.engine import (
     ContentRecommender,
     HybridRecommender,
@@ -39,6 +49,7 @@ from recommender.engine import (
 )
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
+from recommender.engine.split import aligned_times
 from recommender.engine.tuning import tune_weights
 from recommender.features import SIMILAR_PHOTOS_EMPHASIS, group_scale
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
@@ -107,8 +118,8 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
     started = time.perf_counter()
     try:
         data = selectors.load_site_data()
-        hybrid, metrics = _fit_hybrid(data, tune=tune, als=als or AlsSettings())
-        blob = hybrid_to_bytes(hybrid, als or AlsSettings())
+        hybrid, chosen_als, metrics = _fit_hybrid(data, tune=tune, als=als)
+        blob = hybrid_to_bytes(hybrid, chosen_als)
     except Exception as exc:  # a failed build must be visible in the admin, not only in a log
         logger.exception("Recommender build #%s failed", model.pk)
         model.status, model.error = BuildStatus.FAILED, f"{type(exc).__name__}: {exc}"
@@ -128,19 +139,35 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
 
 
 def _fit_hybrid(
-    data: InteractionData, *, tune: bool, als: AlsSettings
-) -> tuple[HybridRecommender, dict[str, object]]:
+    data: InteractionData, *, tune: bool, als: AlsSettings | None
+) -> tuple[HybridRecommender, AlsSettings, dict[str, object]]:
+    """The hybrid with tuned weights, the better of EASE_CANDIDATES and, unless `als` is given, the
+    better of ALS_CANDIDATES."""
+    als_candidates = ALS_CANDIDATES if als is None else (als,)
     weights: dict[str, float] = dict(DEFAULT_WEIGHTS)
+    chosen_als, chosen_ease = als_candidates[0], EASE_CANDIDATES[0]
     metrics: dict[str, object] = {}
     if tune and data.n_users:
-        tuned = tune_weights(data, lambda: make_components(als))
+        tuned = tune_weights(
+            data,
+            lambda: make_components(als_candidates[0]),
+            alternatives={
+                "als": [partial(als_recommender, settings) for settings in als_candidates],
+                "ease": [partial(ease_recommender, settings) for settings in EASE_CANDIDATES],
+            },
+        )
         metrics.update({"validation_ndcg@10": round(tuned.ndcg, 4), "validation_users": tuned.n_users})
         if tuned.n_users >= MIN_TUNING_USERS:
             weights = tuned.weights
+            chosen_als = als_candidates[tuned.chosen.get("als", 0)]
+            chosen_ease = EASE_CANDIDATES[tuned.chosen.get("ease", 0)]
     metrics["tuned"] = weights != DEFAULT_WEIGHTS
-    hybrid = HybridRecommender(weights=weights, make_components=lambda: make_components(als)).fit(data)
+    metrics["als"], metrics["ease"] = chosen_als.__dict__, chosen_ease.__dict__
+    hybrid = HybridRecommender(
+        weights=weights, make_components=lambda: make_components(chosen_als, chosen_ease)
+    ).fit(data)
     metrics["fit_seconds"] = {name: round(seconds, 3) for name, seconds in hybrid.fit_seconds.items()}
-    return hybrid, metrics
+    return hybrid, chosen_als, metrics
 
 
 def _delete_old_models(*, keep_from: RecommenderModel) -> None:
@@ -302,3 +329,20 @@ def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> d
         matching = [image_ids[row] for row in np.flatnonzero(best >= threshold)]
         result[user_index[user_id]] = [item_index[i] for i in matching if i in item_index]
     return result
+
+
+def site_like_times(data: InteractionData) -> np.ndarray:
+    """When each like in `data` was made (Unix seconds), in the order `split.time_split` wants."""
+    if data.ids is None:
+        return np.full(data.interactions.nnz, np.nan)
+    events = selectors.like_times()
+    user_index = {int(str(user_id)): index for index, user_id in enumerate(data.ids.user_ids)}
+    item_index = {int(str(image_id)): index for index, image_id in enumerate(data.ids.item_ids)}
+    known = events["user_id"].isin(user_index) & events["image_id"].isin(item_index)
+    events = events[known]
+    return aligned_times(
+        data.interactions,
+        events["user_id"].map(user_index).to_numpy(),
+        events["image_id"].map(item_index).to_numpy(),
+        events["seconds"].to_numpy(),
+    )

@@ -17,6 +17,8 @@ from gallery.analysis.colours import DEFAULT_K
 from gallery.analysis.palette import FAMILY_MIN_SHARE
 from recommender.engine.als import ALSRecommender
 from recommender.engine.diversity import DEFAULT_LAMBDA
+from recommender.engine.ease import DEFAULT_REGULARIZATION as EASE_REGULARIZATION
+from recommender.engine.ease import EASE_MAX_ITEMS
 from recommender.engine.evaluate import evaluate
 from recommender.engine.item_knn import ItemKNNRecommender
 
@@ -178,6 +180,8 @@ def algorithm_protocols() -> dict[str, str]:
         "item_knn": f"item-item cosine on co-likes, {knn.neighbours} neighbours per photo",
         "als": f"implicit matrix factorisation by alternating least squares, {als.factors} factors, "
         f"{als.iterations} iterations",
+        "ease": f"EASE, a closed-form item-item model (λ = {EASE_REGULARIZATION:g}), up to "
+        f"{EASE_MAX_ITEMS:,} photos",
         "hybrid": "a weighted blend of the above, weights tuned on a validation split",
         "hybrid+mmr": f"the hybrid re-ranked by maximal marginal relevance (λ = {DEFAULT_LAMBDA:g}); the site serves it",
     }

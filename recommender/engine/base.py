@@ -128,6 +128,11 @@ class Recommender(ABC):
         self._data: InteractionData | None = None
 
     @property
+    def is_active(self) -> bool:
+        """False for a component that left itself out at fit time (EASE over its item limit)."""
+        return True
+
+    @property
     def data(self) -> InteractionData:
         if self._data is None:
             raise RuntimeError(f"{type(self).__name__} is not fitted: call fit(data) first")

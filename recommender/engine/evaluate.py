@@ -1,4 +1,7 @@
-"""Every algorithm on the same seeded holdout split, as a table and as a bar chart.
+"""Every algorithm on the same split, as a table and as a bar chart.
+
+The split is a seeded random holdout unless one is given (`split.time_split`, or a data set's own
+train/test files read by `external.read_given_split`).
 
 With simulated users, `hidden_tastes` maps a user to every item of their hidden taste; the table then
 also scores each list against that (minus what the user already had in training), which rewards
@@ -20,6 +23,7 @@ from recommender.engine.als import ALSRecommender
 from recommender.engine.base import Recommender
 from recommender.engine.content import ContentRecommender
 from recommender.engine.data import InteractionData
+from recommender.engine.ease import EaseRecommender
 from recommender.engine.hybrid import HybridRecommender
 from recommender.engine.item_knn import ItemKNNRecommender
 from recommender.engine.metrics import (
@@ -32,7 +36,7 @@ from recommender.engine.metrics import (
 )
 from recommender.engine.popularity import PopularityRecommender, item_popularity
 from recommender.engine.random_baseline import RandomRecommender
-from recommender.engine.split import holdout_split
+from recommender.engine.split import Split, holdout_split
 
 AlgorithmFactories = Mapping[str, Callable[[], Recommender]]
 
@@ -44,6 +48,7 @@ def default_algorithms(seed: int = 0) -> dict[str, Callable[[], Recommender]]:
         "content": ContentRecommender,
         "item_knn": ItemKNNRecommender,
         "als": lambda: ALSRecommender(seed=seed),
+        "ease": EaseRecommender,
         "hybrid": lambda: HybridRecommender(tune=True, diversity_lambda=None, seed=seed),
         "hybrid+mmr": lambda: HybridRecommender(tune=True, seed=seed),
     }
@@ -57,9 +62,14 @@ def evaluate(
     min_interactions: int = 5,
     seed: int = 0,
     hidden_tastes: Mapping[int, Collection[int]] | None = None,
+    split: Split | None = None,
 ) -> pd.DataFrame:
-    """One row per algorithm: precision, recall, NDCG and MAP at k, coverage, novelty, fit seconds."""
-    split = holdout_split(data.interactions, test_share, min_interactions, seed)
+    """One row per algorithm: precision, recall, NDCG and MAP at k, coverage, novelty, fit seconds.
+
+    Without `split`, a seeded random holdout of test_share of each user with min_interactions or more.
+    """
+    if split is None:
+        split = holdout_split(data.interactions, test_share, min_interactions, seed)
     train = data.with_interactions(split.train)
     users = split.test_users
     counts = item_popularity(train)

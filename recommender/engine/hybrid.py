@@ -1,4 +1,7 @@
-"""The hybrid: content, item-item, ALS and popularity scores, each rescaled to 0..1, blended by weights.
+"""The hybrid: content, item-item, ALS, EASE and popularity scores, each rescaled to 0..1, blended by weights.
+
+EASE takes part up to its item limit (ease.py: EASE_MAX_ITEMS, n^2 x 4 bytes); above it, it leaves
+itself out and the others run. Tuning also picks ALS's settings from `default_alternatives`.
 
 Weights are either given or tuned on a validation split (see tuning.py). People with at most
 `cold_likes` likes (default 2) give the collaborative parts too little to go on, so they get
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from typing import TypedDict
 
 import numpy as np
 
@@ -26,13 +30,33 @@ from recommender.engine.blend import WeightedPart, blend_parts, sparse_weighted_
 from recommender.engine.content import ContentRecommender
 from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
 from recommender.engine.diversity import DEFAULT_LAMBDA, mmr_order
+from recommender.engine.ease import SMALL_COLLECTION_REGULARIZATION, EaseRecommender
 from recommender.engine.item_knn import ItemKNNRecommender
 from recommender.engine.popularity import PopularityRecommender
 from recommender.engine.reasons import Reason
-from recommender.engine.tuning import tune_weights
+from recommender.engine.tuning import Alternatives, tune_weights
 
-DEFAULT_WEIGHTS = {"content": 0.5, "item_knn": 1.0, "als": 1.0, "popularity": 0.1}
+DEFAULT_WEIGHTS = {"content": 0.5, "item_knn": 1.0, "als": 1.0, "ease": 1.0, "popularity": 0.1}
 COLD_WEIGHTS = {"content": 1.0, "popularity": 0.5}
+
+
+# ALS settings that suit different data: light regularization for many narrow tastes (the planted
+# catalogues), strong regularization and fewer factors for dense, mainstream tastes (MovieLens). Tuning
+# keeps the one that scores best on validation.
+class AlsOptions(TypedDict):
+    factors: int
+    regularization: float
+    alpha: float
+
+
+SMOOTH_ALS: AlsOptions = {"factors": 32, "regularization": 20.0, "alpha": 1.0}
+
+
+def default_alternatives(seed: int = 0) -> dict[str, list[Callable[[], Recommender]]]:
+    return {
+        "als": [lambda: ALSRecommender(seed=seed), lambda: ALSRecommender(seed=seed, **SMOOTH_ALS)],
+        "ease": [EaseRecommender, lambda: EaseRecommender(regularization=SMALL_COLLECTION_REGULARIZATION)],
+    }
 
 
 def default_components() -> dict[str, Recommender]:
@@ -40,6 +64,7 @@ def default_components() -> dict[str, Recommender]:
         "content": ContentRecommender(),
         "item_knn": ItemKNNRecommender(),
         "als": ALSRecommender(),
+        "ease": EaseRecommender(),
         "popularity": PopularityRecommender(),
     }
 
@@ -57,6 +82,7 @@ class HybridRecommender(Recommender):
         pool_factor: int = 5,
         tune: bool = False,
         seed: int = 0,
+        alternatives: Alternatives | None = None,
     ) -> None:
         super().__init__()
         self.make_components = make_components
@@ -68,6 +94,7 @@ class HybridRecommender(Recommender):
         self.pool_factor = pool_factor
         self.tune = tune
         self.seed = seed
+        self.alternatives = default_alternatives(seed) if alternatives is None else alternatives
         self.fit_seconds: dict[str, float] = {}
         self._check_weights(self.weights)
         self._check_weights(self.cold_weights)
@@ -82,7 +109,10 @@ class HybridRecommender(Recommender):
     def _fit(self, data: InteractionData) -> None:
         if self.tune:
             started = time.perf_counter()
-            self.weights = tune_weights(data, self.make_components, seed=self.seed).weights
+            tuned = tune_weights(data, self.make_components, seed=self.seed, alternatives=self.alternatives)
+            self.weights = tuned.weights
+            for name, index in tuned.chosen.items():
+                self.components[name] = self.alternatives[name][index]()
             self.fit_seconds["tuning"] = time.perf_counter() - started
         for name, component in self.components.items():
             started = time.perf_counter()
@@ -96,9 +126,9 @@ class HybridRecommender(Recommender):
         """Each weighted component with evidence for this person, in the order of the weights."""
         parts = {}
         for name, weight in self.weights_for(history).items():
-            if weight <= 0:
-                continue
             component = self.components[name]
+            if weight <= 0 or not component.is_active:  # EASE over its item limit: nothing to score
+                continue
             part = (
                 sparse_weighted_part(weight, *component.evidence(history))
                 if component.sparse_evidence

@@ -1,6 +1,10 @@
 """Grid search of the hybrid's weights on a validation split of the training data.
 
-The components are fitted once on the validation-training part; each validation user's rescaled
+The components are fitted once on the validation-training part. A component may come with
+`alternatives` (settings that suit different data: ALS wants strong regularization on MovieLens and
+little on sparse planted tastes); each is fitted and the one with the best validation NDCG on its own
+is kept (`TuningResult.chosen`). A component that switched itself off (EASE above its item limit) is
+left out of the grid. Then each validation user's rescaled
 component scores are computed once and kept only for a candidate pool (the union of each component's
 top `pool` unseen items), so every weight combination costs a small matrix product per user.
 A blend's top k could in principle reach outside that pool; with pool >> k it does not in practice.
@@ -18,14 +22,18 @@ from recommender.engine.base import Recommender, history_of, top_k
 from recommender.engine.blend import rescaled
 from recommender.engine.data import InteractionData
 from recommender.engine.metrics import ndcg_at_k
-from recommender.engine.split import holdout_split
+from recommender.engine.split import Split, holdout_split
 
 DEFAULT_GRID: dict[str, tuple[float, ...]] = {
     "content": (0.0, 0.5, 1.0),
     "item_knn": (0.0, 0.5, 1.0),
     "als": (0.0, 0.5, 1.0),
+    "ease": (0.0, 0.5, 1.0),
     "popularity": (0.0, 0.1, 0.3),
 }
+
+
+Alternatives = Mapping[str, Sequence[Callable[[], Recommender]]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class TuningResult:
     ndcg: float  # mean validation NDCG@k of the chosen weights
     n_users: int
     scores: list[tuple[dict[str, float], float]] = field(default_factory=list)
+    chosen: dict[str, int] = field(default_factory=dict)  # component -> index of the alternative kept
 
 
 @dataclass(frozen=True)
@@ -53,14 +62,19 @@ def tune_weights(
     pool: int = 200,
     cold_likes: int = 2,
     seed: int = 0,
+    alternatives: Alternatives | None = None,
 ) -> TuningResult:
     components = make_components()
-    names = [name for name in grid if name in components]
     split = holdout_split(data.interactions, validation_share, seed=seed)
     train = data.with_interactions(split.train)
-    for name in names:
+    for name in [name for name in grid if name in components]:
         components[name].fit(train)
     users = _validation_users(split.test_users, np.diff(split.train.indptr), cold_likes, max_users, seed)
+    chosen = {}
+    for name, makers in (alternatives or {}).items():
+        if name in grid and name in components and makers:
+            chosen[name], components[name] = _best_alternative(train, makers, split, users, pool, k)
+    names = [name for name in grid if name in components and components[name].is_active]
     pools = [
         _user_pool(train, [components[n] for n in names], user, split.relevant(user), pool) for user in users
     ]
@@ -73,7 +87,30 @@ def tune_weights(
     if not results:
         raise ValueError("the tuning grid has no combination with a non-zero weight")
     best_weights, best = max(results, key=lambda result: result[1])  # max keeps the first of equals
-    return TuningResult(weights=best_weights, ndcg=best, n_users=len(pools), scores=results)
+    chosen_weights = {name: best_weights.get(name, 0.0) for name in grid if name in components}
+    return TuningResult(weights=chosen_weights, ndcg=best, n_users=len(pools), scores=results, chosen=chosen)
+
+
+def _best_alternative(
+    train: InteractionData,
+    makers: Sequence[Callable[[], Recommender]],
+    split: Split,
+    users: np.ndarray,
+    pool: int,
+    k: int,
+) -> tuple[int, Recommender]:
+    """The alternative with the best validation NDCG on its own (the first of equals), fitted."""
+    fitted = [make().fit(train) for make in makers]
+    scores = [
+        _mean_ndcg(
+            [_user_pool(train, [component], int(user), split.relevant(int(user)), pool) for user in users],
+            np.ones(1),
+            k,
+        )
+        for component in fitted
+    ]
+    best = int(np.argmax(scores))
+    return best, fitted[best]
 
 
 def _validation_users(

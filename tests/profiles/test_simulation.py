@@ -10,10 +10,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from gallery.models import Image, ImageTag, Like
+from gallery.models import Image, ImageTag, Like, Tag
 from profiles import services
 from profiles.models import ProfileSnapshot, SimulatedTaste, UserProfile
-from profiles.simulation import Catalogue, affinity, simulate_users
+from profiles.simulation import Catalogue, Interest, affinity, fitting_tags, simulate_users
 from tests.factories import make_image
 
 FAMILIES = ["blue", "red", "green", "yellow", "white", "grey"]
@@ -160,3 +160,117 @@ def test_create_demo_users_without_photos_only_makes_the_two_accounts(db: None) 
 
     assert set(User.objects.values_list("username", flat=True)) == {"admin", "demo"}
     assert "No analysed photos yet" in out.getvalue()
+
+
+def test_a_simulated_tag_is_always_true_of_the_photo_it_is_on() -> None:
+    cat = catalogue()
+    users = simulate_users(cat, count=40, seed=5)
+
+    tagged = [(user, image_id, tag) for user in users for image_id, tag in user.user_tags]
+    assert len(tagged) > 20
+    for user, image_id, tag in tagged:
+        photo_words = set(cat.tags[image_id]) | {
+            f for f, share in cat.families[image_id].items() if share >= 0.1
+        }
+        assert tag in photo_words, f"{user.username} put {tag!r} on photo {image_id}"
+        assert any(tag in interest.tags or tag in interest.families for interest in user.interests)
+
+
+def test_a_photo_that_fits_none_of_the_interest_gets_no_tag_from_it() -> None:
+    photos = Catalogue(
+        images=pd.DataFrame(
+            {"image_id": [1, 2], "orientation": ["landscape"] * 2, "size_class": ["large"] * 2}
+        ),
+        families={1: {"grey": 0.95, "blue": 0.05}, 2: {"blue": 0.12, "white": 0.88}},
+        tags={1: ["astronaut"], 2: ["sea"]},
+    )
+    interest = Interest(
+        families=["blue"], tags=["sea"], orientation="landscape", size_class="large", weight=1.0
+    )
+
+    assert fitting_tags(photos, interest, 2) == ["sea", "blue"]
+    # 5% blue is not a blue photo by the site's rule (10%), and the astronaut carries no "sea".
+    assert fitting_tags(photos, interest, 1) == []
+
+
+def test_create_demo_users_reuses_the_simulated_users_it_made_before(photos: list[Image]) -> None:
+    call_command("create_demo_users", stdout=io.StringIO())
+    before = stored_state()
+    Like.objects.filter(user__username="sim001").delete()  # would come back if it simulated again
+
+    out = io.StringIO()
+    call_command("create_demo_users", stdout=out)
+
+    assert "exist already: reused" in out.getvalue()
+    assert "simulate_users --users 50 --seed 1" in out.getvalue()
+    assert stored_state() != before
+    assert not Like.objects.filter(user__username="sim001").exists()
+
+
+def test_simulating_says_how_far_it_got(photos: list[Image]) -> None:
+    out = io.StringIO()
+    call_command("simulate_users", users=12, seed=1, stdout=out)
+
+    assert "Simulating 12 users (seed 1)" in out.getvalue()
+    assert "profiles built: 10/12" in out.getvalue()
+    assert "profiles built: 12/12" in out.getvalue()
+
+
+def test_removing_simulated_users_deletes_their_activity_and_leaves_real_users_alone(
+    photos: list[Image],
+) -> None:
+    call_command("simulate_users", users=6, seed=2, stdout=io.StringIO())
+    real = User.objects.create_user("ann", "ann@example.com", "pw-ann-123456")
+    staff = User.objects.create_user("sim007", "s@example.com", "pw", is_staff=True)
+    SimulatedTaste.objects.create(user=staff, interests=[], seed=2)  # staff are never deleted
+    Like.objects.create(user=real, image=photos[0])
+    Like.objects.create(user=real, image=photos[1])
+    real_tag = ImageTag.objects.create(
+        image=photos[0], tag=Tag.objects.create(name="my harbour"), origin="user", user=real
+    )
+    only_simulated = Tag.objects.create(name="simulated only")
+    ImageTag.objects.create(
+        image=photos[2], tag=only_simulated, origin="user", user=User.objects.get(username="sim001")
+    )
+    simulated_likes = Like.objects.filter(user__username__startswith="sim0").count()
+
+    out = io.StringIO()
+    call_command("remove_simulated_users", "--no-input", stdout=out)
+
+    assert set(User.objects.values_list("username", flat=True)) == {"ann", "sim007"}
+    assert sorted(Like.objects.values_list("user__username", "image_id")) == [
+        ("ann", photos[0].pk),
+        ("ann", photos[1].pk),
+    ]
+    assert list(ImageTag.objects.filter(origin="user")) == [real_tag]
+    assert not Tag.objects.filter(pk=only_simulated.pk).exists()
+    assert Tag.objects.filter(name="my harbour").exists()
+    assert ImageTag.objects.filter(origin="source").count() == 60  # the photos' own tags stay
+    assert f"Deleted 6 simulated users with {simulated_likes} likes" in out.getvalue()
+
+
+def test_staff_remove_simulated_users_from_the_admin_in_one_action(photos: list[Image], client) -> None:
+    call_command("simulate_users", users=3, seed=1, stdout=io.StringIO())
+    admin = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-123456")
+    Like.objects.create(user=admin, image=photos[0])
+    client.force_login(admin)
+
+    response = client.post(
+        "/admin/profiles/simulatedtaste/",
+        {
+            "action": "remove_simulated_users",
+            "_selected_action": list(SimulatedTaste.objects.values_list("pk", flat=True)),
+        },
+        follow=True,
+    )
+
+    assert "Deleted 3 simulated users" in response.content.decode()
+    assert not User.objects.filter(username__startswith="sim").exists()
+    assert Like.objects.filter(user=admin).count() == 1
+
+
+def test_staff_cannot_mark_a_real_account_simulated_by_hand(db: None, client) -> None:
+    admin = User.objects.create_superuser("boss", "boss@example.com", "pw-boss-123456")
+    client.force_login(admin)
+
+    assert client.get("/admin/profiles/simulatedtaste/add/").status_code == 403

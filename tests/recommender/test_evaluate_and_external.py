@@ -26,6 +26,7 @@ def test_the_table_has_every_algorithm_and_every_metric(planted_table) -> None:
         "content",
         "item_knn",
         "als",
+        "ease",
         "hybrid",
         "hybrid+mmr",
     ]

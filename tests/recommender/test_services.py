@@ -21,7 +21,7 @@ def test_a_build_stores_a_ready_model_with_its_weights_and_sizes(site: TwoTasteS
     assert model.status == BuildStatus.READY
     assert model.built_at is not None
     assert (model.n_users, model.n_items, model.n_interactions) == (9, 12, 43)
-    assert set(model.weights) == {"content", "item_knn", "als", "popularity"}
+    assert set(model.weights) == {"content", "item_knn", "als", "ease", "popularity"}
     assert model.artefact_size > 0
 
 

@@ -36,7 +36,13 @@ class Command(BaseCommand):
                 user_model.objects.create_user(username, f"{username}@example.com", services.DEMO_PASSWORD)
             self.stdout.write(self.style.SUCCESS(f"{username}: created."))
         self.stdout.write(f"Demo logins: admin (staff) and demo, password {services.DEMO_PASSWORD}")
-        if visible_images().exists():
-            call_command("simulate_users", users=SIMULATED_USERS, seed=SIMULATION_SEED, stdout=self.stdout)
-        else:
+        if not visible_images().exists():
             self.stdout.write("No analysed photos yet, so no simulated users; run simulate_users later.")
+        elif services.existing_simulation(count=SIMULATED_USERS, seed=SIMULATION_SEED):
+            self.stdout.write(
+                f"sim001..sim{SIMULATED_USERS:03d} (seed {SIMULATION_SEED}) exist already: reused. "
+                f"To simulate them again over today's photos: manage.py simulate_users "
+                f"--users {SIMULATED_USERS} --seed {SIMULATION_SEED}"
+            )
+        else:
+            call_command("simulate_users", users=SIMULATED_USERS, seed=SIMULATION_SEED, stdout=self.stdout)

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             raise CommandError("--users must be between 1 and 999 (usernames are sim001 to sim999).")
         if not visible_images().exists():
             raise CommandError("There are no analysed photos to like yet: ingest and analyse some first.")
-        simulated = services.create_simulated_users(count=count, seed=seed)
+        simulated = services.create_simulated_users(count=count, seed=seed, progress=self.stdout.write)
         cold = sum(1 for user in simulated if user.is_cold)
         likes = sum(len(user.liked_image_ids) for user in simulated)
         self.stdout.write(
@@ -38,3 +38,4 @@ class Command(BaseCommand):
             f"Log in as any of {simulated[0].username}..{simulated[-1].username} "
             f"with the demo password: {services.DEMO_PASSWORD}"
         )
+        self.stdout.write("manage.py remove_simulated_users deletes them and everything they did.")
