@@ -1,5 +1,6 @@
 """Writes and the serving path of the recommender: building models, loading them once per process,
-picks for /for-you/ with their reasons, similar photos, and "not interested".
+picks for /for-you/ with their reasons, a person's interests (the one taste model, also shown on
+/me/), similar photos, and "not interested".
 
 A model is built in the background (`rebuild_model_task`, on the Celery beat schedule and from the
 admin) and stored in a RecommenderModel row. Each web process loads the newest ready model once and
@@ -14,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -25,7 +26,8 @@ from django.utils import timezone
 from gallery.models import Image
 from imgsite import background
 from profiles.selectors import simulation_catalogue
-from profiles.simulation import Interest, affinity
+from profiles.simulation import Interest as HiddenInterest
+from profiles.simulation import affinity
 from recommender import selectors
 from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
 from recommender.engine import (
@@ -35,10 +37,13 @@ from recommender.engine import (
     ReasonKind,
     ReasonWords,
     Recommendation,
+    Recommender,
     reason_words,
 )
+from recommender.engine.base import history_from_likes
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
+from recommender.engine.interests import Interest
 from recommender.engine.tuning import tune_weights
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
@@ -90,11 +95,29 @@ class Pick:
 
 
 @dataclass(frozen=True)
+class TasteInterest:
+    """One of a person's interests, in the site's ids: what /me/ shows and /for-you/ ranks by."""
+
+    name: str  # "" when no tag or colour tells its photos apart
+    share: float  # of the person's likes
+    image_ids: list[int]  # the person's likes in it, closest to its centre first
+    tags: list[str]
+    colour: str | None
+
+
+@dataclass(frozen=True)
+class Taste:
+    interests: list[TasteInterest]
+    model_id: int | None  # the served model whose item vectors they come from; None: no model yet
+
+
+@dataclass(frozen=True)
 class ForYou:
     picks: list[Pick]
     fallback: bool  # no model yet: popular and new photos instead of personal picks
     built_at: datetime | None
     like_count: int
+    interests: list[TasteInterest] = field(default_factory=list)
 
 
 # --- Building -----------------------------------------------------------------------------------
@@ -217,10 +240,56 @@ def for_you(user: AbstractBaseUser, *, count: int = FOR_YOU_COUNT) -> ForYou:
     model = current_model()
     if model is None:
         return ForYou(_fallback_picks(liked, hidden, count), True, None, len(liked))
-    recommendations = model.hybrid.recommend_for_likes(
-        model.indices(liked), k=count, not_interested_items=model.indices(hidden)
-    )
-    return ForYou(_picks(model, recommendations), False, model.built_at, len(liked))
+    hybrid = model.hybrid
+    history = history_from_likes(model.indices(liked), hybrid.data.n_items, model.indices(hidden))
+    recommendations = hybrid.rank(history, count)
+    interests = _taste_interests(hybrid.interests(history), model.item_ids)
+    return ForYou(_picks(model, recommendations), False, model.built_at, len(liked), interests)
+
+
+def taste_for_likes(liked_image_ids: Sequence[int]) -> Taste:
+    """The interests of someone who liked these photos, as /for-you/ ranks by them.
+
+    On the served model's item vectors; before the first model is built, on vectors made the same
+    way from the current catalogue (the model built next starts from the same ones).
+    """
+    model = current_model()
+    content: Recommender | None
+    if model is None:
+        content, item_ids, model_id = *_catalogue_content(), None
+    else:
+        content = model.hybrid.components.get("content")
+        item_ids, model_id = model.item_ids, model.model_id
+    if not isinstance(content, ContentRecommender):
+        return Taste([], model_id)
+    index = {image_id: position for position, image_id in enumerate(item_ids)}
+    liked = [index[i] for i in liked_image_ids if i in index]
+    history = history_from_likes(liked, content.data.n_items)
+    return Taste(_taste_interests(content.interests(history), item_ids), model_id)
+
+
+def current_model_id() -> int | None:
+    model = current_model()
+    return model.model_id if model is not None else None
+
+
+def _catalogue_content() -> tuple[ContentRecommender, list[int]]:
+    """The content component fitted on the catalogue alone (no likes): item vectors as a build makes them."""
+    site = selectors.load_catalogue_data()
+    return ContentRecommender().fit(site), [int(str(i)) for i in (site.ids.item_ids if site.ids else [])]
+
+
+def _taste_interests(interests: list[Interest], item_ids: Sequence[int]) -> list[TasteInterest]:
+    return [
+        TasteInterest(
+            name=interest.name,
+            share=interest.share,
+            image_ids=[item_ids[i] for i in interest.members],
+            tags=list(interest.tags),
+            colour=interest.colour,
+        )
+        for interest in interests
+    ]
 
 
 def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pick]:
@@ -295,7 +364,7 @@ def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> d
             continue
         best = np.zeros(len(image_ids))
         for interest in interests:
-            best = np.maximum(best, affinity(catalogue, Interest(**interest)))  # type: ignore[arg-type]
+            best = np.maximum(best, affinity(catalogue, HiddenInterest(**interest)))  # type: ignore[arg-type]
         matching = [image_ids[row] for row in np.flatnonzero(best >= threshold)]
         result[user_index[user_id]] = [item_index[i] for i in matching if i in item_index]
     return result

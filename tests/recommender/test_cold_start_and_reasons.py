@@ -86,9 +86,14 @@ def test_each_kind_of_reason_reads_as_one_sentence_naming_its_evidence() -> None
     )
     assert reason_words(Reason(ReasonKind.COLOUR, colour="blue")).text == "Matches your favourite colour blue"
     assert (
-        reason_words(Reason(ReasonKind.TAG, tag="lighthouse")).text
-        == "Popular with people who like lighthouse"
+        reason_words(Reason(ReasonKind.TAG, tag="lighthouse", items=(1, 4))).text
+        == "Tagged lighthouse, like 2 of your likes"
     )
+    assert (
+        reason_words(Reason(ReasonKind.INTEREST, interest="mountain and snow", items=(1, 4))).text
+        == "From your interest: mountain and snow"
+    )
+    assert reason_words(Reason(ReasonKind.OVERLAP)).text == "Popular with people whose likes overlap yours"
     assert reason_words(Reason(ReasonKind.POPULAR)).text == "Popular right now"
     assert reason_words(Reason(ReasonKind.FRESH)).text == "New in the collection"
     assert reason_words(Reason(ReasonKind.EXPLORE)).text == "Something new to explore"
