@@ -26,7 +26,7 @@ from django.utils import timezone
 from gallery.models import Image
 from imgsite import background
 from profiles.selectors import simulation_catalogue
-from profiles.simulation import Interest as HiddenInterest
+from profiles.simulation import Interest as SimulatedInterest
 from profiles.simulation import affinity
 from recommender import selectors
 from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes, make_components
@@ -44,6 +44,7 @@ from recommender.engine.base import history_from_likes
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.interests import Interest
+from recommender.engine.reason_agreement import HiddenInterest
 from recommender.engine.tuning import tune_weights
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
@@ -98,7 +99,7 @@ class Pick:
 class TasteInterest:
     """One of a person's interests, in the site's ids: what /me/ shows and /for-you/ ranks by."""
 
-    name: str  # "" when no tag or colour tells its photos apart
+    name: str  # its label: what /me/ and /for-you/ call it
     share: float  # of the person's likes
     image_ids: list[int]  # the person's likes in it, closest to its centre first
     tags: list[str]
@@ -282,7 +283,7 @@ def _catalogue_content() -> tuple[ContentRecommender, list[int]]:
 def _taste_interests(interests: list[Interest], item_ids: Sequence[int]) -> list[TasteInterest]:
     return [
         TasteInterest(
-            name=interest.name,
+            name=interest.label,
             share=interest.share,
             image_ids=[item_ids[i] for i in interest.members],
             tags=list(interest.tags),
@@ -304,7 +305,7 @@ def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pi
             continue  # hidden, deleted or merged into its best shot since the model was built
         reason = recommendation.reason
         liked = cited.get(model.item_ids[reason.item]) if reason.item is not None else None
-        if reason.kind == ReasonKind.LIKED_ITEM and liked is None:
+        if reason.item is not None and liked is None:  # the cited like's photo is gone since the build
             picks.append(Pick(image, Reason(ReasonKind.POPULAR)))
             continue
         picks.append(Pick(image, reason, liked))
@@ -351,6 +352,17 @@ def undo_not_interested(*, user: AbstractBaseUser, image: Image) -> bool:
 
 def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> dict[int, list[int]]:
     """User index -> item indices matching that simulated user's hidden taste; {} with no simulated users."""
+    return {
+        user: sorted(set().union(*(interest.items for interest in interests)))
+        for user, interests in hidden_interests(data, threshold=threshold).items()
+    }
+
+
+def hidden_interests(
+    data: InteractionData, *, threshold: float = TASTE_MATCH
+) -> dict[int, list[HiddenInterest]]:
+    """User index -> that simulated user's hidden interests: the items matching each (affinity at
+    least `threshold`), and the tags and colour families it is made of. {} with no simulated users."""
     tastes = selectors.simulated_tastes()
     if not tastes or data.ids is None:
         return {}
@@ -358,13 +370,17 @@ def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> d
     image_ids = [int(i) for i in catalogue.images["image_id"]]
     item_index = {int(str(image_id)): index for index, image_id in enumerate(data.ids.item_ids)}
     user_index = {int(str(user_id)): index for index, user_id in enumerate(data.ids.user_ids)}
-    result: dict[int, list[int]] = {}
+    result: dict[int, list[HiddenInterest]] = {}
     for user_id, interests in tastes.items():
         if user_id not in user_index:
             continue
-        best = np.zeros(len(image_ids))
-        for interest in interests:
-            best = np.maximum(best, affinity(catalogue, HiddenInterest(**interest)))  # type: ignore[arg-type]
-        matching = [image_ids[row] for row in np.flatnonzero(best >= threshold)]
-        result[user_index[user_id]] = [item_index[i] for i in matching if i in item_index]
+        hidden = []
+        for stored in interests:
+            interest = SimulatedInterest(**stored)  # type: ignore[arg-type]
+            rows = np.flatnonzero(affinity(catalogue, interest) >= threshold)
+            items = {item_index[image_ids[row]] for row in rows if image_ids[row] in item_index}
+            hidden.append(
+                HiddenInterest(frozenset(items), frozenset(interest.tags), frozenset(interest.families))
+            )
+        result[user_index[user_id]] = hidden
     return result

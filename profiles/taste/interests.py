@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-UNNAMED = "assorted photos"  # an interest whose photos share no telling tag or colour
 SWATCHES = 3
 
 
@@ -38,7 +37,7 @@ def _describe(group: InterestGroup, palette: pd.DataFrame) -> dict[str, Any]:
     own = palette[palette["image_id"].isin(group.image_ids)]
     heaviest = own.sort_values("mass", ascending=False, kind="stable").drop_duplicates("hex")
     return {
-        "label": group.name or UNNAMED,
+        "label": group.name,
         "share": round(group.share, 4),
         "size": len(group.image_ids),
         "representative_image_id": group.image_ids[0],

@@ -1,7 +1,7 @@
 """A person's interests: the site's one taste model. Pure numpy/scipy; no Django.
 
 /me/ shows these interests, /for-you/ ranks by them (an item scores its cosine to the closest
-interest) and reasons name them ("From your interest: mountain and snow"). Both pages compute them
+interest) and reasons name them ("From your interest: mountain, snow"). Both pages compute them
 with `find_interests`, on the same item vectors (the served model's), from the same likes.
 
 Grouping: averaging all liked vectors would turn "blue seascapes" plus "red food" into a purple mush
@@ -11,8 +11,9 @@ MAX_INTERESTS. Only the MAX_HISTORY_ITEMS heaviest likes are clustered, which bo
 request.
 
 Naming: an interest is named as a person would name it, by the tags most of its photos share and the
-rest of the collection mostly lacks (share among members x idf), then by the colour family most of
-its photos belong to when that family is more common among them than in the collection. A tag names
+rest of the collection mostly lacks (share among members x idf); failing that, by the one or two
+colour families most of its photos belong to, when those are more common among them than in the
+collection ("blue and white photos"). A tag names
 an interest only when it is on two of its photos or more (one, for a one-photo interest) and on
 another photo of the collection: a tag no other photo has says nothing about what to show next.
 """
@@ -33,6 +34,8 @@ INTEREST_DISTANCE = 0.5
 MAX_INTERESTS = 4
 MAX_HISTORY_ITEMS = 200
 NAME_TAGS = 2
+NAME_COLOURS = 2
+UNNAMED = "assorted photos"
 # A tag names an interest only when at least this share of its photos carry it, and a colour only
 # when this share belong to its family and the family is COLOUR_LIFT times more common among them
 # than in the whole collection: "blue" says nothing about a collection that is half sky.
@@ -68,14 +71,23 @@ class Interest:
     centroid: np.ndarray  # unit length, in the item-vector space
     share: float  # of the person's like weight
     tags: tuple[str, ...]  # the telling tags, most telling first
-    colour: str | None  # the telling colour family, if any
+    colours: tuple[str, ...]  # the telling colour families, most common first
+
+    @property
+    def colour(self) -> str | None:
+        return self.colours[0] if self.colours else None
+
+    @property
+    def label(self) -> str:
+        """The name, or what to call an interest nothing tells apart, for pages that list them all."""
+        return self.name or UNNAMED
 
     @property
     def name(self) -> str:
-        """ "mountain and snow", "blue photos"; "" when nothing tells these photos apart."""
+        """ "mountain, snow" or "blue and white photos"; "" when nothing tells these photos apart."""
         if self.tags:
-            return " and ".join(self.tags)
-        return f"{self.colour} photos" if self.colour else ""
+            return ", ".join(self.tags)
+        return f"{' and '.join(self.colours)} photos" if self.colours else ""
 
 
 def find_interests(
@@ -104,9 +116,9 @@ def find_interests(
         mask = labels == label
         closeness = vectors[mask] @ centroid
         members = tuple(int(i) for i in items[mask][np.argsort(-closeness, kind="stable")])
-        tags, colour = interest_words(members, metadata, vocabulary)
+        tags, colours = interest_words(members, metadata, vocabulary)
         share = round(float(weights[mask].sum()) / total, 4)
-        found.append(Interest(members, centroid, share, tags, colour))
+        found.append(Interest(members, centroid, share, tags, colours))
     found.sort(key=lambda interest: (-interest.share, min(interest.members)))
     return found
 
@@ -139,11 +151,11 @@ def interest_centroids(vectors: np.ndarray, weights: np.ndarray, labels: np.ndar
 
 def interest_words(
     members: Sequence[int], metadata: ItemMetadata, vocabulary: CatalogueVocabulary
-) -> tuple[tuple[str, ...], str | None]:
-    """(telling tags, telling colour family) of a group of items, by the rules in the module docstring."""
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(telling tags, telling colour families) of a group of items, by the rules in the module docstring."""
     size = len(members)
     families = Counter(family for item in members for family in set(metadata.colour_families[item]))
-    colour = _telling_colour(families, size, vocabulary)
+    colours = _telling_colours(families, size, vocabulary)
     tag_counts = Counter(tag for item in members for tag in set(metadata.tags[item]))
     scored = [
         (count / size * vocabulary.idf.get(tag, 0.0), tag)
@@ -155,14 +167,14 @@ def interest_words(
         and 0 < vocabulary.idf.get(tag, 0.0) < vocabulary.unique_idf
     ]
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return tuple(tag for _, tag in scored[:NAME_TAGS]), colour
+    return tuple(tag for _, tag in scored[:NAME_TAGS]), colours
 
 
-def _telling_colour(families: Counter[str], size: int, vocabulary: CatalogueVocabulary) -> str | None:
-    telling = [
-        (count, family)
+def _telling_colours(families: Counter[str], size: int, vocabulary: CatalogueVocabulary) -> tuple[str, ...]:
+    telling = sorted(
+        (-count, family)
         for family, count in families.items()
         if count / size >= NAME_MIN_SHARE
         and count / size >= COLOUR_LIFT * vocabulary.family_share.get(family, 0.0)
-    ]
-    return min(telling, key=lambda pair: (-pair[0], pair[1]))[1] if telling else None
+    )
+    return tuple(family for _, family in telling[:NAME_COLOURS])

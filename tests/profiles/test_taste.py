@@ -70,7 +70,7 @@ def test_a_user_who_likes_blue_seascapes_and_red_food_gets_two_interests_named_b
         frozenset(range(7, 13)),
     }
     sea = next(interest for interest in interests if 1 in interest["member_image_ids"])
-    assert sea["label"] == "beach and sea"
+    assert sea["label"] == "beach, sea"
     assert sea["top_family"] == "blue"
     assert sea["colours"][0] == "#285ac8"  # blue (40, 90, 200), the seascapes' heaviest palette colour
     assert sea["representative_image_id"] in range(1, 7)

@@ -19,8 +19,9 @@ from gallery.services.storage import write_file_atomically
 from recommender.engine.data import InteractionData
 from recommender.engine.evaluate import evaluate, metrics_chart
 from recommender.engine.external import read_external
+from recommender.engine.reason_agreement import HiddenInterest
 from recommender.selectors import load_site_data
-from recommender.services import TASTE_MATCH, hidden_tastes
+from recommender.services import TASTE_MATCH, hidden_interests
 
 CHART_FORMATS = {".svg": "svg", ".png": "png"}
 
@@ -62,7 +63,7 @@ class Command(BaseCommand):
         if not 0 < options["test_share"] < 1:
             raise CommandError("--test-share must be between 0 and 1.")
         started = time.perf_counter()
-        data, tastes, described = self._data(options)
+        data, hidden, described = self._data(options)
         self.stdout.write(described)
         table = evaluate(
             data,
@@ -70,7 +71,11 @@ class Command(BaseCommand):
             test_share=options["test_share"],
             min_interactions=options["min_likes"],
             seed=options["seed"],
-            hidden_tastes=tastes or None,
+            hidden_tastes={
+                user: set().union(*(i.items for i in interests)) for user, interests in hidden.items()
+            }
+            or None,
+            hidden_interests=hidden or None,
         )
         if table.empty or not int(table["users"].max()):
             raise CommandError(
@@ -85,14 +90,14 @@ class Command(BaseCommand):
             self.stdout.write(f"Chart written to {chart}.")
         self.stdout.write(f"Evaluated in {time.perf_counter() - started:.1f} s.")
 
-    def _data(self, options: dict[str, Any]) -> tuple[InteractionData, dict[int, list[int]], str]:
+    def _data(self, options: dict[str, Any]) -> tuple[InteractionData, dict[int, list[HiddenInterest]], str]:
         interactions: Path | None = options["interactions"]
         item_tags: Path | None = options["item_tags"]
         if interactions is None:
             if item_tags is not None:
                 raise CommandError("--item-tags goes with --interactions.")
             data = load_site_data()
-            tastes = hidden_tastes(data, threshold=options["taste_match"])
+            tastes = hidden_interests(data, threshold=options["taste_match"])
             source = "the site's likes" + (
                 f", {len(tastes)} simulated users with hidden tastes" if tastes else ""
             )
