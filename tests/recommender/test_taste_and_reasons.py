@@ -14,6 +14,7 @@ from django.test import Client
 from gallery.models import Image
 from recommender import services
 from recommender.engine import HybridRecommender, InteractionData, ItemMetadata, ReasonKind
+from recommender.engine.reasons import csr_block
 from recommender.engine.synthetic import planted_tastes
 from tests.factories import make_image, make_like, make_user
 from tests.recommender.site_factories import TwoTasteSite
@@ -176,3 +177,12 @@ def test_me_follows_a_rebuilt_model_so_both_pages_keep_agreeing(client: Client, 
 
     assert before_any_model == after  # vectors made from the same catalogue, before and after a build
     assert after == shown_interests(client.get("/for-you/").content.decode())
+
+
+def test_the_co_like_block_reads_what_scipy_indexing_would() -> None:
+    rng = np.random.default_rng(0)
+    similarity = sp.random(300, 300, density=0.05, format="csr", random_state=1, dtype=np.float32)
+    for _ in range(30):
+        rows = rng.choice(300, int(rng.integers(1, 40)), replace=True)
+        columns = rng.choice(300, int(rng.integers(1, 30)), replace=False)
+        assert np.array_equal(csr_block(similarity, rows, columns), similarity[rows][:, columns].toarray())
