@@ -102,7 +102,7 @@ def time_stages(hybrid: HybridRecommender, users: np.ndarray, k: int) -> dict[st
         blended = time.perf_counter()
         items = hybrid.diversified(scores, k)
         picked = time.perf_counter()
-        hybrid.reasons_from(history, items, parts)
+        hybrid.explain(history, items)
         for name, seconds in zip(
             timings,
             (scored - started, blended - scored, picked - blended, time.perf_counter() - picked),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +26,8 @@ from profiles.charts.user import USER_CHARTS
 from profiles.models import OwedProfileRebuild, ProfileSnapshot, SimulatedTaste, UserProfile
 from profiles.rebuilds import forget_pending_rebuild
 from profiles.simulation import SimulatedUser, simulate_users
-from profiles.taste import PROFILE_VERSION, build_profile
+from profiles.taste import PROFILE_VERSION, InterestGroup, ProfileInputs, build_profile
+from recommender import services as recommender_services
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def rebuild_profile(user: AbstractBaseUser) -> ProfileSnapshot:
     """Compute the user's profile from their current likes and tags and store it as the latest snapshot."""
     forget_pending_rebuild(user.pk)
     OwedProfileRebuild.objects.filter(user_id=user.pk).delete()
-    data = build_profile(selectors.profile_inputs(user))
+    data = build_profile(with_taste_interests(selectors.profile_inputs(user)))
     with transaction.atomic():
         snapshot = ProfileSnapshot.objects.create(user_id=user.pk, data=data, version=PROFILE_VERSION)
         stale = ProfileSnapshot.objects.filter(user_id=user.pk).order_by("-computed_at", "-id")[
@@ -71,12 +72,31 @@ def rebuild_profile(user: AbstractBaseUser) -> ProfileSnapshot:
     return snapshot
 
 
+def with_taste_interests(inputs: ProfileInputs) -> ProfileInputs:
+    """The inputs with the person's interests from the taste model /for-you/ ranks by."""
+    taste = recommender_services.taste_for_likes([int(i) for i in inputs.likes["image_id"]])
+    groups = [
+        InterestGroup(interest.name, interest.share, interest.image_ids, interest.tags, interest.colour)
+        for interest in taste.interests
+    ]
+    return replace(inputs, interests=groups, taste_model_id=taste.model_id)
+
+
 def current_snapshot(user: AbstractBaseUser) -> ProfileSnapshot | None:
-    """The latest snapshot; built now if the user has likes or tags but no profile yet (first visit)."""
+    """The latest snapshot; built now if the user has likes or tags but no profile yet (first visit),
+    or when its interests come from an older taste model than the one /for-you/ ranks by now."""
     snapshot = selectors.latest_snapshot(user)
-    if snapshot is None and selectors.has_activity(user):
+    if snapshot is None:
+        return rebuild_profile(user) if selectors.has_activity(user) else None
+    if _interests_are_stale(snapshot):
         snapshot = rebuild_profile(user)
     return snapshot
+
+
+def _interests_are_stale(snapshot: ProfileSnapshot) -> bool:
+    if snapshot.version != PROFILE_VERSION:
+        return True
+    return (snapshot.data or {}).get("taste_model_id") != recommender_services.current_model_id()
 
 
 def set_profile_public(*, user: AbstractBaseUser, is_public: bool) -> UserProfile:

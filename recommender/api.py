@@ -27,6 +27,7 @@ def pick_out(request: HttpRequest, pick: services.Pick) -> PickOut:
             kind=pick.kind,  # type: ignore[arg-type]
             text=pick.text,
             liked_photo_id=pick.liked_image.pk if pick.liked_image else None,
+            interest=pick.reason.interest,
             tag=pick.reason.tag,
             colour=pick.reason.colour,
         ),

@@ -13,9 +13,14 @@ from gallery.schemas import PhotoCard
 class ReasonOut(Schema):
     """Why a photo was picked; the fields other than `kind` and `text` say what the reason points at."""
 
-    kind: Literal["liked_item", "colour", "tag", "popular", "explore", "fresh"]
+    kind: Literal[
+        "liked_item", "co_liked_item", "interest", "tag", "colour", "overlap", "popular", "explore", "fresh"
+    ]
     text: str = Field(description="As shown on /for-you/, e.g. “Because you liked Harbour at dusk”.")
-    liked_photo_id: int | None = Field(default=None, description="kind=liked_item: the photo you liked.")
+    liked_photo_id: int | None = Field(
+        default=None, description="kind=liked_item or co_liked_item: the photo you liked."
+    )
+    interest: str | None = Field(default=None, description="kind=interest: the interest's name, as on /me/.")
     tag: str | None = Field(default=None, description="kind=tag: the tag.")
     colour: str | None = Field(default=None, description="kind=colour: the colour family.")
 

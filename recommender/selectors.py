@@ -99,6 +99,13 @@ def like_times() -> pd.DataFrame:
     )
 
 
+def load_catalogue_data(weights: Mapping[str, float] = GROUP_WEIGHTS) -> InteractionData:
+    """The visible photos' features and metadata with no likes: what a person's interests are
+    computed on before the first model is built, in three queries."""
+    no_events = EventRows(pd.DataFrame(columns=EVENT_COLUMNS), pd.DataFrame(columns=EVENT_COLUMNS))
+    return site_data_from_rows(catalogue_rows(), no_events, weights)
+
+
 def simulated_tastes() -> dict[int, list[dict[str, object]]]:
     """User id -> hidden interests, for every simulated user."""
     return dict(SimulatedTaste.objects.values_list("user_id", "interests"))

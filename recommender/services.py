@@ -1,5 +1,6 @@
 """Writes and the serving path of the recommender: building models, loading them once per process,
-picks for /for-you/ with their reasons, similar photos, and "not interested".
+picks for /for-you/ with their reasons, a person's interests (the one taste model, also shown on
+/me/), similar photos, and "not interested".
 
 A model is built in the background (`rebuild_model_task`, on the Celery beat schedule and from the
 admin) and stored in a RecommenderModel row. Each web process loads the newest ready model once and
@@ -14,7 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 
@@ -26,7 +27,8 @@ from django.utils import timezone
 from gallery.models import Image
 from imgsite import background
 from profiles.selectors import simulation_catalogue
-from profiles.simulation import Interest, affinity
+from profiles.simulation import Interest as SimulatedInterest
+from profiles.simulation import affinity
 from recommender import selectors
 from recommender.artefacts import (
     ALS_CANDIDATES,
@@ -45,10 +47,14 @@ from recommender.engine import (
     ReasonKind,
     ReasonWords,
     Recommendation,
+    Recommender,
     reason_words,
 )
+from recommender.engine.base import history_from_likes
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
+from recommender.engine.interests import Interest
+from recommender.engine.reason_agreement import HiddenInterest
 from recommender.engine.split import aligned_times
 from recommender.engine.tuning import tune_weights
 from recommender.features import SIMILAR_PHOTOS_EMPHASIS, group_scale
@@ -102,11 +108,29 @@ class Pick:
 
 
 @dataclass(frozen=True)
+class TasteInterest:
+    """One of a person's interests, in the site's ids: what /me/ shows and /for-you/ ranks by."""
+
+    name: str  # its label: what /me/ and /for-you/ call it
+    share: float  # of the person's likes
+    image_ids: list[int]  # the person's likes in it, closest to its centre first
+    tags: list[str]
+    colour: str | None
+
+
+@dataclass(frozen=True)
+class Taste:
+    interests: list[TasteInterest]
+    model_id: int | None  # the served model whose item vectors they come from; None: no model yet
+
+
+@dataclass(frozen=True)
 class ForYou:
     picks: list[Pick]
     fallback: bool  # no model yet: popular and new photos instead of personal picks
     built_at: datetime | None
     like_count: int
+    interests: list[TasteInterest] = field(default_factory=list)
 
 
 # --- Building -----------------------------------------------------------------------------------
@@ -245,10 +269,56 @@ def for_you(user: AbstractBaseUser, *, count: int = FOR_YOU_COUNT) -> ForYou:
     model = current_model()
     if model is None:
         return ForYou(_fallback_picks(liked, hidden, count), True, None, len(liked))
-    recommendations = model.hybrid.recommend_for_likes(
-        model.indices(liked), k=count, not_interested_items=model.indices(hidden)
-    )
-    return ForYou(_picks(model, recommendations), False, model.built_at, len(liked))
+    hybrid = model.hybrid
+    history = history_from_likes(model.indices(liked), hybrid.data.n_items, model.indices(hidden))
+    recommendations = hybrid.rank(history, count)
+    interests = _taste_interests(hybrid.interests(history), model.item_ids)
+    return ForYou(_picks(model, recommendations), False, model.built_at, len(liked), interests)
+
+
+def taste_for_likes(liked_image_ids: Sequence[int]) -> Taste:
+    """The interests of someone who liked these photos, as /for-you/ ranks by them.
+
+    On the served model's item vectors; before the first model is built, on vectors made the same
+    way from the current catalogue (the model built next starts from the same ones).
+    """
+    model = current_model()
+    content: Recommender | None
+    if model is None:
+        content, item_ids, model_id = *_catalogue_content(), None
+    else:
+        content = model.hybrid.components.get("content")
+        item_ids, model_id = model.item_ids, model.model_id
+    if not isinstance(content, ContentRecommender):
+        return Taste([], model_id)
+    index = {image_id: position for position, image_id in enumerate(item_ids)}
+    liked = [index[i] for i in liked_image_ids if i in index]
+    history = history_from_likes(liked, content.data.n_items)
+    return Taste(_taste_interests(content.interests(history), item_ids), model_id)
+
+
+def current_model_id() -> int | None:
+    model = current_model()
+    return model.model_id if model is not None else None
+
+
+def _catalogue_content() -> tuple[ContentRecommender, list[int]]:
+    """The content component fitted on the catalogue alone (no likes): item vectors as a build makes them."""
+    site = selectors.load_catalogue_data()
+    return ContentRecommender().fit(site), [int(str(i)) for i in (site.ids.item_ids if site.ids else [])]
+
+
+def _taste_interests(interests: list[Interest], item_ids: Sequence[int]) -> list[TasteInterest]:
+    return [
+        TasteInterest(
+            name=interest.label,
+            share=interest.share,
+            image_ids=[item_ids[i] for i in interest.members],
+            tags=list(interest.tags),
+            colour=interest.colour,
+        )
+        for interest in interests
+    ]
 
 
 def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pick]:
@@ -263,7 +333,7 @@ def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pi
             continue  # hidden, deleted or merged into its best shot since the model was built
         reason = recommendation.reason
         liked = cited.get(model.item_ids[reason.item]) if reason.item is not None else None
-        if reason.kind == ReasonKind.LIKED_ITEM and liked is None:
+        if reason.item is not None and liked is None:  # the cited like's photo is gone since the build
             picks.append(Pick(image, Reason(ReasonKind.POPULAR)))
             continue
         picks.append(Pick(image, reason, liked))
@@ -312,6 +382,17 @@ def undo_not_interested(*, user: AbstractBaseUser, image: Image) -> bool:
 
 def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> dict[int, list[int]]:
     """User index -> item indices matching that simulated user's hidden taste; {} with no simulated users."""
+    return {
+        user: sorted(set().union(*(interest.items for interest in interests)))
+        for user, interests in hidden_interests(data, threshold=threshold).items()
+    }
+
+
+def hidden_interests(
+    data: InteractionData, *, threshold: float = TASTE_MATCH
+) -> dict[int, list[HiddenInterest]]:
+    """User index -> that simulated user's hidden interests: the items matching each (affinity at
+    least `threshold`), and the tags and colour families it is made of. {} with no simulated users."""
     tastes = selectors.simulated_tastes()
     if not tastes or data.ids is None:
         return {}
@@ -319,15 +400,19 @@ def hidden_tastes(data: InteractionData, *, threshold: float = TASTE_MATCH) -> d
     image_ids = [int(i) for i in catalogue.images["image_id"]]
     item_index = {int(str(image_id)): index for index, image_id in enumerate(data.ids.item_ids)}
     user_index = {int(str(user_id)): index for index, user_id in enumerate(data.ids.user_ids)}
-    result: dict[int, list[int]] = {}
+    result: dict[int, list[HiddenInterest]] = {}
     for user_id, interests in tastes.items():
         if user_id not in user_index:
             continue
-        best = np.zeros(len(image_ids))
-        for interest in interests:
-            best = np.maximum(best, affinity(catalogue, Interest(**interest)))  # type: ignore[arg-type]
-        matching = [image_ids[row] for row in np.flatnonzero(best >= threshold)]
-        result[user_index[user_id]] = [item_index[i] for i in matching if i in item_index]
+        hidden = []
+        for stored in interests:
+            interest = SimulatedInterest(**stored)  # type: ignore[arg-type]
+            rows = np.flatnonzero(affinity(catalogue, interest) >= threshold)
+            items = {item_index[image_ids[row]] for row in rows if image_ids[row] in item_index}
+            hidden.append(
+                HiddenInterest(frozenset(items), frozenset(interest.tags), frozenset(interest.families))
+            )
+        result[user_index[user_id]] = hidden
     return result
 
 

@@ -297,8 +297,8 @@ def method_figures() -> list[MethodFigure]:
     if interests:
         figures.append(
             MethodFigure(
-                "k-means + silhouette on likes",
-                "each person's interests (/me/, content recommender)",
+                "average-linkage clusters of likes (cosine)",
+                "each person's interests (/me/, /for-you/ and its reasons)",
                 f"{len(interests):,} profiles, {sum(interests) / len(interests):.1f} interests on average",
             )
         )

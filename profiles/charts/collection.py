@@ -26,7 +26,7 @@ from profiles.charts.base import (
     new_figure,
     to_svg,
 )
-from profiles.taste.interests import feature_matrix
+from profiles.taste.features import feature_matrix
 from profiles.taste.profile import camera_name
 from profiles.taste.tags import inverse_document_frequency
 

@@ -149,7 +149,14 @@ def interests(profile: dict[str, Any]) -> str:
     shares = [float(i["share"]) for i in found]
     colours = [(i.get("colours") or [ACCENT])[0] for i in found]
     bars = axes.barh([i["label"] for i in found], shares, color=colours, edgecolor=INK, linewidth=0.5)
-    label_bars(axes, bars, [f"{s:.0%} · {i['size']} photos" for s, i in zip(shares, found, strict=True)])
+    label_bars(
+        axes,
+        bars,
+        [
+            f"{s:.0%} · {i['size']} photo{'' if i['size'] == 1 else 's'}"
+            for s, i in zip(shares, found, strict=True)
+        ],
+    )
     axes.set_xlim(0, max(shares) * 1.6)
     hide_value_axis(axes, "Share of the likes")
     axes.set_title("Interests")

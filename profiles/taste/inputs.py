@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from profiles.taste.interests import InterestGroup
+
 # A like is a clear signal; tagging an image shows interest too but is often descriptive ("dog" on a
 # photo one does not love), so it counts half. An image both liked and tagged weighs 1.5. Several
 # tags on the same image count once: they describe one act of attention.
@@ -63,6 +65,9 @@ class ProfileInputs:
     # Shares of the whole collection, shown beside the user's own for comparison.
     collection_orientation: dict[str, float] = field(default_factory=dict)
     collection_size_class: dict[str, float] = field(default_factory=dict)
+    # The person's interests from the taste model (the recommender's), and the model they come from.
+    interests: list[InterestGroup] = field(default_factory=list)
+    taste_model_id: int | None = None
 
     def __post_init__(self) -> None:
         # A frame built from zero rows often has no columns at all; give it the expected ones.

@@ -9,16 +9,20 @@ from threadpoolctl import threadpool_limits
 
 from profiles.taste.colours import family_distribution, favourite_colours, weighted_palette
 from profiles.taste.inputs import LIKE_WEIGHT, TAG_WEIGHT, ProfileInputs, image_weights
-from profiles.taste.interests import interest_clusters
+from profiles.taste.interests import describe_interests
 from profiles.taste.tags import favourite_tags, inverse_document_frequency, tag_scores
 
 # Bump when the shape of the profile dict changes, so old snapshots can be told apart.
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2  # 2: interests come from the taste model the recommender ranks by
 TOP_CAMERAS = 5
 
 
 def build_profile(inputs: ProfileInputs) -> dict[str, Any]:
-    """The profile of one user: favourite colours, shapes, tags, cameras, years and interests."""
+    """The profile of one user: favourite colours, shapes, tags, cameras, years and interests.
+
+    The interests are the taste model's (`inputs.interests`), not computed here, so /me/ and
+    /for-you/ show the same ones.
+    """
     # A profile clusters tens of points: OpenMP threads cost far more than they save (about 5x
     # slower measured on 2 cores), so k-means runs on one thread here.
     with threadpool_limits(limits=1):
@@ -50,7 +54,8 @@ def _build_profile(inputs: ProfileInputs) -> dict[str, Any]:
         "cameras": top_cameras(images, weights),
         "years": years_taken(images, weights),
         "likes_over_time": likes_per_day(inputs.likes),
-        "interests": interest_clusters(weights, images, palette, inputs.image_tags, idf),
+        "interests": describe_interests(inputs.interests, palette),
+        "taste_model_id": inputs.taste_model_id,
     }
 
 

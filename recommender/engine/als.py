@@ -24,7 +24,8 @@ from threadpoolctl import threadpool_limits
 
 from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
-from recommender.engine.reasons import Reason, because_you_liked
+from recommender.engine.interests import CatalogueVocabulary
+from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
 
 
 def chunk_bounds(indptr: np.ndarray, chunk_nnz: int) -> np.ndarray:
@@ -116,8 +117,10 @@ class ALSRecommender(Recommender):
         self.unit_item_factors: np.ndarray = self.item_factors
         self._gram = np.eye(factors, dtype=np.float32)
         self._gram_of: np.ndarray | None = None
+        self.vocabulary = CatalogueVocabulary(idf={}, family_share={})
 
     def _fit(self, data: InteractionData) -> None:
+        self.vocabulary = CatalogueVocabulary.of(data.metadata)
         rng = np.random.default_rng(self.seed)
         users = (rng.standard_normal((data.n_users, self.factors)) * 0.01).astype(np.float32)
         items = (rng.standard_normal((data.n_items, self.factors)) * 0.01).astype(np.float32)
@@ -177,8 +180,7 @@ class ALSRecommender(Recommender):
         return self.item_factors @ self.user_vector(history)
 
     def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
-        if not len(items):
-            return []
-        similarity = self.unit_item_factors[history.liked] @ self.unit_item_factors[items].T
-        best = np.argmax(similarity, axis=0)
-        return [because_you_liked(int(history.liked[j])) for j in best]
+        # Latent factors are no evidence a person can check: cite what the pick shares with the likes,
+        # or the people whose likes overlap theirs, never "because you liked" the nearest factor vector.
+        evidence = ReasonEvidence(self.data.metadata, self.vocabulary, collaborative=True)
+        return explain_picks(history.liked, items, evidence)

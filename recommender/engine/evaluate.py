@@ -36,6 +36,7 @@ from recommender.engine.metrics import (
 )
 from recommender.engine.popularity import PopularityRecommender, item_popularity
 from recommender.engine.random_baseline import RandomRecommender
+from recommender.engine.reason_agreement import HiddenInterest, reason_agreement
 from recommender.engine.split import Split, holdout_split
 
 AlgorithmFactories = Mapping[str, Callable[[], Recommender]]
@@ -63,8 +64,10 @@ def evaluate(
     seed: int = 0,
     hidden_tastes: Mapping[int, Collection[int]] | None = None,
     split: Split | None = None,
+    hidden_interests: Mapping[int, Sequence[HiddenInterest]] | None = None,
 ) -> pd.DataFrame:
-    """One row per algorithm: precision, recall, NDCG and MAP at k, coverage, novelty, fit seconds.
+    """One row per algorithm: precision, recall, NDCG and MAP at k, coverage, novelty, fit seconds;
+    with `hidden_interests`, also how often its reasons agree with them (reason_agreement.py).
 
     Without `split`, a seeded random holdout of test_share of each user with min_interactions or more.
     """
@@ -78,7 +81,8 @@ def evaluate(
         started = time.perf_counter()
         algorithm = make().fit(train)
         fit_seconds = time.perf_counter() - started
-        lists = [[r.item for r in algorithm.recommend(int(user), k)] for user in users]
+        recommended = [algorithm.recommend(int(user), k) for user in users]
+        lists = [[r.item for r in recommendations] for recommendations in recommended]
         row: dict[str, object] = {"algorithm": name, "users": len(users)}
         row.update(_ranking_metrics(lists, [split.relevant(int(u)) for u in users], k, ""))
         if hidden_tastes is not None:
@@ -86,6 +90,11 @@ def evaluate(
                 _unseen_taste(hidden_tastes.get(int(u), ()), split.train[int(u)].indices) for u in users
             ]
             row.update(_ranking_metrics(lists, truths, k, "taste "))
+        if hidden_interests is not None:
+            hidden = [hidden_interests.get(int(u), ()) for u in users]
+            row.update(
+                {f"taste {name}": value for name, value in reason_agreement(recommended, hidden).items()}
+            )
         row["coverage"] = catalogue_coverage(lists, data.n_items)
         row["novelty"] = novelty(lists, counts, train.n_users)
         row["fit_seconds"] = fit_seconds

@@ -6,13 +6,14 @@ itself out and the others run. Tuning also picks ALS's settings from `default_al
 Weights are either given or tuned on a validation split (see tuning.py). People with at most
 `cold_likes` likes (default 2) give the collaborative parts too little to go on, so they get
 COLD_WEIGHTS: content plus popularity, and popularity alone with no likes at all. The final list is
-re-ranked with MMR (diversity.py) unless diversity_lambda is None. Each item's reason comes from the
-component that contributed most to its blended score.
+re-ranked with MMR (diversity.py) unless diversity_lambda is None. Each item's reason is drawn from
+evidence about that item and the person's own likes (reasons.explain_picks: content similarity, co-likes,
+the person's interests, shared tags and colours), not from the component that scored it highest.
 
 A request (`rank`) goes: weighted_parts (each component's raw scores and its 0..1 scale) -> blended
 (one pass per dense component over the catalogue; item-item only at the items it reaches) ->
-diversified (top pool_factor * k by a sampled threshold, then MMR on that pool) -> reasons_from (the
-parts read at the k final items only). At 100k items the two catalogue-wide products, content and ALS,
+diversified (top pool_factor * k by a sampled threshold, then MMR on that pool) -> explain (evidence
+read at the k final items only). At 100k items the two catalogue-wide products, content and ALS,
 are most of the time; everything else works on the pool or the final k.
 """
 
@@ -31,9 +32,10 @@ from recommender.engine.content import ContentRecommender
 from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
 from recommender.engine.diversity import DEFAULT_LAMBDA, mmr_order
 from recommender.engine.ease import SMALL_COLLECTION_REGULARIZATION, EaseRecommender
+from recommender.engine.interests import CatalogueVocabulary, Interest
 from recommender.engine.item_knn import ItemKNNRecommender
 from recommender.engine.popularity import PopularityRecommender
-from recommender.engine.reasons import Reason
+from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
 from recommender.engine.tuning import Alternatives, tune_weights
 
 DEFAULT_WEIGHTS = {"content": 0.5, "item_knn": 1.0, "als": 1.0, "ease": 1.0, "popularity": 0.1}
@@ -96,6 +98,7 @@ class HybridRecommender(Recommender):
         self.seed = seed
         self.alternatives = default_alternatives(seed) if alternatives is None else alternatives
         self.fit_seconds: dict[str, float] = {}
+        self.vocabulary = CatalogueVocabulary(idf={}, family_share={})
         self._check_weights(self.weights)
         self._check_weights(self.cold_weights)
 
@@ -118,6 +121,7 @@ class HybridRecommender(Recommender):
             started = time.perf_counter()
             component.fit(data)
             self.fit_seconds[name] = time.perf_counter() - started
+        self.vocabulary = CatalogueVocabulary.of(data.metadata)
 
     def weights_for(self, history: UserHistory) -> dict[str, float]:
         return self.cold_weights if history.n_likes <= self.cold_likes else self.weights
@@ -147,7 +151,7 @@ class HybridRecommender(Recommender):
         parts = self.weighted_parts(history) if self.data.n_items else {}
         scores = self.blended(history, parts, exclude_seen)
         items = self.diversified(scores, k)
-        reasons = self.reasons_from(history, items, parts)
+        reasons = self.explain(history, items)
         return [
             Recommendation(item=int(item), score=float(scores[item]), reason=reason)
             for item, reason in zip(items, reasons, strict=True)
@@ -182,24 +186,22 @@ class HybridRecommender(Recommender):
         return None
 
     def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
-        return self.reasons_from(history, items, self.weighted_parts(history))
+        return explain_picks(history.liked, items, self.reason_evidence(history))
 
-    def reasons_from(
-        self, history: UserHistory, items: np.ndarray, parts: Mapping[str, WeightedPart]
-    ) -> list[Reason]:
-        """Each item's reason from the component that added most to its score; parts are read at the
-        final items only."""
-        if not len(items) or not parts:
-            return []
-        names = list(parts)
-        shares = np.stack([parts[name].at(items) for name in names])
-        leading = np.argmax(np.nan_to_num(shares, nan=-1.0), axis=0)
-        reasons: list[Reason | None] = [None] * len(items)
-        for index, name in enumerate(names):
-            positions = np.flatnonzero(leading == index)
-            if len(positions):
-                for position, reason in zip(
-                    positions, self.components[name].explain(history, items[positions]), strict=True
-                ):
-                    reasons[position] = reason
-        return [reason for reason in reasons if reason is not None]
+    def reason_evidence(self, history: UserHistory) -> ReasonEvidence:
+        """Content vectors and the person's interests, and co-likes, from whichever components have them."""
+        content = self.components.get("content")
+        item_knn = self.components.get("item_knn")
+        has_vectors = isinstance(content, ContentRecommender) and content.vectors.shape[1] > 0
+        return ReasonEvidence(
+            metadata=self.data.metadata,
+            vocabulary=self.vocabulary,
+            vectors=content.vectors if isinstance(content, ContentRecommender) and has_vectors else None,
+            co_likes=item_knn.similarity if isinstance(item_knn, ItemKNNRecommender) else None,
+            interests=self.interests(history),
+        )
+
+    def interests(self, history: UserHistory) -> list[Interest]:
+        """The person's interests: the content component's, the one taste model."""
+        content = self.components.get("content")
+        return content.interests(history) if isinstance(content, ContentRecommender) else []

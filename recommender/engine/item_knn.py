@@ -15,7 +15,8 @@ import scipy.sparse as sp
 
 from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
-from recommender.engine.reasons import Reason, because_you_liked
+from recommender.engine.interests import CatalogueVocabulary
+from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
 
 
 def top_n_per_row(block: sp.csr_matrix, n: int, first_item: int) -> sp.csr_matrix:
@@ -85,9 +86,11 @@ class ItemKNNRecommender(Recommender):
         super().__init__()
         self.neighbours = neighbours
         self.similarity = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.vocabulary = CatalogueVocabulary(idf={}, family_share={})
 
     def _fit(self, data: InteractionData) -> None:
         self.similarity = cosine_neighbours(data.interactions, self.neighbours)
+        self.vocabulary = CatalogueVocabulary.of(data.metadata)
 
     def _score(self, history: UserHistory) -> np.ndarray:
         scores = np.full(self.data.n_items, -np.inf, dtype=np.float32)
@@ -112,16 +115,5 @@ class ItemKNNRecommender(Recommender):
         return items, np.bincount(inverse, weights=contributions, minlength=len(items)).astype(np.float32)
 
     def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
-        if not len(items):
-            return []
-        # contributions[j, i]: how much liked item j adds to candidate i.
-        neighbours = neighbour_entries(self.similarity, history.liked)
-        liked_rows = np.repeat(np.arange(history.n_likes), neighbours.counts)
-        order = np.argsort(items, kind="stable")
-        positions = np.minimum(np.searchsorted(items[order], neighbours.items), len(items) - 1)
-        hits = items[order][positions] == neighbours.items
-        contributions = np.zeros((history.n_likes, len(items)), dtype=np.float32)
-        contributions[liked_rows[hits], order[positions[hits]]] = neighbours.similarities[hits]
-        contributions *= history.weights[:, None]
-        best = np.argmax(contributions, axis=0)
-        return [because_you_liked(int(history.liked[j])) for j in best]
+        evidence = ReasonEvidence(self.data.metadata, self.vocabulary, co_likes=self.similarity)
+        return explain_picks(history.liked, items, evidence)

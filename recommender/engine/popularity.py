@@ -6,13 +6,7 @@ import numpy as np
 
 from recommender.engine.base import Recommender, UserHistory
 from recommender.engine.data import InteractionData
-from recommender.engine.reasons import (
-    Reason,
-    favourite_tag_among,
-    liked_tag_counts,
-    popular_right_now,
-    popular_with_tag,
-)
+from recommender.engine.reasons import Reason, popular_right_now
 
 
 def item_popularity(data: InteractionData) -> np.ndarray:
@@ -35,10 +29,4 @@ class PopularityRecommender(Recommender):
         return self.popularity
 
     def explain(self, history: UserHistory, items: np.ndarray) -> list[Reason]:
-        meta = self.data.metadata
-        counts = liked_tag_counts(history.liked, meta)
-        reasons = []
-        for item in items:
-            tag = favourite_tag_among(meta.tags[int(item)], counts)
-            reasons.append(popular_with_tag(tag) if tag else popular_right_now())
-        return reasons
+        return [popular_right_now() for _ in items]

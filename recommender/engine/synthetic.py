@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from gallery.analysis.palette import FAMILIES
 from recommender.engine.data import InteractionData, ItemMetadata
+from recommender.engine.reason_agreement import HiddenInterest
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,25 @@ class PlantedTastes:
     def taste_items(self, user: int) -> np.ndarray:
         """Every item of the user's hidden themes: what a perfect recommender would draw from."""
         return np.flatnonzero(np.isin(self.item_theme, self.user_themes[user]))
+
+    def hidden_interests(self, user: int) -> list[HiddenInterest]:
+        """The user's themes as reason agreement reads them: each theme's items, tags and colour."""
+        return [
+            HiddenInterest(
+                items=frozenset(np.flatnonzero(self.item_theme == theme).tolist()),
+                tags=frozenset(theme_tags(int(theme))),
+                colours=frozenset([theme_colour(int(theme))]),
+            )
+            for theme in self.user_themes[user]
+        ]
+
+
+def theme_tags(theme: int) -> tuple[str, str]:
+    return (f"theme{theme}", f"mood{theme % 7}")
+
+
+def theme_colour(theme: int) -> str:
+    return FAMILIES[theme % len(FAMILIES)]
 
 
 def planted_tastes(
@@ -61,8 +81,8 @@ def planted_tastes(
         )
     metadata = ItemMetadata(
         titles=[f"Photo {i}" for i in range(n_items)],
-        tags=[(f"theme{t}", f"mood{t % 7}") for t in item_theme],
-        colour_families=[(FAMILIES[t % len(FAMILIES)],) for t in item_theme],
+        tags=[theme_tags(int(t)) for t in item_theme],
+        colour_families=[(theme_colour(int(t)),) for t in item_theme],
     )
     data = InteractionData(interactions=matrix, item_features=features, metadata=metadata)
     return PlantedTastes(data, item_theme, [themes[u, : themes_per_user[u]] for u in range(n_users)])

@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
-from profiles.taste import build_profile
+import pandas as pd
+
+from profiles.taste import InterestGroup, build_profile
+from recommender.engine import ContentRecommender
+from recommender.engine.base import history_from_likes
+from recommender.features import (
+    COLOUR_COLUMNS,
+    EVENT_COLUMNS,
+    IMAGE_COLUMNS,
+    TAG_COLUMNS,
+    CatalogueRows,
+    EventRows,
+    site_data_from_rows,
+)
 from tests.profiles.taste_inputs import FakeImage, inputs_for
 
 
@@ -21,27 +35,52 @@ def seascapes_and_food() -> list[FakeImage]:
     return seas + food + others
 
 
-def test_a_user_who_likes_blue_seascapes_and_red_food_gets_two_interests() -> None:
+def taste_groups(images: list[FakeImage], liked: list[int]) -> list[InterestGroup]:
+    """The taste model's interests for these likes, from the recommender's own item features."""
+    catalogue = CatalogueRows(
+        images=pd.DataFrame(
+            [(i.image_id, f"photo {i.image_id}", i.orientation, i.size_class, None) for i in images],
+            columns=IMAGE_COLUMNS,
+        ),
+        colours=pd.DataFrame(
+            [(i.image_id, family, share) for i in images for family, share in i.palette],
+            columns=COLOUR_COLUMNS,
+        ),
+        tags=pd.DataFrame([(i.image_id, tag) for i in images for tag in i.tags], columns=TAG_COLUMNS),
+    )
+    no_events = EventRows(pd.DataFrame(columns=EVENT_COLUMNS), pd.DataFrame(columns=EVENT_COLUMNS))
+    content = ContentRecommender().fit(site_data_from_rows(catalogue, no_events))
+    index = {image.image_id: row for row, image in enumerate(images)}
+    interests = content.interests(history_from_likes([index[i] for i in liked], len(images)))
+    ids = [image.image_id for image in images]
+    return [
+        InterestGroup(i.name, i.share, [ids[m] for m in i.members], list(i.tags), i.colour) for i in interests
+    ]
+
+
+def test_a_user_who_likes_blue_seascapes_and_red_food_gets_two_interests_named_by_what_they_show() -> None:
     images = seascapes_and_food()
+    liked = list(range(1, 13))
+    inputs = replace(inputs_for(images, liked=liked), interests=taste_groups(images, liked))
 
-    profile = build_profile(inputs_for(images, liked=list(range(1, 13))))
+    interests = build_profile(inputs)["interests"]
 
-    interests = profile["interests"]
-    assert len(interests) == 2
-    assert {interest["top_family"] for interest in interests} == {"blue", "red"}
     assert {frozenset(interest["member_image_ids"]) for interest in interests} == {
         frozenset(range(1, 7)),
         frozenset(range(7, 13)),
     }
-    sea = next(interest for interest in interests if interest["top_family"] == "blue")
-    assert "sea" in sea["label"]
+    sea = next(interest for interest in interests if 1 in interest["member_image_ids"])
+    assert sea["label"] == "beach, sea"
+    assert sea["top_family"] == "blue"
+    assert sea["colours"][0] == "#285ac8"  # blue (40, 90, 200), the seascapes' heaviest palette colour
     assert sea["representative_image_id"] in range(1, 7)
 
 
 def test_a_user_with_one_kind_of_photo_gets_one_interest() -> None:
     images = seascapes_and_food()
+    liked = [1, 2, 3, 4, 5]
 
-    profile = build_profile(inputs_for(images, liked=[1, 2, 3, 4, 5]))
+    profile = build_profile(replace(inputs_for(images, liked=liked), interests=taste_groups(images, liked)))
 
     assert len(profile["interests"]) == 1
     assert profile["interests"][0]["size"] == 5

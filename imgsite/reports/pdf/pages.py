@@ -192,7 +192,7 @@ def preferences_page(data: ReportData) -> tuple[Figure, list[Column]]:
     bottom = full_width(figure, top=max(left.y, right.y))
     bottom.paragraph(
         "How to read: a family or orientation whose dark bar is longer than its grey bar is liked more often "
-        "than its share of the collection would predict. Taste profiles (k-means interests, TF-IDF tags) "
+        "than its share of the collection would predict. Taste profiles (clustered interests, TF-IDF tags) "
         "are computed per person and shown on each user's /me/ page.",
         size=SMALL_SIZE,
         colour=MUTED,

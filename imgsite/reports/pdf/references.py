@@ -4,12 +4,12 @@ from __future__ import annotations
 
 REFERENCES: tuple[tuple[str, str], ...] = (
     (
-        "k-means (dominant colours, interests)",
+        "k-means (dominant colours)",
         "S. Lloyd, Least squares quantization in PCM, IEEE Trans. Information Theory 28(2), 1982; D. Arthur, S. Vassilvitskii, k-means++, SODA 2007.",
     ),
     (
-        "Silhouette (choosing k)",
-        "P. J. Rousseeuw, Silhouettes: a graphical aid to the interpretation and validation of cluster analysis, J. Comput. Appl. Math. 20, 1987.",
+        "Average-linkage clustering (interests)",
+        "R. R. Sokal, C. D. Michener, A statistical method for evaluating systematic relationships, Univ. Kansas Science Bulletin 38, 1958.",
     ),
     (
         "TF-IDF (tags)",

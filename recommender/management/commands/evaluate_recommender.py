@@ -23,9 +23,10 @@ from gallery.services.storage import write_file_atomically
 from recommender.engine.data import InteractionData
 from recommender.engine.evaluate import evaluate, metrics_chart
 from recommender.engine.external import read_external, read_given_split
+from recommender.engine.reason_agreement import HiddenInterest
 from recommender.engine.split import Split, time_split
 from recommender.selectors import load_site_data
-from recommender.services import TASTE_MATCH, hidden_tastes, site_like_times
+from recommender.services import TASTE_MATCH, hidden_interests, site_like_times
 
 READ_ERRORS = (ValueError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
 
@@ -82,7 +83,7 @@ class Command(BaseCommand):
         if not 0 < options["test_share"] < 1:
             raise CommandError("--test-share must be between 0 and 1.")
         started = time.perf_counter()
-        data, tastes, split, described = self._data(options)
+        data, hidden, split, described = self._data(options)
         self.stdout.write(described)
         table = evaluate(
             data,
@@ -90,7 +91,11 @@ class Command(BaseCommand):
             test_share=options["test_share"],
             min_interactions=options["min_likes"],
             seed=options["seed"],
-            hidden_tastes=tastes or None,
+            hidden_tastes={
+                user: set().union(*(i.items for i in interests)) for user, interests in hidden.items()
+            }
+            or None,
+            hidden_interests=hidden or None,
             split=split,
         )
         if table.empty or not int(table["users"].max()):
@@ -108,7 +113,7 @@ class Command(BaseCommand):
 
     def _data(
         self, options: dict[str, Any]
-    ) -> tuple[InteractionData, dict[int, list[int]], Split | None, str]:
+    ) -> tuple[InteractionData, dict[int, list[HiddenInterest]], Split | None, str]:
         interactions: Path | None = options["interactions"]
         item_tags: Path | None = options["item_tags"]
         train, test = options["train"], options["test"]
@@ -122,7 +127,7 @@ class Command(BaseCommand):
             if item_tags is not None or options["min_rating"] is not None:
                 raise CommandError("--item-tags and --min-rating go with --interactions or --train/--test.")
             data = load_site_data()
-            tastes = hidden_tastes(data, threshold=options["taste_match"])
+            tastes = hidden_interests(data, threshold=options["taste_match"])
             source = "the site's likes" + (
                 f", {len(tastes)} simulated users with hidden tastes" if tastes else ""
             )
@@ -139,7 +144,7 @@ class Command(BaseCommand):
 
     def _given_split(
         self, train: Path, test: Path, item_tags: Path | None, min_rating: float | None
-    ) -> tuple[InteractionData, dict[int, list[int]], Split, str]:
+    ) -> tuple[InteractionData, dict[int, list[HiddenInterest]], Split, str]:
         self._check_files(train, test, item_tags)
         try:
             loaded = read_given_split(train, test, item_tags, min_rating=min_rating)
