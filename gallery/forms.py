@@ -7,7 +7,7 @@ from django import forms
 from gallery.analysis.palette import FAMILIES
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS
 from gallery.models import Orientation, SizeClass, Source
-from gallery.selectors import SORTS, GalleryFilters
+from gallery.selectors import LIKED_BY_VIEWER, SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
 
 
@@ -51,6 +51,7 @@ class GalleryFilterForm(forms.Form):
     licence = forms.CharField(required=False, max_length=100)
     source = forms.ChoiceField(required=False, choices=_blank_choice(list(Source.choices)))
     quality = forms.ChoiceField(required=False, choices=_blank_choice(list(QUALITY_LEVEL_LABELS.items())))
+    liked = forms.ChoiceField(required=False, choices=_blank_choice([(LIKED_BY_VIEWER, "Liked by me")]))
     sort = forms.ChoiceField(required=False, choices=list(SORTS.items()))
 
     def filters(self) -> GalleryFilters:
@@ -66,5 +67,6 @@ class GalleryFilterForm(forms.Form):
             licence=(data.get("licence") or "").strip(),
             source=data.get("source") or "",
             quality=data.get("quality") or "",
+            liked=data.get("liked") or "",
             sort=data.get("sort") or "newest",
         )

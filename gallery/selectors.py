@@ -54,7 +54,9 @@ class GalleryFilters:
     licence: str = ""
     source: str = ""
     quality: str = ""  # a key of QUALITY_LEVELS: hide photos scoring below it
+    liked: str = ""  # LIKED_BY_VIEWER: only the photos the viewer liked (none for a visitor signed out)
     sort: str = "newest"
+    viewer_id: int | None = None  # who is looking: not a filter, but what "liked" is relative to
 
     def without(self, name: str) -> GalleryFilters:
         blank: Any = None if name == "year" else ""
@@ -65,7 +67,19 @@ class GalleryFilters:
         return any(getattr(self.without("sort"), name) for name in FILTER_NAMES)
 
 
-FILTER_NAMES = ("tag", "colour", "orientation", "size", "year", "camera", "licence", "source", "quality")
+FILTER_NAMES = (
+    "tag",
+    "colour",
+    "orientation",
+    "size",
+    "year",
+    "camera",
+    "licence",
+    "source",
+    "quality",
+    "liked",
+)
+LIKED_BY_VIEWER = "me"
 
 
 @dataclass(frozen=True)
@@ -148,7 +162,16 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
         queryset = queryset.filter(source=filters.source)
     if filters.quality in QUALITY_LEVELS:
         queryset = queryset.filter(quality_score__gte=QUALITY_LEVELS[filters.quality])
+    if filters.liked == LIKED_BY_VIEWER:
+        queryset = queryset.filter(liked_by(filters.viewer_id))
     return queryset
+
+
+def liked_by(user_id: int | None) -> Exists:
+    """Images `user_id` liked, as a filter expression; none at all for None (signed out)."""
+    if user_id is None:
+        return Exists(Like.objects.none())
+    return Exists(Like.objects.filter(image=OuterRef("pk"), user_id=user_id))
 
 
 def _family_totals() -> QuerySet[Any, dict[str, Any]]:
@@ -178,14 +201,34 @@ def like_count_annotation() -> Coalesce:
     return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
 
 
+@dataclass(frozen=True)
+class SortColumn:
+    """One column of a sort order; every sort is descending, with empty values last."""
+
+    name: str
+    nullable: bool = False
+    is_time: bool = False
+
+
+# The one definition of each sort's order: the gallery's ORDER BY and the keyset pages and
+# neighbours (gallery.cursor) are both read from here. Each ends with the id, so no two photos tie.
+SORT_COLUMNS: dict[str, tuple[SortColumn, ...]] = {
+    "newest": (SortColumn("created_at", is_time=True), SortColumn("id")),
+    "liked": (SortColumn("like_count"), SortColumn("created_at", is_time=True), SortColumn("id")),
+    "taken": (SortColumn("taken_at", nullable=True, is_time=True), SortColumn("id")),
+    "quality": (
+        SortColumn("quality_score", nullable=True),
+        SortColumn("created_at", is_time=True),
+        SortColumn("id"),
+    ),
+}
+
+
 def _ordering(sort: str) -> list[Any]:
-    if sort == "liked":
-        return ["-like_count", "-created_at", "-id"]
-    if sort == "taken":
-        return [F("taken_at").desc(nulls_last=True), "-id"]
-    if sort == "quality":
-        return [F("quality_score").desc(nulls_last=True), "-created_at", "-id"]
-    return ["-created_at", "-id"]
+    columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["newest"])
+    return [
+        F(column.name).desc(nulls_last=True) if column.nullable else f"-{column.name}" for column in columns
+    ]
 
 
 def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
@@ -204,7 +247,7 @@ def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
 def gallery_facets(filters: GalleryFilters) -> Facets:
     """For each filter, the options and how many images each would leave, given the other filters.
 
-    One grouped query per filter, so eight queries whatever the collection's size.
+    One grouped query per filter, so nine queries whatever the collection's size (ten signed in).
     """
     facets = Facets()
 
@@ -222,6 +265,9 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
     facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
     facets.options["quality"] = _quality_facet(others("quality"))
+    if filters.viewer_id is not None:
+        liked = others("liked").filter(liked_by(filters.viewer_id)).count()
+        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", liked)]
     return facets
 
 

@@ -7,7 +7,7 @@ script that likes without a reload.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +16,14 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
+from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, TagForm
 from gallery.models import Image
+from gallery.photo_lists import liked_image_ids, liked_images, list_query, position_in_list
 from gallery.selectors import (
     SORTS,
     FacetOption,
@@ -39,6 +43,7 @@ from gallery.selectors import (
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.tagging import InvalidTag
+from gallery.templatetags.gallery_extras import scaled_size
 from imgsite.auth import signed_in_user
 
 PAGE_SIZE = 24
@@ -70,12 +75,15 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
         ("licence", "Licence", "Any licence"),
         ("source", "Source", "Any source"),
         ("quality", "Quality", "Any quality"),
+        ("liked", "Likes", "Anyone's likes"),
     ]
     fields = []
     for name, label, any_label in labels:
         current = getattr(filters, name)
         current = "" if current is None else str(current)
         options = facets.options.get(name, [])
+        if name == "liked" and not options and not current:
+            continue  # signed out: there are no likes of yours to filter by
         # A value from a shared link that has no images right now still shows as chosen.
         if current and all(option.value != current for option in options):
             options = [FacetOption(current, current, 0), *options]
@@ -83,9 +91,14 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
     return fields
 
 
+def requested_filters(request: HttpRequest) -> GalleryFilters:
+    """The gallery list the request's query string names, as seen by the requesting person."""
+    return replace(GalleryFilterForm(request.GET).filters(), viewer_id=request.user.pk)
+
+
 @require_GET
 def gallery_index(request: HttpRequest) -> HttpResponse:
-    filters = GalleryFilterForm(request.GET).filters()
+    filters = requested_filters(request)
     page = Paginator(gallery_images(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     fields = _filter_fields(filters, gallery_facets(filters))
     context = {
@@ -94,13 +107,39 @@ def gallery_index(request: HttpRequest) -> HttpResponse:
         "filter_fields": fields,
         "active_fields": [field for field in fields if field.current],
         "sorts": SORTS,
+        "list_query": list_query(filters),
+        "liked_ids": liked_image_ids(request.user, page.object_list),
+        "in_gallery_list": True,
     }
     return render(request, "gallery/index.html", context)
 
 
-def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -> dict[str, object]:
+def gallery_list_url(filters: GalleryFilters, *, page_number: int, image_pk: int) -> str:
+    """The gallery page that shows the photo, in the list it was opened from, scrolled to its card."""
+    query = list_query(filters)
+    if page_number > 1:
+        query += f"{'&' if query else '?'}page={page_number}"
+    return f"{reverse('gallery:index')}{query}#photo-{image_pk}"
+
+
+def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, object]:
+    """What the photo page and the viewer show about the list the photo was opened from."""
+    filters = requested_filters(request)
+    position = position_in_list(image, filters, page_size=PAGE_SIZE)
+    web_width, web_height = scaled_size(image.width, image.height, PREVIEW_LONG_EDGE)
     return {
         "image": image,
+        "list_query": list_query(filters),
+        "position": position,
+        "gallery_url": gallery_list_url(filters, page_number=position.page_number, image_pk=image.pk),
+        "credit": image_credit(image),
+        "web_size": (web_width, web_height) if image.preview else (image.width, image.height),
+    }
+
+
+def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -> dict[str, object]:
+    return {
+        **_photo_in_list_context(request, image),
         "colours": list(image.colours.all()),
         "tag_groups": group_tags(list(image.image_tags.all()), request.user.pk),
         "liked": user_likes_image(request.user, image),
@@ -117,17 +156,46 @@ def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "gallery/image_detail.html", _image_page_context(request, image, TagForm()))
 
 
+@require_GET
+def image_viewer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full-screen viewer's content for one photo in a list: a fragment that viewer.js shows."""
+    image = image_for_page(pk)
+    response = render(request, "gallery/partials/viewer_body.html", _photo_in_list_context(request, image))
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_GET
+def my_likes(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    page = Paginator(liked_images(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every photo here is liked; the hearts read this like any grid's.
+    context = {"page": page, "liked_ids": {image.pk for image in page.object_list}}
+    return render(request, "gallery/my_likes.html", context)
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The page a like form came from (the grid or the photo), when it is on this site."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target.startswith("/") and allowed else None
 
 
 @require_POST
 def like(request: HttpRequest, pk: int) -> HttpResponse:
     image = visible_image_or_404(pk)
     image_url = reverse("gallery:image", args=[image.pk])
+    back = _safe_next(request)
     if not request.user.is_authenticated:
-        # Back to the photo after logging in: the like URL itself only takes POST.
-        return redirect_to_login(image_url)
+        # Back to the page after logging in: the like URL itself only takes POST.
+        return redirect_to_login(back or image_url)
     if request.POST.get("action") == "unlike":
         unlike_image(user=request.user, image=image)
         liked = False
@@ -137,7 +205,7 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
     if _wants_json(request):
         count = like_count(image)
         return JsonResponse({"liked": liked, "count": count})
-    return redirect(f"{image_url}#like")
+    return redirect(back or f"{image_url}#like")
 
 
 @require_POST

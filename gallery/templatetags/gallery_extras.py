@@ -108,3 +108,8 @@ def query_with(context: template.Context, name: str, value: str) -> str:
 @register.simple_tag(takes_context=True)
 def query_without(context: template.Context, name: str) -> str:
     return _query(context, **{name: None})
+
+
+@register.filter
+def is_in(value: object, container: set[int] | list[int]) -> bool:
+    return value in container
