@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from gallery.analysis.palette import colour_words
 from gallery.analysis.thumbnails import THUMBNAIL_LONG_EDGE
 from gallery.models import Image
 
@@ -113,3 +114,9 @@ def query_without(context: template.Context, name: str) -> str:
 @register.filter
 def is_in(value: object, container: set[int] | list[int]) -> bool:
     return value in container
+
+
+@register.filter
+def colour_name(name: str) -> str:
+    """A CSS colour name as words, so it wraps between them: "medium turquoise"."""
+    return colour_words(name)
