@@ -143,3 +143,13 @@ def test_my_likes_says_how_to_start_when_empty(alice):
     html = logged_in(alice).get("/likes/").content.decode()
     assert "No likes yet" in html
     assert 'href="/gallery/"' in html
+
+
+def test_the_home_pages_cards_have_hearts_too(alice, bob):
+    liked, other = make_image(), make_image()
+    make_like(alice, liked)
+    make_like(bob, other)
+    html = logged_in(alice).get("/").content.decode()
+    hearts = _pressed_hearts(html)
+    assert hearts[liked.pk] is True
+    assert hearts[other.pk] is False
