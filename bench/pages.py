@@ -193,7 +193,7 @@ def gunicorn(env: dict[str, str], folder: Path) -> Iterator[int]:
         print("stopped gunicorn")
 
 
-def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

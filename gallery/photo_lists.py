@@ -22,7 +22,7 @@ from gallery.selectors import (
     FILTER_NAMES,
     SORT_COLUMNS,
     GalleryFilters,
-    gallery_images,
+    gallery_order,
     like_count_annotation,
     visible_images,
 )
@@ -56,7 +56,7 @@ def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -
     """
     if filters.sort not in SORT_COLUMNS:
         return ListPosition(previous=None, next=None, page_number=1)
-    images = gallery_images(filters).exclude(pk=image.pk)
+    images = gallery_order(filters).exclude(pk=image.pk)
     key = sort_key(filters.sort, image)
     before = before_key(images, filters.sort, key)
     return ListPosition(

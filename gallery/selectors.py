@@ -231,17 +231,22 @@ def _ordering(sort: str) -> list[Any]:
     ]
 
 
+def gallery_order(filters: GalleryFilters) -> QuerySet[Image]:
+    """The gallery's photos in its order, without what only the cards show: for a photo's place in
+    the list (its neighbours, its page), where the version counts and tags would be wasted work."""
+    return (
+        _apply_filters(one_per_group(visible_images()), filters)
+        .annotate(like_count=like_count_annotation())
+        .order_by(*_ordering(filters.sort))
+    )
+
+
 def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
     """The grid, one card per picture: filtered, sorted, with like and version counts and tags for alt text."""
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
     )
-    return (
-        _apply_filters(one_per_group(visible_images()), filters)
-        .annotate(like_count=like_count_annotation(), other_versions=other_versions_annotation())
-        .prefetch_related(tags)
-        .order_by(*_ordering(filters.sort))
-    )
+    return gallery_order(filters).annotate(other_versions=other_versions_annotation()).prefetch_related(tags)
 
 
 def gallery_facets(filters: GalleryFilters) -> Facets:
