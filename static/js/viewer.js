@@ -11,6 +11,7 @@
   var opener = null;
   var loading = 0;
   var SWIPE_PX = 50;
+  var swipedAt = 0;  // a swipe's lifted finger must not also count as a click beside the photo
 
   function step(which) {
     var link = body.querySelector('[data-viewer-step="' + which + '"]');
@@ -80,6 +81,7 @@
   dialog.addEventListener("close", restoreFocus);
   // A click on the dark backdrop around the photo closes, as in every lightbox.
   dialog.addEventListener("click", function (event) {
+    if (Date.now() - swipedAt < 600) { return; }
     if (event.target === dialog || event.target.hasAttribute("data-viewer-stage")) { dialog.close(); }
   });
   dialog.addEventListener("keydown", function (event) {
@@ -97,6 +99,9 @@
     var dx = event.clientX - start.x;
     var dy = event.clientY - start.y;
     start = null;
-    if (Math.abs(dx) > SWIPE_PX && Math.abs(dx) > 2 * Math.abs(dy)) { step(dx < 0 ? "next" : "previous"); }
+    if (Math.abs(dx) > SWIPE_PX && Math.abs(dx) > 2 * Math.abs(dy)) {
+      swipedAt = Date.now();
+      step(dx < 0 ? "next" : "previous");
+    }
   });
 })();
