@@ -18,6 +18,7 @@ database and removes its temporary folder.
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.client
 import os
 import random
@@ -90,6 +91,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server")
     parser.add_argument("--database", default="imgsite_bench", help="throwaway database to create")
     parser.add_argument("--cache", default="redis://127.0.0.1:6379/14", help="Redis for CACHE_URL")
+    parser.add_argument("--skip-for-you", action="store_true", help="only the anonymous pages (no rebuilds)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="imgsite-bench-pages-") as folder:
@@ -106,11 +108,14 @@ def main() -> None:
                     f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n"
                 )
                 results = [
-                    measure(port, target, args.seconds, args.clients)
+                    result
                     for target in page_targets(image_ids, tag_name)
+                    if (result := measure_if_present(port, target, args.seconds, args.clients)) is not None
                 ]
-                for_you, rebuilds = measure_for_you(port, cookies, env, args.seconds, args.clients)
-                results += for_you
+                rebuilds: list[str] = []
+                if not args.skip_for_you:
+                    for_you, rebuilds = measure_for_you(port, cookies, env, args.seconds, args.clients)
+                    results += for_you
                 load_at_end = os.getloadavg()
             print_table(results)
             print("\n" + "\n".join(rebuilds))
@@ -460,6 +465,15 @@ def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
         Target(f"tag page /tags/{tag_name}/", (f"/tags/{tag_name.replace(' ', '%20')}/",)),
         Target("author page /authors/Photographer 7/", ("/authors/Photographer%207/",)),
         Target("image page (50 photos)", tuple(f"/photos/{pk}/" for pk in image_ids)),
+        # A photo opened from a filtered, sorted list: its neighbours and page in that list.
+        Target(
+            "image page in a list (blue, most liked)",
+            tuple(f"/photos/{pk}/?colour=blue&sort=liked" for pk in image_ids),
+        ),
+        Target(
+            "viewer step (blue, most liked)",
+            tuple(f"/photos/{pk}/viewer/?colour=blue&sort=liked" for pk in image_ids),
+        ),
         Target("home, anonymous", ("/",)),
     ]
 
@@ -545,15 +559,25 @@ def get(port: int, path: str, cookie: str | None = None) -> tuple[int, int]:
     return status, len(body)
 
 
+def measure_if_present(port: int, target: Target, seconds: float, clients: int) -> Measurement | None:
+    """Like `measure`, or None when this version of the site has no such page (a 404), so the same
+    script measures an older branch for comparison."""
+    if fetch(port, *target.request(0))[0] == 404:
+        print(f"  {target.name}: not on this version of the site (404), skipped", flush=True)
+        return None
+    return measure(port, target, seconds, clients)
+
+
 def measure(port: int, target: Target, seconds: float, clients: int) -> Measurement:
     # A signed-out visitor to a login_required page gets a 302, so this also checks the session.
-    status, size = get(port, *target.request(0))
+    status, body = fetch(port, *target.request(0))
+    size, gzipped = len(body), len(gzip.compress(body))
     if status != 200:
         raise RuntimeError(f"{target.paths[0]} answered {status}")
     _run_load(port, target, min(2.0, seconds / 5), clients)  # warm both workers' caches
     latencies, errors, elapsed = _run_load(port, target, seconds, clients)
     result = Measurement(target.name, len(latencies), errors, elapsed, latencies)
-    print(f"  {target.name}: {result.per_second:.1f} req/s ({size / 1024:.0f} KiB)", flush=True)
+    print(f"  {target.name}: {result.per_second:.1f} req/s ({size:,} bytes, {gzipped:,} gzip'd)", flush=True)
     return result
 
 

@@ -18,6 +18,7 @@ from ninja.errors import HttpError
 
 from gallery.admin_views import IngestJobStartForm
 from gallery.analysis.palette import photo_families
+from gallery.credits import image_credit
 from gallery.cursor import InvalidCursor, cursor_page, decode_cursor, sign_key
 from gallery.forms import GalleryFilterForm, TagForm
 from gallery.models import Image, IngestJob, Like
@@ -151,7 +152,7 @@ def _attribution(image: Image) -> Attribution:
         author=image.author,
         licence=image.licence,
         licence_url=image.licence_url,
-        credit=image.attribution,
+        credit=image_credit(image).text,
         source=image.source,
         source_id=image.source_id,
         source_page=image.source_page_url,

@@ -5,8 +5,9 @@ the next page starts strictly after it: photos added meanwhile never shift a pag
 as an offset would. Cursors are signed, so a client can neither read nor forge one, and a cursor
 made for one sort is refused by another.
 
-The keys here must follow `gallery.selectors` ordering for each sort; tests page through every sort
-and compare with `gallery_images`.
+The keys are read from `gallery.selectors.SORT_COLUMNS`, the same columns the gallery orders by;
+tests page through every sort and compare with `gallery_images`. The same keys give a photo's
+neighbours in a list (`before_key`, `after_key`), for the viewer's previous and next.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.core import signing
 from django.db.models import Q, QuerySet
 
 from gallery.models import Image
+from gallery.selectors import SORT_COLUMNS, SortColumn
 
 _SALT = "imgsite.gallery.cursor"
 
@@ -26,12 +28,17 @@ class InvalidCursor(ValueError):
     pass
 
 
-def _sort_key(sort: str, image: Image) -> list[Any]:
-    if sort == "liked":
-        return [int(getattr(image, "like_count", 0)), image.created_at.isoformat(), image.pk]
-    if sort == "taken":
-        return [image.taken_at.isoformat() if image.taken_at else None, image.pk]
-    return [image.created_at.isoformat(), image.pk]
+def _columns(sort: str) -> tuple[SortColumn, ...]:
+    return SORT_COLUMNS.get(sort, SORT_COLUMNS["newest"])
+
+
+def sort_key(sort: str, image: Image) -> list[Any]:
+    """The values `image` is sorted by in `sort` (its annotations included), JSON-safe."""
+    key: list[Any] = []
+    for column in _columns(sort):
+        value = getattr(image, column.name, 0 if column.name == "like_count" else None)
+        key.append(value.isoformat() if isinstance(value, datetime) else value)
+    return key
 
 
 def sign_key(sort: str, key: list[Any]) -> str:
@@ -40,7 +47,7 @@ def sign_key(sort: str, key: list[Any]) -> str:
 
 
 def encode_cursor(sort: str, image: Image) -> str:
-    return sign_key(sort, _sort_key(sort, image))
+    return sign_key(sort, sort_key(sort, image))
 
 
 def decode_cursor(cursor: str, sort: str) -> list[Any]:
@@ -54,30 +61,58 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
         or not isinstance(payload.get("key"), list)
     ):
         raise InvalidCursor("This cursor belongs to another sort order; start again without it.")
-    return list(payload["key"])
+    key = list(payload["key"])
+    if sort in SORT_COLUMNS and len(key) != len(SORT_COLUMNS[sort]):
+        raise InvalidCursor("This cursor is from an older version of the site; start again without it.")
+    return key
 
 
-def _when(value: str) -> datetime:
-    return datetime.fromisoformat(value)
+def _value(column: SortColumn, raw: Any) -> Any:
+    if raw is None:
+        return None
+    return datetime.fromisoformat(raw) if column.is_time else int(raw)
+
+
+def _equal(column: SortColumn, value: Any) -> Q:
+    return Q(**{f"{column.name}__isnull": True}) if value is None else Q(**{column.name: value})
+
+
+def _later(column: SortColumn, value: Any) -> Q | None:
+    """Rows after `value` in this column's order (descending, empty last); None when there are none."""
+    if value is None:
+        return None
+    later = Q(**{f"{column.name}__lt": value})
+    return later | Q(**{f"{column.name}__isnull": True}) if column.nullable else later
+
+
+def _earlier(column: SortColumn, value: Any) -> Q:
+    if value is None:
+        return Q(**{f"{column.name}__isnull": False})
+    return Q(**{f"{column.name}__gt": value})
+
+
+def _beyond(sort: str, key: list[Any], *, after: bool) -> Q:
+    """Rows strictly after (or before) `key`: equal on the first columns, then past it on the next."""
+    columns = _columns(sort)
+    values = [_value(column, raw) for column, raw in zip(columns, key, strict=True)]
+    condition = Q(pk__in=[])  # matches nothing; each column may add rows
+    prefix = Q()
+    for column, value in zip(columns, values, strict=True):
+        step = _later(column, value) if after else _earlier(column, value)
+        if step is not None:
+            condition |= prefix & step
+        prefix &= _equal(column, value)
+    return condition
 
 
 def after_key(images: QuerySet[Image], sort: str, key: list[Any]) -> QuerySet[Image]:
-    """The photos that come after `key` in `sort`'s order (each sort's order ends with -id)."""
-    if sort == "liked":
-        likes, created, pk = int(key[0]), _when(key[1]), int(key[2])
-        return images.filter(
-            Q(like_count__lt=likes)
-            | Q(like_count=likes, created_at__lt=created)
-            | Q(like_count=likes, created_at=created, pk__lt=pk)
-        )
-    if sort == "taken":
-        taken, pk = key[0], int(key[1])
-        if taken is None:  # past the dated photos: the undated ones come last, newest id first
-            return images.filter(taken_at__isnull=True, pk__lt=pk)
-        when = _when(taken)
-        return images.filter(Q(taken_at__lt=when) | Q(taken_at=when, pk__lt=pk) | Q(taken_at__isnull=True))
-    created, pk = _when(key[0]), int(key[1])
-    return images.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+    """The photos that come after `key` in `sort`'s order, in that order."""
+    return images.filter(_beyond(sort, key, after=True))
+
+
+def before_key(images: QuerySet[Image], sort: str, key: list[Any]) -> QuerySet[Image]:
+    """The photos that come before `key` in `sort`'s order, nearest first (the order reversed)."""
+    return images.filter(_beyond(sort, key, after=False)).reverse()
 
 
 def cursor_page(

@@ -8,7 +8,7 @@ from gallery.analysis.palette import FAMILIES
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS
 from gallery.analysis.search_terms import clean_search_text
 from gallery.models import Orientation, SizeClass, Source, Verdict
-from gallery.selectors import RELEVANCE, SORTS, GalleryFilters
+from gallery.selectors import LIKED_BY_VIEWER, RELEVANCE, SORTS, GalleryFilters
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag, normalise_tag
 
 
@@ -68,6 +68,7 @@ class GalleryFilterForm(forms.Form):
     source = forms.ChoiceField(required=False, choices=_blank_choice(list(Source.choices)))
     quality = forms.ChoiceField(required=False, choices=_blank_choice(list(QUALITY_LEVEL_LABELS.items())))
     author = forms.CharField(required=False, max_length=500)
+    liked = forms.ChoiceField(required=False, choices=_blank_choice([(LIKED_BY_VIEWER, "Liked by me")]))
     sort = forms.ChoiceField(required=False, choices=[*SORTS.items(), (RELEVANCE, "Relevance")])
 
     def filters(self) -> GalleryFilters:
@@ -86,5 +87,6 @@ class GalleryFilterForm(forms.Form):
             source=data.get("source") or "",
             quality=data.get("quality") or "",
             author=(data.get("author") or "").strip(),
+            liked=data.get("liked") or "",
             sort=data.get("sort") or (RELEVANCE if q else "newest"),
         )

@@ -51,6 +51,11 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
     file_path = public_media_file(media_root=Path(settings.MEDIA_ROOT), name=path)
     if file_path is None:
         raise Http404("No such photo file.")
+    return media_file_response(request, file_path=file_path, name=path)
+
+
+def media_file_response(request: HttpRequest, *, file_path: Path, name: str) -> HttpResponse | FileResponse:
+    """Send a checked media file (`name` relative to MEDIA_ROOT): 304, X-Accel-Redirect or streamed."""
     stat = file_path.stat()
     content_type = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
     response: HttpResponse | FileResponse
@@ -58,7 +63,7 @@ def serve_media(request: HttpRequest, path: str) -> HttpResponse | FileResponse:
         response = HttpResponseNotModified()
     elif settings.IMGSITE_MEDIA_ACCEL_REDIRECT:
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.IMGSITE_MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + quote(path)
+        response["X-Accel-Redirect"] = settings.IMGSITE_MEDIA_ACCEL_REDIRECT.rstrip("/") + "/" + quote(name)
     else:
         response = FileResponse(file_path.open("rb"), content_type=content_type)
     response["Last-Modified"] = http_date(stat.st_mtime)

@@ -132,7 +132,9 @@ class Attribution(Schema):
     author: str
     licence: str
     licence_url: str
-    credit: str = Field(description="The credit line to show with the photo.")
+    credit: str = Field(
+        description="The credit line to show with the photo: title, author, source and licence (TASL), as on its page."
+    )
     source: str
     source_id: str
     source_page: str

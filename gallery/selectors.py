@@ -63,7 +63,9 @@ class GalleryFilters:
     source: str = ""
     quality: str = ""  # a key of QUALITY_LEVELS: hide photos scoring below it
     author: str = ""  # exactly as the source credits it
+    liked: str = ""  # LIKED_BY_VIEWER: only the photos the viewer liked (none for a visitor signed out)
     sort: str = "newest"
+    viewer_id: int | None = None  # who is looking: not a filter, but what "liked" is relative to
 
     def without(self, name: str) -> GalleryFilters:
         blank: Any = None if name == "year" else ""
@@ -94,7 +96,9 @@ FILTER_NAMES = (
     "source",
     "quality",
     "author",
+    "liked",
 )
+LIKED_BY_VIEWER = "me"
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,8 @@ def _apply_filters(queryset: QuerySet[Image], filters: GalleryFilters) -> QueryS
         queryset = queryset.filter(source=filters.source)
     if filters.quality in QUALITY_LEVELS:
         queryset = queryset.filter(quality_score__gte=QUALITY_LEVELS[filters.quality])
+    if filters.liked == LIKED_BY_VIEWER:
+        queryset = queryset.filter(liked_by(filters.viewer_id))
     return queryset
 
 
@@ -198,6 +204,13 @@ def matching(images: QuerySet[Image], terms: SearchTerms) -> QuerySet[Image]:
 def search_score(terms: SearchTerms) -> SearchScore:
     """How well each image of `matching(…, terms)` fits, higher first; only valid on that queryset."""
     return SearchScore(F("search_entry__document"), terms)
+
+
+def liked_by(user_id: int | None) -> Exists:
+    """Images `user_id` liked, as a filter expression; none at all for None (signed out)."""
+    if user_id is None:
+        return Exists(Like.objects.none())
+    return Exists(Like.objects.filter(image=OuterRef("pk"), user_id=user_id))
 
 
 def _family_totals() -> QuerySet[Any, dict[str, Any]]:
@@ -227,16 +240,51 @@ def like_count_annotation() -> Coalesce:
     return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
 
 
+@dataclass(frozen=True)
+class SortColumn:
+    """One column of a sort order; every sort is descending, with empty values last."""
+
+    name: str
+    nullable: bool = False
+    is_time: bool = False
+
+
+# The one definition of each sort's order: the gallery's ORDER BY and the keyset pages and
+# neighbours (gallery.cursor) are both read from here. Each ends with the id, so no two photos tie.
+SORT_COLUMNS: dict[str, tuple[SortColumn, ...]] = {
+    "newest": (SortColumn("created_at", is_time=True), SortColumn("id")),
+    "liked": (SortColumn("like_count"), SortColumn("created_at", is_time=True), SortColumn("id")),
+    "taken": (SortColumn("taken_at", nullable=True, is_time=True), SortColumn("id")),
+    "quality": (
+        SortColumn("quality_score", nullable=True),
+        SortColumn("created_at", is_time=True),
+        SortColumn("id"),
+    ),
+}
+
+
 def _ordering(sort: str) -> list[Any]:
     if sort == RELEVANCE:
         return ["-search_rank", "-created_at", "-id"]
-    if sort == "liked":
-        return ["-like_count", "-created_at", "-id"]
-    if sort == "taken":
-        return [F("taken_at").desc(nulls_last=True), "-id"]
-    if sort == "quality":
-        return [F("quality_score").desc(nulls_last=True), "-created_at", "-id"]
-    return ["-created_at", "-id"]
+    columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["newest"])
+    return [
+        F(column.name).desc(nulls_last=True) if column.nullable else f"-{column.name}" for column in columns
+    ]
+
+
+def gallery_order(filters: GalleryFilters) -> QuerySet[Image]:
+    """The gallery's photos in its order, without what only the cards show: for a photo's place in
+    the list (its neighbours, its page), where the version counts and tags would be wasted work.
+    Sorted by relevance when there are words to search for and no other sort was chosen."""
+    images = _apply_filters(one_per_group(visible_images()), filters).annotate(
+        like_count=like_count_annotation()
+    )
+    sort = filters.sort
+    if filters.terms:
+        images = images.annotate(search_rank=search_score(filters.terms))
+    elif sort == RELEVANCE:
+        sort = "newest"
+    return images.order_by(*_ordering(sort))
 
 
 def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
@@ -244,21 +292,13 @@ def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
     )
-    images = _apply_filters(one_per_group(visible_images()), filters).annotate(
-        like_count=like_count_annotation(), other_versions=other_versions_annotation()
-    )
-    sort = filters.sort
-    if filters.terms:
-        images = images.annotate(search_rank=search_score(filters.terms))
-    elif sort == RELEVANCE:
-        sort = "newest"
-    return images.prefetch_related(tags).order_by(*_ordering(sort))
+    return gallery_order(filters).annotate(other_versions=other_versions_annotation()).prefetch_related(tags)
 
 
 def gallery_facets(filters: GalleryFilters) -> Facets:
     """For each filter, the options and how many images each would leave, given the other filters.
 
-    One grouped query per filter, so eight queries whatever the collection's size.
+    One grouped query per filter, so nine queries whatever the collection's size (ten signed in).
     """
     facets = Facets()
 
@@ -276,6 +316,9 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
     facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
     facets.options["quality"] = _quality_facet(others("quality"))
+    if filters.viewer_id is not None:
+        liked = others("liked").filter(liked_by(filters.viewer_id)).count()
+        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", liked)]
     return facets
 
 

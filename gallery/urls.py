@@ -1,12 +1,15 @@
 from django.urls import URLPattern, path
 
-from gallery import views
+from gallery import downloads, views
 
 app_name = "gallery"
 
 urlpatterns: list[URLPattern] = [
     path("gallery/", views.gallery_index, name="index"),
+    path("likes/", views.my_likes, name="my_likes"),
     path("photos/<int:pk>/", views.image_detail, name="image"),
+    path("photos/<int:pk>/viewer/", views.image_viewer, name="viewer"),
+    path("photos/<int:pk>/download/<slug:kind>/", downloads.download, name="download"),
     path("photos/<int:pk>/like/", views.like, name="like"),
     path("photos/<int:pk>/tags/", views.add_tag, name="add_tag"),
     path("tags/<int:pk>/remove/", views.remove_tag, name="remove_tag"),

@@ -17,12 +17,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.analysis.search_terms import clean_search_text
+from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
+from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
+from gallery.photo_lists import gallery_url, liked_image_ids, liked_images, list_query, position_in_list
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -50,6 +54,7 @@ from gallery.services.social import add_user_tag, like_image, remove_user_tag, u
 from gallery.services.tag_suggestions import answer_suggestion as record_answer
 from gallery.tag_selectors import photo_suggestions, suggestion_for_user_or_404
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag
+from gallery.templatetags.gallery_extras import scaled_size
 from imgsite.auth import signed_in_user
 
 PAGE_SIZE = 24
@@ -68,6 +73,7 @@ FILTER_LABELS: dict[str, tuple[str, str, str]] = {
     "source": ("Source", "Any source", "select"),
     "quality": ("Quality", "Any quality", "select"),
     "author": ("Author", "Any author", "hidden"),
+    "liked": ("Likes", "Anyone's likes", "select"),
 }
 # How many tags the tag box offers at once (the completion endpoint's answer, too).
 TAG_SUGGESTIONS = 20
@@ -91,24 +97,6 @@ class FilterField:
         return next((o.label for o in self.options if o.value == self.current), self.current)
 
 
-def filter_params(filters: GalleryFilters) -> dict[str, str]:
-    """The query parameters of `filters`: blanks and the default sort left out, so links stay clean."""
-    params = {}
-    for name in FILTER_NAMES:
-        value = getattr(filters, name)
-        if value is not None and value != "":
-            params[name] = str(value)
-    default_sort = RELEVANCE if filters.q else "newest"
-    if filters.sort != default_sort:
-        params["sort"] = filters.sort
-    return params
-
-
-def gallery_url(filters: GalleryFilters) -> str:
-    params = filter_params(filters)
-    return reverse("gallery:index") + (f"?{urlencode(params)}" if params else "")
-
-
 def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]:
     fields = []
     for name in FILTER_NAMES:
@@ -116,6 +104,8 @@ def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]
         current = getattr(filters, name)
         current = "" if current is None else str(current)
         options = facets.options.get(name, [])
+        if name == "liked" and not options and not current:
+            continue  # signed out: there are no likes of yours to filter by
         # A value from a shared link that has no images right now still shows as chosen.
         if kind == "select" and current and all(option.value != current for option in options):
             options = [FacetOption(current, current, 0), *options]
@@ -155,6 +145,9 @@ def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -
         "sorts": {**SORTS, RELEVANCE: "Relevance"} if filters.terms else SORTS,
         "clear_url": reverse("gallery:index"),
         "header_search": filters.q,
+        "list_query": list_query(filters),
+        "liked_ids": liked_image_ids(request.user, page.object_list),
+        "in_gallery_list": True,
     }
     return render(request, "gallery/index.html", context)
 
@@ -165,12 +158,17 @@ def _heading(filters: GalleryFilters) -> str:
     return "Filtered photos" if filters.active else "Gallery"
 
 
+def requested_filters(request: HttpRequest) -> GalleryFilters:
+    """The gallery list the request's query string names, as seen by the requesting person."""
+    return replace(GalleryFilterForm(request.GET).filters(), viewer_id=request.user.pk)
+
+
 @require_GET
 def gallery_index(request: HttpRequest) -> HttpResponse:
     clean = _without_blanks(request)
     if clean is not None:
         return redirect(clean)
-    filters = GalleryFilterForm(request.GET).filters()
+    filters = requested_filters(request)
     return _gallery_page(request, filters, _heading(filters))
 
 
@@ -181,7 +179,7 @@ def tag_page(request: HttpRequest, name: str) -> HttpResponse:
     if clean is not None:
         return redirect(clean)
     tag = tag_or_404(name)
-    filters = replace(GalleryFilterForm(request.GET).filters(), tag=tag.name)
+    filters = replace(requested_filters(request), tag=tag.name)
     return _gallery_page(request, filters, f"Photos tagged “{tag.name}”")
 
 
@@ -192,7 +190,7 @@ def author_page(request: HttpRequest, name: str) -> HttpResponse:
     if clean is not None:
         return redirect(clean)
     author = author_or_404(name)
-    filters = replace(GalleryFilterForm(request.GET).filters(), author=author)
+    filters = replace(requested_filters(request), author=author)
     return _gallery_page(request, filters, f"Photos by {author}")
 
 
@@ -206,15 +204,38 @@ def tags_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tag_suggest(request: HttpRequest) -> JsonResponse:
     """Tags containing `prefix`, most common first, counted under the gallery's other filters."""
-    filters = GalleryFilterForm(request.GET).filters()
+    filters = requested_filters(request)
     text = clean_search_text((request.GET.get("prefix") or "")[:MAX_TAG_LENGTH])  # no NUL for PostgreSQL
     options = tag_suggestions(filters, text, limit=TAG_SUGGESTIONS)
     return JsonResponse({"tags": [{"name": option.value, "count": option.count} for option in options]})
 
 
-def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -> dict[str, object]:
+def gallery_list_url(filters: GalleryFilters, *, page_number: int, image_pk: int) -> str:
+    """The gallery page that shows the photo, in the list it was opened from, scrolled to its card."""
+    query = list_query(filters)
+    if page_number > 1:
+        query += f"{'&' if query else '?'}page={page_number}"
+    return f"{reverse('gallery:index')}{query}#photo-{image_pk}"
+
+
+def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, object]:
+    """What the photo page and the viewer show about the list the photo was opened from."""
+    filters = requested_filters(request)
+    position = position_in_list(image, filters, page_size=PAGE_SIZE)
+    web_width, web_height = scaled_size(image.width, image.height, PREVIEW_LONG_EDGE)
     return {
         "image": image,
+        "list_query": list_query(filters),
+        "position": position,
+        "gallery_url": gallery_list_url(filters, page_number=position.page_number, image_pk=image.pk),
+        "credit": image_credit(image),
+        "web_size": (web_width, web_height) if image.preview else (image.width, image.height),
+    }
+
+
+def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -> dict[str, object]:
+    return {
+        **_photo_in_list_context(request, image),
         "colours": list(image.colours.all()),
         "tag_groups": group_tags(list(image.image_tags.all()), request.user.pk),
         "liked": user_likes_image(request.user, image),
@@ -232,17 +253,46 @@ def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "gallery/image_detail.html", _image_page_context(request, image, TagForm()))
 
 
+@require_GET
+def image_viewer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The full-screen viewer's content for one photo in a list: a fragment that viewer.js shows."""
+    image = image_for_page(pk)
+    response = render(request, "gallery/partials/viewer_body.html", _photo_in_list_context(request, image))
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_GET
+def my_likes(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    page = Paginator(liked_images(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every photo here is liked; the hearts read this like any grid's.
+    context = {"page": page, "liked_ids": {image.pk for image in page.object_list}}
+    return render(request, "gallery/my_likes.html", context)
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
+
+
+def _safe_next(request: HttpRequest) -> str | None:
+    """The page a like form came from (the grid or the photo), when it is on this site."""
+    target = request.POST.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target.startswith("/") and allowed else None
 
 
 @require_POST
 def like(request: HttpRequest, pk: int) -> HttpResponse:
     image = visible_image_or_404(pk)
     image_url = reverse("gallery:image", args=[image.pk])
+    back = _safe_next(request)
     if not request.user.is_authenticated:
-        # Back to the photo after logging in: the like URL itself only takes POST.
-        return redirect_to_login(image_url)
+        # Back to the page after logging in: the like URL itself only takes POST.
+        return redirect_to_login(back or image_url)
     if request.POST.get("action") == "unlike":
         unlike_image(user=request.user, image=image)
         liked = False
@@ -252,7 +302,7 @@ def like(request: HttpRequest, pk: int) -> HttpResponse:
     if _wants_json(request):
         count = like_count(image)
         return JsonResponse({"liked": liked, "count": count})
-    return redirect(f"{image_url}#like")
+    return redirect(back or f"{image_url}#like")
 
 
 @require_POST

@@ -20,6 +20,11 @@ urlpatterns: list[URLPattern] = [
     path("me/public/", views.set_public, name="set_public"),
     path("users/<username:username>/profile/", views.public_profile, name="profile"),
     path("users/<username:username>/profile/<slug:chart>.svg", views.user_chart, name="user_chart"),
+    path(
+        "users/<username:username>/profile/interests/<int:number>/",
+        views.interest_photos,
+        name="interest",
+    ),
     path("stats/", views.stats, name="stats"),
     path("stats/<slug:chart>.svg", views.stats_chart_svg, name="stats_chart"),
     path("stats/<slug:chart>.csv", views.stats_chart_csv, name="stats_csv"),

@@ -9,6 +9,7 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,8 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery.embedding import embedder_info
-from gallery.selectors import visible_images
+from gallery.photo_lists import liked_image_ids
+from gallery.selectors import like_count_annotation, visible_images
 from gallery.visual_features import photos_with_visual_features
 from profiles import selectors, services
 from profiles.charts.collection import COLLECTION_CHARTS
@@ -24,6 +26,7 @@ from profiles.charts.user import USER_CHARTS
 from profiles.models import ProfileSnapshot
 
 INTEREST_THUMBNAILS = 6
+INTEREST_PAGE_SIZE = 24
 
 
 def _get_profile_owner_for(request: HttpRequest, username: str) -> AbstractBaseUser:
@@ -172,6 +175,29 @@ def shares_of(weights: list[tuple[str, float]]) -> list[dict[str, Any]]:
     if total <= 0:
         return []
     return [{"label": label, "percent": round(100 * weight / total)} for label, weight in weights]
+
+
+@require_GET
+def interest_photos(request: HttpRequest, username: str, number: int) -> HttpResponse:
+    """Every photo of one interest on a profile ("+7 more" on its card), in the interest's order."""
+    owner = _get_profile_owner_for(request, username)
+    snapshot = services.current_snapshot(owner)
+    interests = (snapshot.data.get("interests") or []) if snapshot is not None else []
+    if not 0 <= number < len(interests):
+        raise Http404("No such interest.")
+    interest = interests[number]
+    page = Paginator(interest["member_image_ids"], INTEREST_PAGE_SIZE).get_page(request.GET.get("page"))
+    found = visible_images().annotate(like_count=like_count_annotation()).in_bulk(list(page.object_list))
+    images = [found[pk] for pk in page.object_list if pk in found]
+    context = {
+        "owner": owner,
+        "is_owner": request.user.pk == owner.pk,
+        "interest": interest,
+        "page": page,
+        "images": images,
+        "liked_ids": liked_image_ids(request.user, images),
+    }
+    return render(request, "profiles/interest.html", context)
 
 
 def _chart_links(owner: AbstractBaseUser, snapshot: ProfileSnapshot | None) -> dict[str, dict[str, str]]:

@@ -340,3 +340,110 @@ def _hsl(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
     else:
         hue = 60 * ((r - g) / delta + 4)
     return hue % 360, saturation, lightness
+
+
+# The words CSS colour names are made of ("mediumturquoise" is "medium turquoise"), so a name can be
+# shown as words and wrap between them instead of overflowing its swatch.
+_NAME_WORDS: Final = frozenset(
+    [
+        "alice",
+        "almond",
+        "antique",
+        "aqua",
+        "aquamarine",
+        "blanched",
+        "blue",
+        "blush",
+        "brick",
+        "brown",
+        "burly",
+        "cadet",
+        "chiffon",
+        "coral",
+        "cornflower",
+        "cream",
+        "cyan",
+        "dark",
+        "deep",
+        "dim",
+        "dodger",
+        "drab",
+        "floral",
+        "forest",
+        "ghost",
+        "golden",
+        "goldenrod",
+        "gray",
+        "green",
+        "grey",
+        "honeydew",
+        "hot",
+        "indian",
+        "khaki",
+        "lace",
+        "lavender",
+        "lawn",
+        "lemon",
+        "light",
+        "lime",
+        "magenta",
+        "marine",
+        "medium",
+        "midnight",
+        "mint",
+        "misty",
+        "navajo",
+        "navy",
+        "old",
+        "olive",
+        "orange",
+        "orchid",
+        "pale",
+        "papaya",
+        "peach",
+        "pink",
+        "powder",
+        "puff",
+        "purple",
+        "rebecca",
+        "red",
+        "rod",
+        "rose",
+        "rosy",
+        "royal",
+        "saddle",
+        "salmon",
+        "sandy",
+        "sea",
+        "seashell",
+        "shell",
+        "sky",
+        "slate",
+        "smoke",
+        "spring",
+        "steel",
+        "turquoise",
+        "violet",
+        "white",
+        "whip",
+        "wood",
+        "yellow",
+    ]
+)
+
+
+def colour_words(name: str) -> str:
+    """A CSS colour name split into its words ("darkolivegreen" -> "dark olive green"); a name that
+    does not split into known words is returned as it is."""
+    # best[i]: the fewest words that spell name[:i], or None when it cannot be spelt.
+    best: list[list[str] | None] = [[]] + [None] * len(name)
+    for end in range(1, len(name) + 1):
+        for start in range(end):
+            head, word = best[start], name[start:end]
+            if head is not None and word in _NAME_WORDS:
+                candidate = [*head, word]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    words = best[len(name)]
+    return " ".join(words) if words else name

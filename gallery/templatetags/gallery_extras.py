@@ -6,8 +6,10 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from gallery.analysis.palette import colour_words
 from gallery.analysis.thumbnails import THUMBNAIL_LONG_EDGE
 from gallery.models import Image
+from gallery.photo_lists import liked_image_ids
 
 register = template.Library()
 
@@ -107,3 +109,24 @@ def _query(context: template.Context, **changes: str | None) -> str:
 def query_page(context: template.Context, number: int) -> str:
     """The current query string at page `number` (page 1 has no page parameter)."""
     return _query(context, page=None if number == 1 else str(number))
+
+
+@register.filter
+def is_in(value: object, container: set[int] | list[int]) -> bool:
+    return value in container
+
+
+@register.filter
+def colour_name(name: str) -> str:
+    """A CSS colour name as words, so it wraps between them: "medium turquoise"."""
+    return colour_words(name)
+
+
+@register.simple_tag(takes_context=True)
+def liked_among(context: template.Context, *lists: list[Image]) -> set[int]:
+    """{% liked_among popular fresh as liked_ids %}: which of these cards the visitor liked, for
+    their hearts; one query for every list on the page (none signed out)."""
+    request = context.get("request")
+    if request is None:
+        return set()
+    return liked_image_ids(request.user, [image for images in lists for image in images])

@@ -24,6 +24,7 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Gallery", ("gallery:index",)),
     NavItem("For you", ("recommender:for_you", "for_you"), login_required=True),
+    NavItem("Likes", ("gallery:my_likes",), login_required=True),
     NavItem("Stats", ("profiles:stats", "stats")),
     NavItem("Me", ("profiles:me", "profiles:dashboard", "me"), login_required=True),
 )

@@ -75,11 +75,13 @@ def test_each_gallery_filter_gives_the_same_photos_as_the_gallery_page(anonymous
     assert ids(response) == page_ids
 
 
-@pytest.mark.parametrize("sort", ["newest", "liked", "taken"])
+@pytest.mark.parametrize("sort", ["newest", "liked", "taken", "quality"])
 def test_cursor_pages_walk_every_sort_in_the_gallerys_order_without_repeats(anonymous_api, sort):
     people = [make_user() for _ in range(3)]
     for n in range(7):
-        image = make_image(taken_at=aware(2000 + n % 3) if n % 4 else None)
+        image = make_image(
+            taken_at=aware(2000 + n % 3) if n % 4 else None, quality_score=[90, None, 40, 90, 70, None, 55][n]
+        )
         for person in people[: n % 4]:
             make_like(person, image)
     expected = [image.pk for image in gallery_images(GalleryFilterForm({"sort": sort}).filters())]

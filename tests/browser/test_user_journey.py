@@ -86,11 +86,11 @@ def _filter_by_blue(page: Page, screenshots: Screenshots) -> None:
 
 
 def _like_without_reload(page: Page) -> None:
-    expect(page.locator("[data-like-count]")).to_have_text("Liked by 0 people")
+    expect(page.locator("[data-like-count=page]")).to_have_text("Liked by 0 people")
     # A page load would wipe this marker; the script must update the count in place.
     page.evaluate("window.__sameDocument = true")
     page.locator("form[data-like-form] button").click()
-    expect(page.locator("[data-like-count]")).to_have_text("Liked by 1 person")
+    expect(page.locator("[data-like-count=page]")).to_have_text("Liked by 1 person")
     expect(page.locator("form[data-like-form] button")).to_have_attribute("aria-pressed", "true")
     assert page.evaluate("window.__sameDocument === true")
 
@@ -104,7 +104,7 @@ def _add_tag(page: Page) -> None:
 
 def _check_like_and_tag_after_reload(page: Page, screenshots: Screenshots) -> None:
     page.reload()
-    expect(page.locator("[data-like-count]")).to_have_text("Liked by 1 person")
+    expect(page.locator("[data-like-count=page]")).to_have_text("Liked by 1 person")
     expect(page.locator("[data-like-label]")).to_have_text("Liked")
     expect(page.locator("#tags .chip--own")).to_have_text("calm water")
     screenshots.save(page, "image_page")
@@ -163,7 +163,9 @@ def test_a_visitor_signs_up_filters_by_blue_likes_and_tags_and_a_curator_checks_
     _sign_up(page, base)
     _filter_by_blue(page, screenshots)
 
-    page.get_by_role("link", name="Blue lagoon").click()
+    # A photo opens in the full-screen viewer; its "Photo page" link leads to the photo's page.
+    page.locator("#photos .card__link", has_text="Blue lagoon").click()
+    page.get_by_role("dialog", name="Blue lagoon").get_by_role("link", name="Photo page").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Blue lagoon")
     _like_without_reload(page)
     _add_tag(page)

@@ -26,7 +26,7 @@ DARK_REASON = "Too dark: even the brightest parts are only 30% grey; the photo i
 
 
 def _shown_ids(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'href="/photos/(\d+)/" class="card__link"', html)]
+    return [int(pk) for pk in re.findall(r'href="/photos/(\d+)/[^"]*" class="card__link"', html)]
 
 
 def scored(

@@ -18,7 +18,8 @@ GALLERY = "/gallery/"
 
 def _shown_ids(response) -> list[int]:
     return [
-        int(pk) for pk in re.findall(r'href="/photos/(\d+)/" class="card__link"', response.content.decode())
+        int(pk)
+        for pk in re.findall(r'href="/photos/(\d+)/[^"]*" class="card__link"', response.content.decode())
     ]
 
 

@@ -58,7 +58,7 @@ def test_the_palette_shows_names_and_shares(client):
     image = make_image()
     make_colour(image, family="blue", share=0.62, name="steelblue")
     html = client.get(_page(image)).content.decode()
-    assert "steelblue" in html
+    assert "steel blue" in html  # the CSS name as words, so it wraps beside its swatch
     assert "62%" in html
 
 

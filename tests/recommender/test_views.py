@@ -19,7 +19,7 @@ FOR_YOU = "/for-you/"
 
 
 def card_ids(html: str) -> list[int]:
-    return [int(pk) for pk in re.findall(r'href="/photos/(\d+)/" class="card__link"', html)]
+    return [int(pk) for pk in re.findall(r'href="/photos/(\d+)/[^"]*" class="card__link"', html)]
 
 
 def logged_in(client: Client, site: TwoTasteSite, username: str = "alice") -> Client:

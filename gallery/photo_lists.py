@@ -1,0 +1,104 @@
+"""Reads about lists of photos: the query string that names a gallery list, a photo's place in it
+(previous, next, which page), which photos of a page the viewer liked, and the viewer's likes.
+
+A photo opened from a filtered, sorted gallery keeps that list in its URL (`/photos/42/?colour=blue
+&sort=liked`): its page, the viewer and "← Gallery" read the list back with the gallery's own form
+and selector, and step through it with the gallery's keyset (`gallery.cursor`), so there is one
+definition of each filter and each order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
+
+from gallery.cursor import after_key, before_key, sort_key
+from gallery.models import Image, Like
+from gallery.selectors import (
+    FILTER_NAMES,
+    RELEVANCE,
+    SORT_COLUMNS,
+    GalleryFilters,
+    gallery_order,
+    like_count_annotation,
+    visible_images,
+)
+
+
+def filter_params(filters: GalleryFilters) -> dict[str, str]:
+    """The query parameters naming the list `filters` describe: blanks and the default sort (relevance
+    for a search, newest otherwise) left out, so links stay clean.
+
+    Built from the parsed filters, never copied from the request, so only valid values travel on.
+    """
+    params = {}
+    for name in FILTER_NAMES:
+        value = getattr(filters, name)
+        if value is not None and value != "":
+            params[name] = str(value)
+    default_sort = RELEVANCE if filters.q else "newest"
+    if filters.sort != default_sort:
+        params["sort"] = filters.sort
+    return params
+
+
+def list_query(filters: GalleryFilters) -> str:
+    """The query string of `filter_params`, e.g. "?colour=blue&sort=liked" ("" for the whole gallery)."""
+    params = filter_params(filters)
+    return f"?{urlencode(params)}" if params else ""
+
+
+def gallery_url(filters: GalleryFilters) -> str:
+    """The gallery page showing the list `filters` describe."""
+    return reverse("gallery:index") + list_query(filters)
+
+
+@dataclass(frozen=True)
+class ListPosition:
+    previous: Image | None
+    next: Image | None
+    page_number: int  # the gallery page (1-based) that shows the photo, or would
+
+
+def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -> ListPosition:
+    """Where `image` stands in the gallery list `filters` names: its neighbours and its page.
+
+    Three small indexed queries. A photo outside the list (another version of a picture, or one the
+    filters exclude) still gets the neighbours it would have, so next and previous stay in the list.
+    `image` must carry the `like_count` annotation when the list is sorted by likes.
+    """
+    if filters.sort not in SORT_COLUMNS:
+        return ListPosition(previous=None, next=None, page_number=1)
+    images = gallery_order(filters).exclude(pk=image.pk)
+    key = sort_key(filters.sort, image)
+    before = before_key(images, filters.sort, key)
+    return ListPosition(
+        previous=before.first(),
+        next=after_key(images, filters.sort, key).first(),
+        page_number=before.count() // page_size + 1,
+    )
+
+
+def liked_image_ids(user: User | AnonymousUser, images: Iterable[Image]) -> set[int]:
+    """Which of `images` the user liked: one query for a page of cards, none when signed out."""
+    if not user.is_authenticated:
+        return set()
+    ids = [image.pk for image in images]
+    return set(Like.objects.filter(user_id=user.pk, image_id__in=ids).values_list("image_id", flat=True))
+
+
+def liked_images(user: User) -> QuerySet[Image]:
+    """The visible photos `user` liked, the latest like first, every version they liked included."""
+    liked_at = Like.objects.filter(user_id=user.pk, image=OuterRef("pk")).values("created_at")[:1]
+    return (
+        visible_images()
+        .filter(likes__user_id=user.pk)
+        .annotate(liked_at=Subquery(liked_at), like_count=like_count_annotation())
+        .prefetch_related("image_tags__tag")  # alt text of untitled photos
+        .order_by("-liked_at", "-id")
+    )
