@@ -30,6 +30,19 @@ class ExifData:
 
 
 @dataclass(frozen=True)
+class EmbeddedMetadata:
+    """What a photographer wrote into the file (XMP or IPTC): captions, keywords and rights."""
+
+    title: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    creator: str = ""
+    copyright: str = ""  # the rights statement as written: dc:rights, IPTC Copyright Notice
+    licence_url: str = ""  # cc:license, else xmpRights:WebStatement
+    warning: str = ""  # set when a block could not be read; never a reason to refuse the photo
+
+
+@dataclass(frozen=True)
 class DominantColour:
     rgb: tuple[int, int, int]
     share: float  # of the image's pixels, 0..1

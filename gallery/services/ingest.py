@@ -44,6 +44,7 @@ from gallery.services.download import (
     copy_local_to_temp,
     download_to_temp,
 )
+from gallery.services.provenance import with_embedded_metadata
 from gallery.services.storage import (
     is_disk_full,
     media_path,
@@ -219,6 +220,7 @@ def ingest_candidate(candidate: Candidate, *, job: IngestJob | None, session: re
         duplicate = Image.objects.filter(sha256=fetched.sha256).values_list("pk", flat=True).first()
         if duplicate is not None:
             return ItemResult("skipped", f"{describe(candidate)}: same file as image #{duplicate}", duplicate)
+        candidate = with_embedded_metadata(candidate, fetched.path, job=job, name=describe(candidate))
         image = store(candidate, fetched, info, job=job)
     finally:
         remove_quietly(fetched.path)

@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from PIL import Image as PILImage
 
-from gallery.models import AnalysisStatus, Image
+from gallery.models import AnalysisStatus, Image, IngestJob, TagOrigin
 from gallery.services.storage import media_path
+from tests.support.camera_files import BILLION_LAUGHS, iptc_block, jpeg_with_metadata, xmp_packet
 from tests.support.images import heic_with_exif
 
 # Real commits, so the analysis queued on commit runs in-process as it does in `make demo`.
@@ -46,3 +47,57 @@ def test_an_iphone_heic_is_stored_upright_with_its_size(tmp_path: Path) -> None:
     assert red > 150 > blue  # the left half, now on top
     red, _green, blue = pixels[90, 32]
     assert blue > 150 > red
+
+
+def test_xmp_keywords_become_source_tags_and_the_caption_fills_title_and_description(tmp_path: Path) -> None:
+    folder = tmp_path / "trips"
+    folder.mkdir()
+    xmp = xmp_packet(
+        title="Harbour at dawn", description="Boats leaving Whitby", keywords=["Boats", "harbour"]
+    )
+    (folder / "IMG_0042.jpg").write_bytes(jpeg_with_metadata(xmp=xmp))
+
+    ingest_folder(folder)
+
+    image = Image.objects.get()
+    assert (image.title, image.description) == ("Harbour at dawn", "Boats leaving Whitby")
+    assert set(image.image_tags.filter(origin=TagOrigin.SOURCE).values_list("tag__name", flat=True)) == {
+        "boats",
+        "harbour",
+    }
+    assert image.attribution == "Harbour at dawn by Ann Example, CC BY 4.0"
+    assert IngestJob.objects.get().warnings == []
+
+
+def test_the_stated_licence_beats_the_files_and_the_job_reports_the_conflict(tmp_path: Path) -> None:
+    folder = tmp_path / "trips"
+    folder.mkdir()
+    xmp = xmp_packet(creator="Ann Example", licence_url="https://creativecommons.org/licenses/by-nc-nd/4.0/")
+    (folder / "IMG_0043.jpg").write_bytes(jpeg_with_metadata(xmp=xmp))
+
+    ingest_folder(folder)
+
+    image = Image.objects.get()
+    assert (image.licence, image.author) == ("CC BY 4.0", "Ann Example")
+    assert IngestJob.objects.get().warnings == [
+        "IMG 0043: the file says its licence is CC BY-NC-ND 4.0; kept the stated CC BY 4.0"
+    ]
+
+
+def test_an_xmp_entity_bomb_is_a_warning_and_the_photo_is_stored(tmp_path: Path) -> None:
+    folder = tmp_path / "trips"
+    folder.mkdir()
+    (folder / "lol.jpg").write_bytes(
+        jpeg_with_metadata(xmp=BILLION_LAUGHS, iptc=iptc_block([(2, 25, "sea")]))
+    )
+
+    output = ingest_folder(folder)
+
+    assert "Stored 1 new photo" in output
+    image = Image.objects.get()
+    assert image.status == AnalysisStatus.DONE
+    assert list(image.image_tags.filter(origin=TagOrigin.SOURCE).values_list("tag__name", flat=True)) == [
+        "sea"
+    ]
+    (warning,) = IngestJob.objects.get().warnings
+    assert warning.startswith("lol: XMP metadata ignored: it declares entities or a DTD")

@@ -200,3 +200,102 @@ def fujifilm_note() -> bytes:
     """Fujifilm: "FUJIFILM", the IFD's offset (little-endian, from the note's start), then the IFD. Its
     notes hold no ISO; this one carries only its version."""
     return b"FUJIFILM" + struct.pack("<I", 12) + ifd([Tag(0x0000, 7, b"0130")], order="<", at=12)
+
+
+# --- XMP and IPTC, as Lightroom, Bridge and phones write them -----------------------------------------
+
+XMP_TEMPLATE = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmpRights="http://ns.adobe.com/xap/1.0/rights/"
+    xmlns:cc="http://creativecommons.org/ns#"
+    {attributes}>
+   {elements}
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+# An entity bomb in the "billion laughs" shape (each entity ten of the one before), as an XMP packet;
+# a parser that expanded entities would pay for every level.
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>&lol9;</dc:title></rdf:Description>
+</rdf:RDF></x:xmpmeta>"""
+
+
+def xmp_packet(
+    *,
+    title: str = "",
+    description: str = "",
+    keywords: Sequence[str] = (),
+    creator: str = "",
+    rights: str = "",
+    licence_url: str = "",
+    web_statement: str = "",
+) -> bytes:
+    """An XMP packet in Lightroom's shape: language alternatives, a keyword bag, a creator sequence."""
+    elements = []
+    if title:
+        elements.append(
+            f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        )
+    if description:
+        elements.append(
+            '<dc:description><rdf:Alt><rdf:li xml:lang="de">Beschreibung</rdf:li>'
+            f'<rdf:li xml:lang="x-default">{description}</rdf:li></rdf:Alt></dc:description>'
+        )
+    if keywords:
+        items = "".join(f"<rdf:li>{keyword}</rdf:li>" for keyword in keywords)
+        elements.append(f"<dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>")
+    if creator:
+        elements.append(f"<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>")
+    if rights:
+        elements.append(
+            f'<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights>'
+        )
+    if licence_url:
+        elements.append(f'<cc:license rdf:resource="{licence_url}"/>')
+    attributes = f'xmpRights:WebStatement="{web_statement}"' if web_statement else ""
+    return XMP_TEMPLATE.format(attributes=attributes, elements="\n   ".join(elements)).encode("utf-8")
+
+
+def iptc_block(records: Sequence[tuple[int, int, str]], *, utf8: bool = True) -> bytes:
+    """IPTC IIM datasets (record, dataset, text) inside a Photoshop "8BIM" 0x0404 resource, as APP13 holds them."""
+    data = b"\x1c\x01\x5a\x00\x03\x1b%G" if utf8 else b""
+    for record, dataset, text in records:
+        value = text.encode("utf-8" if utf8 else "latin-1")
+        data += struct.pack(">BBBH", 0x1C, record, dataset, len(value)) + value
+    resource = b"8BIM" + struct.pack(">H", 0x0404) + b"\0\0" + struct.pack(">I", len(data)) + data
+    if len(data) % 2:
+        resource += b"\0"
+    return b"Photoshop 3.0\0" + resource
+
+
+def jpeg_with_metadata(
+    *,
+    xmp: bytes = b"",
+    iptc: bytes = b"",
+    size: tuple[int, int] = (64, 48),
+    colour: tuple[int, int, int] = (90, 120, 150),
+) -> bytes:
+    """A JPEG with an XMP APP1 segment and/or an APP13 (IPTC) segment right after its start marker."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "JPEG", quality=85)
+    jpeg = out.getvalue()
+    segments = b""
+    if xmp:
+        payload = b"http://ns.adobe.com/xap/1.0/\0" + xmp
+        segments += b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    if iptc:
+        segments += b"\xff\xed" + struct.pack(">H", len(iptc) + 2) + iptc
+    return jpeg[:2] + segments + jpeg[2:]
