@@ -71,6 +71,18 @@ def f_number(value: float | None) -> str:
 
 
 @register.filter
+def exposure_line(image: Image) -> str:
+    """'1/250 s · f/2.8 · ISO 200 · 50 mm', leaving out what the camera did not record."""
+    parts = [
+        exposure(image.exposure_time),
+        f_number(image.f_number),
+        f"ISO {image.iso}" if image.iso else "",
+        f"{round(image.focal_length, 1):g} mm" if image.focal_length else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+@register.filter
 def altitude(metres: float | None) -> str:
     if metres is None:
         return ""

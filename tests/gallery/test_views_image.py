@@ -66,6 +66,13 @@ def test_the_image_page_shows_the_date_on_the_cameras_clock_and_the_altitude(cli
     assert "5,364 m above sea level" in html
 
 
+def test_an_exposure_line_with_only_the_iso_starts_with_it(client):
+    # A compact whose ISO came from its maker's notes and which recorded nothing else.
+    html = client.get(_page(make_image(iso=64))).content.decode()
+
+    assert "<td>ISO 64</td>" in html
+
+
 def test_the_image_page_falls_back_to_the_original_without_a_preview(client):
     image = make_image(preview="")
     assert f'src="{image.file.url}"' in client.get(_page(image)).content.decode()
