@@ -11,8 +11,11 @@ from django.core.management import call_command
 from PIL import Image as PILImage
 
 from gallery.models import AnalysisStatus, Image, IngestJob, TagOrigin
+from gallery.services.ingest import run_ingest_job
+from gallery.services.jobs import create_ingest_job
 from gallery.services.storage import media_path
 from tests.support.camera_files import BILLION_LAUGHS, iptc_block, jpeg_with_metadata, xmp_packet
+from tests.support.fake_http import FakeHTTPServer, Reply
 from tests.support.images import heic_with_exif
 
 # Real commits, so the analysis queued on commit runs in-process as it does in `make demo`.
@@ -101,3 +104,15 @@ def test_an_xmp_entity_bomb_is_a_warning_and_the_photo_is_stored(tmp_path: Path)
     ]
     (warning,) = IngestJob.objects.get().warnings
     assert warning.startswith("lol: XMP metadata ignored: it declares entities or a DTD")
+
+
+def test_a_heic_listed_in_a_url_list_is_stored_as_heic(tmp_path: Path, fake_http: FakeHTTPServer) -> None:
+    fake_http.route("/IMG_0002.HEIC", Reply.image(heic_with_exif(96, 64, orientation=8), "image/heic"))
+    listing = tmp_path / "photos.csv"
+    listing.write_text(f"url,licence\n{fake_http.url('/IMG_0002.HEIC')},CC0\n", encoding="utf-8")
+
+    job = run_ingest_job(create_ingest_job(source="urls", query=str(listing), wanted=1, enqueue=False))
+
+    assert (job.done, job.failed) == (1, 0), job.errors
+    image = Image.objects.get()
+    assert (image.format, image.width, image.height, image.status) == ("HEIF", 64, 96, AnalysisStatus.DONE)
