@@ -213,6 +213,7 @@ class ImageAdmin(admin.ModelAdmin):
         "orientation",
         "size_class",
         "taken_at",
+        "taken_at_offset",
         "camera_make",
         "camera_model",
         "lens",
@@ -222,6 +223,7 @@ class ImageAdmin(admin.ModelAdmin):
         "focal_length",
         "gps_latitude",
         "gps_longitude",
+        "gps_altitude",
         "exif_json",
         "phash",
         "duplicate_versions",
@@ -261,11 +263,11 @@ class ImageAdmin(admin.ModelAdmin):
             "Camera",
             {
                 "fields": [
-                    "taken_at",
+                    ("taken_at", "taken_at_offset"),
                     ("camera_make", "camera_model"),
                     "lens",
                     ("iso", "f_number", "exposure_time", "focal_length"),
-                    ("gps_latitude", "gps_longitude"),
+                    ("gps_latitude", "gps_longitude", "gps_altitude"),
                 ]
             },
         ),

@@ -210,6 +210,7 @@ def job_progress_data(job: IngestJob) -> dict[str, Any]:
         "percent": job_percent(job),
         "outcome": job_outcome(job),
         "errors": [error if isinstance(error, str) else str(error) for error in job.errors],
+        "warnings": [str(warning) for warning in job.warnings],
         "started_at": job.started_at.isoformat() if job.started_at else None,
         "finished_at": job.finished_at.isoformat() if job.finished_at else None,
     }

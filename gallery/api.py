@@ -121,7 +121,9 @@ def _tags(image: Image, viewer_id: int | None) -> list[TagOut]:
 def _metadata(image: Image) -> Metadata:
     latitude, longitude = image.gps_latitude, image.gps_longitude
     location = (
-        None if latitude is None or longitude is None else Location(latitude=latitude, longitude=longitude)
+        None
+        if latitude is None or longitude is None
+        else Location(latitude=latitude, longitude=longitude, altitude=image.gps_altitude)
     )
     return Metadata(
         width=image.width,
@@ -132,6 +134,7 @@ def _metadata(image: Image) -> Metadata:
         orientation=image.orientation,
         size_class=image.size_class,
         taken_at=image.taken_at,
+        taken_at_offset=image.taken_at_offset,
         camera=Camera(
             make=image.camera_make,
             model=image.camera_model,

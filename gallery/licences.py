@@ -62,6 +62,10 @@ _PDM_NAME = re.compile(r"^(?:public domain mark|cc[\s_-]*pdm|pdm|pd[\s_-]*mark)(
 _PD_NAME = re.compile(r"^(?:public[\s_-]*domain\b|pd$|pd[\s_-])")
 
 
+# Where a licence's name may start inside a sentence.
+_LICENCE_WORD_START = re.compile(r"\b(?:cc|creative commons|public domain|pd|no known copyright)")
+
+
 def normalise_licence(short_name: str, url: str = "") -> str:
     """The canonical short name for a licence, from its name or, when it has none, its deed URL.
 
@@ -88,6 +92,18 @@ def is_free_licence(short_name: str, extra_accepted: Sequence[str] = ()) -> bool
         return True
     elements = _cc_elements(canonical)
     return elements in _FREE_CC_ELEMENTS
+
+
+def licence_named_in(text: str) -> str:
+    """The canonical licence a free-text rights statement names ("© 2019 Jane Doe, CC BY-SA 4.0",
+    "Licensed under https://creativecommons.org/licenses/by/4.0/"), or "" when it names none we know."""
+    if found := _canonical_from_url(text):
+        return found
+    lowered = " ".join(text.split()).lower()
+    for start in _LICENCE_WORD_START.finditer(lowered):
+        if found := _canonical_from_name(lowered[start.start() :]):
+            return found
+    return ""
 
 
 def licence_url_for(short_name: str) -> str:

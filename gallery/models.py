@@ -6,6 +6,9 @@ bookkeeping live in `gallery.services`; pure computation lives in `gallery.analy
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,6 +63,12 @@ class Image(models.Model):
 
     # Camera EXIF.
     taken_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    taken_at_offset = models.SmallIntegerField(
+        "time-zone offset of the date taken",
+        null=True,
+        blank=True,
+        help_text="Minutes east of UTC, as the camera recorded it (EXIF OffsetTimeOriginal); empty when it did not.",
+    )
     camera_make = models.CharField(max_length=100, blank=True, db_index=True)
     camera_model = models.CharField(max_length=100, blank=True)
     lens = models.CharField(max_length=200, blank=True)
@@ -69,6 +78,9 @@ class Image(models.Model):
     focal_length = models.FloatField(null=True, blank=True, help_text="Millimetres.")
     gps_latitude = models.FloatField("GPS latitude", null=True, blank=True)
     gps_longitude = models.FloatField("GPS longitude", null=True, blank=True)
+    gps_altitude = models.FloatField(
+        "GPS altitude", null=True, blank=True, help_text="Metres above sea level, negative below it."
+    )
     exif = models.JSONField(
         default=dict, blank=True, help_text="Full EXIF, tag names as keys, JSON-safe values."
     )
@@ -145,6 +157,13 @@ class Image(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"Image {self.sha256[:12]}"
+
+    @property
+    def taken_at_local(self) -> datetime | None:
+        """The date taken on the camera's clock, when the camera recorded its time zone."""
+        if self.taken_at is None or self.taken_at_offset is None:
+            return None
+        return self.taken_at.astimezone(dt_timezone(timedelta(minutes=self.taken_at_offset)))
 
     @property
     def megapixels(self) -> float | None:
@@ -395,6 +414,11 @@ class IngestJob(models.Model):
     )
     errors = models.JSONField(
         default=list, blank=True, help_text="One line per failed item, with its reason."
+    )
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Stored items with something to check, e.g. a licence in the file that differs from the one stated.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -111,6 +111,7 @@ class Camera(Schema):
 class Location(Schema):
     latitude: float
     longitude: float
+    altitude: float | None = Field(default=None, description="Metres above sea level, negative below it.")
 
 
 class Metadata(Schema):
@@ -122,6 +123,11 @@ class Metadata(Schema):
     orientation: str
     size_class: str
     taken_at: datetime | None
+    taken_at_offset: int | None = Field(
+        default=None,
+        description="The time-zone offset the camera recorded with taken_at, in minutes east of UTC "
+        "(EXIF OffsetTimeOriginal); null when it recorded none.",
+    )
     camera: Camera
     location: Location | None
     added_at: datetime

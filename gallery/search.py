@@ -1,7 +1,7 @@
 """Full-text search in the database: SQLite's FTS5 and PostgreSQL's text search behind one field.
 
 The index is the table `gallery_image_search` (model `ImageSearch`), one row per photo, written only
-by the database triggers of migration `gallery 0011_image_search`, so every way a photo or tag
+by the database triggers of migration `gallery 0010_image_search`, so every way a photo or tag
 changes (the ORM, bulk updates, tag merges, near-duplicate merges, deletes and cascades) keeps it
 right without any Python code remembering to.
 

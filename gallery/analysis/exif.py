@@ -28,6 +28,7 @@ from PIL import Image, TiffImagePlugin
 from PIL.ExifTags import GPSTAGS, IFD, TAGS
 
 from gallery.analysis.dates import implausible_date_warning, is_plausible_taken_at
+from gallery.analysis.makernotes import makernote_iso, makernote_lens, note_in_block
 from gallery.analysis.result import ExifData
 
 MAX_VALUE_LENGTH: Final = 2000
@@ -35,6 +36,7 @@ MAX_ISO: Final = 2**31 - 1  # the largest PositiveIntegerField value on every da
 EXPOSURE_SECONDS: Final = (1e-9, 1e6)  # a nanosecond to eleven days
 F_NUMBERS: Final = (0.1, 10_000.0)
 FOCAL_LENGTHS_MM: Final = (0.1, 1e6)
+ALTITUDES_M: Final = (-12_000.0, 100_000.0)  # the deepest ocean to the edge of space
 _SHORT_HEX_BYTES: Final = 32
 _DROPPED_TAGS: Final = frozenset(
     {
@@ -64,7 +66,7 @@ def exif_from_bytes(data: bytes) -> ExifData:
             warnings.simplefilter("always")
             exif = Image.Exif()
             exif.load(data)
-            result = parse_exif(exif)
+            result = parse_exif(exif, tiff=data.removeprefix(b"Exif\0\0"))
     except Exception as error:  # Pillow raises many kinds of error on malformed EXIF; none may stop us.
         return ExifData(warning=_unreadable(error))
     if not caught:
@@ -88,10 +90,12 @@ def exif_from_image(image: Image.Image) -> ExifData:
         return ExifData(warning=_unreadable(error))
 
 
-def parse_exif(exif: Image.Exif, *, now: datetime | None = None) -> ExifData:
+def parse_exif(exif: Image.Exif, *, now: datetime | None = None, tiff: bytes | None = None) -> ExifData:
     """The camera fields and the JSON-safe `raw` dict of a loaded `Image.Exif`.
 
-    `now` (default: the current time) bounds the date taken; see gallery.analysis.dates."""
+    `now` (default: the current time) bounds the date taken; see gallery.analysis.dates. `tiff`, the EXIF
+    block the tags were loaded from, lets a maker note's values stored outside it be read (makernotes.py).
+    """
     base = dict(exif)
     detail = dict(exif.get_ifd(IFD.Exif))
     gps = dict(exif.get_ifd(IFD.GPSInfo))
@@ -100,6 +104,8 @@ def parse_exif(exif: Image.Exif, *, now: datetime | None = None) -> ExifData:
     if gps_raw:
         raw["GPSInfo"] = gps_raw
     tags = base | detail  # the Exif IFD wins where both carry a tag (DateTimeOriginal, ISO, ...)
+    make = _text(tags.get(0x010F))[:100]
+    note = note_in_block(_bytes(detail.get(0x927C)), tiff)
     latitude, longitude = gps_coordinates(gps)
     moment = taken_at(tags)
     date_warning = ""
@@ -108,15 +114,17 @@ def parse_exif(exif: Image.Exif, *, now: datetime | None = None) -> ExifData:
         moment = None
     return ExifData(
         taken_at=moment,
-        camera_make=_text(tags.get(0x010F))[:100],
+        taken_at_offset=taken_at_offset(tags) if moment is not None else None,
+        camera_make=make,
         camera_model=_text(tags.get(0x0110))[:100],
-        lens=_text(tags.get(0xA434))[:200],
-        iso=_iso(tags),
+        lens=(_text(tags.get(0xA434)) or _text(makernote_lens(make, note)))[:200],
+        iso=_iso(tags) or _within_iso(makernote_iso(make, note)),
         f_number=_within(_positive(tags.get(0x829D)), F_NUMBERS),
         exposure_time=_within(_positive(tags.get(0x829A)), EXPOSURE_SECONDS),
         focal_length=_within(_positive(tags.get(0x920A)), FOCAL_LENGTHS_MM),
         gps_latitude=latitude,
         gps_longitude=longitude,
+        gps_altitude=gps_altitude(gps),
         orientation_tag=_orientation(base.get(0x0112)),
         raw=raw,
         warning=date_warning,
@@ -132,11 +140,30 @@ def taken_at(tags: dict[int, Any]) -> datetime | None:
     return None
 
 
+def taken_at_offset(tags: dict[int, Any]) -> int | None:
+    """The time-zone offset the camera recorded with the date taken (EXIF 2.31 OffsetTimeOriginal, or
+    OffsetTime with DateTime), in minutes east of UTC; None when it recorded none."""
+    for date_tag, offset_tag in ((0x9003, 0x9011), (0x0132, 0x9010)):
+        if _parse_date(_text(tags.get(date_tag)), "") is not None:
+            zone = _stated_offset(_text(tags.get(offset_tag)))
+            return None if zone is None else int(zone.total_seconds() // 60)
+    return None
+
+
 def gps_coordinates(gps: dict[int, Any]) -> tuple[float | None, float | None]:
     """Signed decimal degrees (south and west negative) from the GPS IFD, or None where unusable."""
     latitude = _degrees(gps.get(2), _text(gps.get(1)), negative="S", limit=90)
     longitude = _degrees(gps.get(4), _text(gps.get(3)), negative="W", limit=180)
     return latitude, longitude
+
+
+def gps_altitude(gps: dict[int, Any]) -> float | None:
+    """Metres above sea level (negative below it, GPSAltitudeRef 1), or None where unusable."""
+    metres = _float(gps.get(6))
+    if metres is None or metres < 0:
+        return None
+    below = gps.get(5) in (1, b"\x01")
+    return _within(-metres if below else metres, ALTITUDES_M)
 
 
 def json_safe(value: Any) -> Any:
@@ -222,11 +249,19 @@ def _text(value: Any) -> str:
 def _iso(tags: dict[int, Any]) -> int | None:
     # 0x8827 is ISOSpeedRatings (PhotographicSensitivity since EXIF 2.3); 0x8833 is ISOSpeed.
     for tag in (0x8827, 0x8833):
-        number = _positive(tags.get(tag))
-        # Over MAX_ISO the row could not be saved and the photo would stay "pending" for good.
-        if number is not None and number <= MAX_ISO:
-            return int(number)
+        number = _within_iso(_positive(tags.get(tag)))
+        if number is not None:
+            return number
     return None
+
+
+def _within_iso(number: float | None) -> int | None:
+    # Over MAX_ISO the row could not be saved and the photo would stay "pending" for good.
+    return int(number) if number is not None and 0 < number <= MAX_ISO else None
+
+
+def _bytes(value: Any) -> bytes:
+    return value if isinstance(value, bytes) else b""
 
 
 def _within(number: float | None, bounds: tuple[float, float]) -> float | None:
@@ -247,14 +282,20 @@ def _parse_date(text: str, offset: str) -> datetime | None:
 
 
 def _offset(text: str) -> timezone:
+    stated = _stated_offset(text)
+    return UTC if stated is None else timezone(stated)
+
+
+def _stated_offset(text: str) -> timedelta | None:
+    """An EXIF offset such as "+02:00" or "-05:30"; None when absent or impossible."""
     try:
         sign = -1 if text[0] == "-" else 1
         hours, minutes = int(text[1:3]), int(text[4:6])
     except (IndexError, ValueError):
-        return UTC
-    if hours > 14 or minutes > 59:
-        return UTC
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+        return None
+    if text[0] not in "+-" or hours > 14 or minutes > 59:
+        return None
+    return sign * timedelta(hours=hours, minutes=minutes)
 
 
 def _degrees(dms: Any, reference: str, *, negative: str, limit: float) -> float | None:

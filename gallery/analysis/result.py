@@ -13,6 +13,7 @@ PROBLEM_SEVERITY: Final = 0.5
 @dataclass(frozen=True)
 class ExifData:
     taken_at: datetime | None = None  # timezone-aware; UTC when EXIF gives no offset
+    taken_at_offset: int | None = None  # minutes east of UTC the camera recorded, None when it did not
     camera_make: str = ""
     camera_model: str = ""
     lens: str = ""
@@ -22,9 +23,23 @@ class ExifData:
     focal_length: float | None = None  # millimetres
     gps_latitude: float | None = None  # decimal degrees, south negative
     gps_longitude: float | None = None  # decimal degrees, west negative
+    gps_altitude: float | None = None  # metres above sea level, negative below
     orientation_tag: int = 1  # EXIF Orientation, 1..8
     raw: dict[str, Any] = field(default_factory=dict)  # tag names -> JSON-safe values
     warning: str = ""  # set when the EXIF block could not be read; analysis goes on without it
+
+
+@dataclass(frozen=True)
+class EmbeddedMetadata:
+    """What a photographer wrote into the file (XMP or IPTC): captions, keywords and rights."""
+
+    title: str = ""
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    creator: str = ""
+    copyright: str = ""  # the rights statement as written: dc:rights, IPTC Copyright Notice
+    licence_url: str = ""  # cc:license, else xmpRights:WebStatement
+    warning: str = ""  # set when a block could not be read; never a reason to refuse the photo
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 Checks, cheapest first, each failing with `ImageRejected` and a message in plain words:
 
 1. the file is not empty;
-2. its first bytes (magic numbers) are those of JPEG, PNG, WebP, TIFF, GIF or BMP. HEIC/HEIF and AVIF are
-   recognised by their ISO-BMFF ``ftyp`` box and refused with advice; HTML, XML, SVG, PDF, JSON and plain
-   text are named, because a server that answers with an error page is the usual cause;
+2. its first bytes (magic numbers) are those of JPEG, PNG, WebP, TIFF, GIF or BMP, or an ISO-BMFF ``ftyp``
+   box whose brands say HEIC/HEIF (decoded by pi-heif, see heif.py) or AVIF (Pillow's own decoder); other
+   ISO media (videos) are refused; HTML, XML, SVG, PDF, JSON and plain text are named, because a server
+   that answers with an error page is the usual cause;
 3. the pixel size in the header is within `max_pixels` (a decompression bomb is refused before decoding;
    Pillow's own DecompressionBombError, raised at twice Image.MAX_IMAGE_PIXELS, is caught too);
 4. the whole picture decodes. For JPEG this uses draft mode, which decodes at 1/2 to 1/8 scale but still
@@ -30,9 +31,10 @@ from typing import Final
 from PIL import Image
 
 from gallery.analysis.exif import exif_from_image
+from gallery.analysis.heif import HEIF_FORMAT
 from gallery.analysis.result import ExifData, ImageRejected
 
-ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "TIFF", "GIF", "BMP")
+ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "TIFF", "GIF", "BMP", HEIF_FORMAT, "AVIF")
 # JPEGs decode at the smallest draft scale whose long edge is still this long: within 10% of the
 # 1024 px preview, where the next larger scale would cost about a quarter more time for no visible gain.
 DRAFT_MIN_LONG_EDGE: Final = 920
@@ -105,7 +107,7 @@ def sniff_format(head: bytes) -> str:
     if not head:
         raise ImageRejected("the file is empty (0 bytes)")
     if head[4:8] == b"ftyp":
-        raise ImageRejected(_iso_media_message(head[8:12]))
+        return _iso_media_format(head)
     for magic, fmt in _ACCEPTED_MAGIC:
         if head.startswith(magic):
             return fmt
@@ -143,7 +145,8 @@ _TEXT_STARTS: Final = (
     (b"{", "JSON"),
     (b"[", "JSON"),
 )
-_FORMAT_ADVICE: Final = "accepted formats are JPEG, PNG, WebP, TIFF, GIF and BMP"
+_FORMAT_ADVICE: Final = "accepted formats are JPEG, PNG, WebP, TIFF, GIF, BMP, HEIC/HEIF and AVIF"
+_FORMAT_NAMES: Final = {HEIF_FORMAT: "HEIC/HEIF"}
 
 
 def _read(path: Path) -> bytes:
@@ -153,13 +156,17 @@ def _read(path: Path) -> bytes:
         raise ImageRejected(f"cannot read the file: {error.strerror or error}") from error
 
 
-def _iso_media_message(brand: bytes) -> str:
-    if brand in _HEIF_BRANDS:
-        return "HEIC/HEIF photos are not supported; convert to JPEG"
-    if brand in _AVIF_BRANDS:
-        return "AVIF images are not supported; convert to JPEG"
-    name = brand.decode("ascii", errors="replace").strip()
-    return f"not an image: the file is a video or other ISO media file (brand '{name}')"
+def _iso_media_format(head: bytes) -> str:
+    """HEIF or AVIF by the ftyp box's major and compatible brands: a file whose major brand is the
+    generic "mif1" says which codec it holds only among its compatible brands."""
+    box_end = min(len(head), int.from_bytes(head[:4], "big"))
+    brands = {head[8:12]} | {head[at : at + 4] for at in range(16, box_end - 3, 4)}
+    if brands & _AVIF_BRANDS:
+        return "AVIF"
+    if brands & _HEIF_BRANDS:
+        return HEIF_FORMAT
+    name = head[8:12].decode("ascii", errors="replace").strip()
+    raise ImageRejected(f"not an image: the file is a video or other ISO media file (brand '{name}')")
 
 
 def _describe_non_image(head: bytes) -> str:
@@ -208,6 +215,9 @@ def _reduce_on_decode(image: Image.Image) -> None:
 
 def _decode_failure(expected: str, error: BaseException) -> str:
     detail = str(error) or type(error).__name__
+    name = _FORMAT_NAMES.get(expected, expected)
+    if detail.startswith("cannot identify image file"):  # Pillow names the in-memory buffer, not the file
+        detail = f"its decoder cannot read it as {name}"
     if "truncated" in detail:
-        return f"truncated {expected} file: the data ends before the picture does ({detail})"
-    return f"corrupt {expected} file: {detail}"
+        return f"truncated {name} file: the data ends before the picture does ({detail})"
+    return f"corrupt {name} file: {detail}"

@@ -162,10 +162,12 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.format, image.mode = result.format, result.mode
     image.orientation, image.size_class = result.orientation, result.size_class
     image.taken_at = exif.taken_at or image.taken_at
+    image.taken_at_offset = exif.taken_at_offset if exif.taken_at else None
     image.camera_make, image.camera_model, image.lens = exif.camera_make, exif.camera_model, exif.lens
     image.iso, image.f_number = exif.iso, exif.f_number
     image.exposure_time, image.focal_length = exif.exposure_time, exif.focal_length
     image.gps_latitude, image.gps_longitude = exif.gps_latitude, exif.gps_longitude
+    image.gps_altitude = exif.gps_altitude
     image.exif = exif.raw
     image.colour_histogram = result.colour_histogram
     image.phash = result.phash

@@ -31,6 +31,7 @@ def image_record(image: Image) -> dict[str, Any]:
         "orientation": image.orientation,
         "size_class": image.size_class,
         "taken_at": image.taken_at.isoformat() if image.taken_at else None,
+        "taken_at_offset_minutes": image.taken_at_offset,
         "camera": {"make": image.camera_make, "model": image.camera_model, "lens": image.lens},
         "exposure": {
             "iso": image.iso,
@@ -38,7 +39,11 @@ def image_record(image: Image) -> dict[str, Any]:
             "exposure_time": image.exposure_time,
             "focal_length": image.focal_length,
         },
-        "gps": {"latitude": image.gps_latitude, "longitude": image.gps_longitude},
+        "gps": {
+            "latitude": image.gps_latitude,
+            "longitude": image.gps_longitude,
+            "altitude": image.gps_altitude,
+        },
         "provenance": {
             "source": image.source,
             "source_id": image.source_id,

@@ -59,7 +59,13 @@ from gallery.services.download import (
     download_file,
     read_local_file,
 )
-from gallery.services.storage import is_disk_full, media_path, original_name, write_bytes_atomically
+from gallery.services.provenance import with_embedded_metadata
+from gallery.services.storage import (
+    is_disk_full,
+    media_path,
+    original_name,
+    write_bytes_atomically,
+)
 from gallery.sources.base import Candidate, Rejection, SourceError, first_photos
 from gallery.sources.registry import build_source, http_session
 
@@ -226,6 +232,7 @@ def _ingest_candidate(
     duplicate = Image.objects.filter(sha256=fetched.sha256).values_list("pk", flat=True).first()
     if duplicate is not None:
         return ItemResult("skipped", f"{_describe(candidate)}: same file as image #{duplicate}", duplicate)
+    candidate = with_embedded_metadata(candidate, fetched.data, job=job, name=_describe(candidate))
     started = time.perf_counter()
     decoded = _decode(fetched)
     analysis = analyse_picture(

@@ -139,6 +139,16 @@ def append_error(job: IngestJob, message: str) -> None:
             locked.save(update_fields=["errors"])
 
 
+def record_warning(job: IngestJob, message: str) -> None:
+    """An item was stored but staff should look at it (e.g. its file names another licence)."""
+    log.info("ingest job %s: %s", job.pk, message)
+    with transaction.atomic():
+        locked = IngestJob.objects.select_for_update().get(pk=job.pk)
+        if len(locked.warnings) < MAX_ERROR_LINES:
+            locked.warnings.append(message)
+            locked.save(update_fields=["warnings"])
+
+
 def record_analysis_failure(job_id: int, message: str) -> None:
     """An image was stored but could not be analysed; it counts as a failure of its job."""
     job = IngestJob.objects.filter(pk=job_id).first()

@@ -22,7 +22,16 @@ from gallery.models import Image
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "TIFF": "tif", "GIF": "gif", "BMP": "bmp"}
+EXTENSIONS = {
+    "JPEG": "jpg",
+    "PNG": "png",
+    "WEBP": "webp",
+    "TIFF": "tif",
+    "GIF": "gif",
+    "BMP": "bmp",
+    "HEIF": "heic",
+    "AVIF": "avif",
+}
 
 
 def media_path(name: str) -> Path:

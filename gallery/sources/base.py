@@ -48,6 +48,7 @@ class Candidate:
     local_path: str = ""
     source_page_url: str = ""
     title: str = ""
+    title_from_file_name: bool = False  # made up from the file name: the file's own title may replace it
     description: str = ""
     author: str = ""
     attribution: str = ""
@@ -59,6 +60,11 @@ class Candidate:
     expected_size: int = 0
     mime: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+
+
+def attribution_line(title: str, author: str, licence: str) -> str:
+    """The credit line for sources that have no credit of their own: "Title by Author, Licence"."""
+    return f"{title}{f' by {author}' if author else ''}, {licence}"
 
 
 @dataclass(frozen=True)

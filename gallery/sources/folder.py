@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, SourceError
+from gallery.sources.base import Candidate, SourceError, attribution_line
 
 log = logging.getLogger(__name__)
 
@@ -101,8 +101,9 @@ class FolderSource:
             source_id=relative.as_posix(),
             local_path=str(path),
             title=title,
+            title_from_file_name=True,
             author=self.author,
-            attribution=f"{title} by {self.author}, {self.licence}",
+            attribution=attribution_line(title, self.author, self.licence),
             licence=self.licence,
             licence_url=licence_url_for(self.licence),
             tags=tags,

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
-from gallery.sources.base import Candidate, Rejection, SourceError
+from gallery.sources.base import Candidate, Rejection, SourceError, attribution_line
 
 REQUIRED_COLUMNS = ("url", "licence")
 _COLUMN_ALIASES = {"license": "licence", "license_url": "licence_url"}
@@ -104,8 +104,9 @@ class UrlListSource:
             source_id=source_id,
             file_url=url,
             title=title,
+            title_from_file_name=not values.get("title", ""),
             author=author,
-            attribution=f"{title}{f' by {author}' if author else ''}, {licence}",
+            attribution=attribution_line(title, author, licence),
             licence=licence,
             licence_url=values.get("licence_url", "") or licence_url_for(licence),
             tags=_tags(values.get("tags", "")),

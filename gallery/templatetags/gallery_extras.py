@@ -73,6 +73,36 @@ def f_number(value: float | None) -> str:
 
 
 @register.filter
+def exposure_line(image: Image) -> str:
+    """'1/250 s · f/2.8 · ISO 200 · 50 mm', leaving out what the camera did not record."""
+    parts = [
+        exposure(image.exposure_time),
+        f_number(image.f_number),
+        f"ISO {image.iso}" if image.iso else "",
+        f"{round(image.focal_length, 1):g} mm" if image.focal_length else "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+@register.filter
+def altitude(metres: float | None) -> str:
+    if metres is None:
+        return ""
+    where = "below" if metres < 0 else "above"
+    return f"{abs(metres):,.0f} m {where} sea level"
+
+
+@register.filter
+def utc_offset(minutes: int | None) -> str:
+    """'UTC+02:00' for 120, 'UTC-05:30' for -330."""
+    if minutes is None:
+        return ""
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+@register.filter
 def percent(share: float) -> str:
     return f"{share:.0%}"
 

@@ -10,12 +10,26 @@
   var bar = document.getElementById("job-bar");
   var errorList = document.getElementById("job-errors");
   var noErrors = document.getElementById("job-no-errors");
+  var warningList = document.getElementById("job-warnings");
+  var noWarnings = document.getElementById("job-no-warnings");
 
   function setField(name, text) {
     var node = root.querySelector('[data-field="' + name + '"]');
     if (node) {
       node.textContent = text;
     }
+  }
+
+  function fillList(list, empty, lines) {
+    list.replaceChildren.apply(
+      list,
+      lines.map(function (line) {
+        var item = document.createElement("li");
+        item.textContent = line;
+        return item;
+      })
+    );
+    empty.hidden = lines.length > 0;
   }
 
   function render(data) {
@@ -25,15 +39,8 @@
     ["status_label", "outcome", "wanted", "done", "skipped", "rejected", "failed"].forEach(function (name) {
       setField(name, String(data[name]));
     });
-    errorList.replaceChildren.apply(
-      errorList,
-      data.errors.map(function (line) {
-        var item = document.createElement("li");
-        item.textContent = line;
-        return item;
-      })
-    );
-    noErrors.hidden = data.errors.length > 0;
+    fillList(errorList, noErrors, data.errors);
+    fillList(warningList, noWarnings, data.warnings);
   }
 
   function poll() {

@@ -3,6 +3,8 @@ similar photos."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from gallery.forms import GalleryFilterForm
@@ -130,6 +132,9 @@ def test_a_photos_record_has_its_metadata_colours_tags_quality_duplicates_attrib
         iso=200,
         gps_latitude=52.5,
         gps_longitude=13.4,
+        gps_altitude=34.0,
+        taken_at=datetime(2021, 6, 15, 12, 0, tzinfo=UTC),
+        taken_at_offset=120,
         colours=[("blue", 0.6), ("orange", 0.3), ("grey", 0.1)],
         tags=["harbour"],
         duplicate_group=3,
@@ -147,7 +152,8 @@ def test_a_photos_record_has_its_metadata_colours_tags_quality_duplicates_attrib
     assert record["title"] == "Harbour at dusk"
     assert record["metadata"]["camera"]["make"] == "Canon"
     assert record["metadata"]["camera"]["iso"] == 200
-    assert record["metadata"]["location"] == {"latitude": 52.5, "longitude": 13.4}
+    assert record["metadata"]["location"] == {"latitude": 52.5, "longitude": 13.4, "altitude": 34.0}
+    assert record["metadata"]["taken_at_offset"] == 120
     assert [c["family"] for c in record["colours"]] == ["blue", "orange", "grey"]
     assert record["colour_families"] == {"blue": 0.6, "orange": 0.3, "grey": 0.1}
     assert {(t["name"], t["origin"], t["people"], t["your_tag_id"]) for t in record["tags"]} == {

@@ -188,6 +188,17 @@ def test_the_progress_endpoint_reports_counts_and_errors(admin_client: Client) -
     assert data["errors"] == ["x: 404"]
 
 
+def test_the_job_page_lists_the_stored_items_with_something_to_check(admin_client: Client) -> None:
+    warning = "IMG 0043: the file says its licence is CC BY-NC 4.0; kept the stated CC BY 4.0"
+    job = make_job(status=JobStatus.DONE, wanted=1, done=1, warnings=[warning])
+
+    html = admin_client.get(progress_url(job)).content.decode()
+
+    assert "Stored, with something to check" in html
+    assert f"<li>{warning}</li>" in html
+    assert json.loads(admin_client.get(progress_json_url(job)).content)["warnings"] == [warning]
+
+
 def test_the_job_list_links_each_job_to_its_progress_page(admin_client: Client) -> None:
     job = make_job(done=5)
 

@@ -119,7 +119,7 @@ def test_a_hostile_query_never_leaves_the_gallery(client, query):
 
 def test_the_gallerys_cards_carry_the_list_to_the_photo_and_the_viewer(client):
     image = make_image(colours=[("blue", 0.5)])
-    html = client.get("/gallery/?colour=blue&sort=taken&orientation=").content.decode()
+    html = client.get("/gallery/?colour=blue&sort=taken&orientation=", follow=True).content.decode()
     assert f'href="/photos/{image.pk}/?colour=blue&amp;sort=taken" class="card__link"' in html
     assert f'data-viewer-url="/photos/{image.pk}/viewer/?colour=blue&amp;sort=taken"' in html
     assert f'id="photo-{image.pk}"' in html

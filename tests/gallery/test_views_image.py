@@ -49,6 +49,30 @@ def test_the_image_page_shows_the_photo_attribution_and_metadata(client):
     assert "https://www.openstreetmap.org/?mlat=51.500000&amp;mlon=-0.120000" in html
 
 
+def test_the_image_page_shows_the_date_on_the_cameras_clock_and_the_altitude(client):
+    # Noon UTC is 17:30 on a camera set to India's time, five and a half hours ahead.
+    image = make_image(
+        taken_at=aware(2021, 6, 15),
+        taken_at_offset=330,
+        gps_latitude=27.98,
+        gps_longitude=86.92,
+        gps_altitude=5364.0,
+    )
+
+    html = client.get(_page(image)).content.decode()
+
+    assert "15 June 2021, 17:30" in html
+    assert "(UTC+05:30, the camera's clock)" in html
+    assert "5,364 m above sea level" in html
+
+
+def test_an_exposure_line_with_only_the_iso_starts_with_it(client):
+    # A compact whose ISO came from its maker's notes and which recorded nothing else.
+    html = client.get(_page(make_image(iso=64))).content.decode()
+
+    assert "<td>ISO 64</td>" in html
+
+
 def test_the_image_page_falls_back_to_the_original_without_a_preview(client):
     image = make_image(preview="")
     assert f'src="{image.file.url}"' in client.get(_page(image)).content.decode()

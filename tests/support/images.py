@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import numpy as np
+import pillow_heif
 from PIL import Image
 
 
@@ -105,3 +106,23 @@ def minimal_heic() -> bytes:
     """The start of a HEIC file: an ISO-BMFF ftyp box with the heic brand, then an empty meta box."""
     ftyp = b"ftyp" + b"heic" + b"\x00\x00\x00\x00" + b"mif1heic"
     return (4 + len(ftyp)).to_bytes(4, "big") + ftyp + b"\x00\x00\x00\x08meta"
+
+
+def heic_with_exif(
+    width: int = 96, height: int = 64, *, orientation: int = 1, make: str = "Apple", model: str = "iPhone 15"
+) -> bytes:
+    """A real HEIC file, encoded by pillow-heif (a test-only dependency) without registering its opener,
+    so the site's own HEIF decoder (pi-heif) is the one that reads it back. The left half is red and
+    the right half blue, so a test can tell which way the picture was turned. pillow-heif stores a
+    non-1 EXIF orientation as the HEIF rotation/mirror boxes, as iPhones do."""
+    image = Image.new("RGB", (width, height), (220, 20, 20))
+    image.paste((20, 20, 220), (width // 2, 0, width, height))
+    exif = Image.Exif()
+    exif[0x010F] = make
+    exif[0x0110] = model
+    exif[0x0112] = orientation
+    heif = pillow_heif.from_pillow(image)
+    heif.info["exif"] = exif.tobytes()
+    out = io.BytesIO()
+    heif.save(out, format="HEIF", quality=90)
+    return out.getvalue()

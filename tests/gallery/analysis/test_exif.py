@@ -75,6 +75,38 @@ def test_it_applies_the_offset_time_of_the_original():
     exif = exif_from_bytes(exif_block(build))
 
     assert exif.taken_at == datetime(2022, 7, 1, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+    assert exif.taken_at_offset == 120
+
+
+@pytest.mark.parametrize(
+    ("stated", "minutes"), [("-05:30", -330), ("+00:00", 0), ("", None), ("25:00", None)]
+)
+def test_it_keeps_the_recorded_time_zone_offset_and_only_a_recorded_one(stated, minutes):
+    def build(exif: Image.Exif) -> None:
+        sub = exif.get_ifd(0x8769)
+        sub[0x9003] = "2022:07:01 09:00:00"
+        if stated:
+            sub[0x9011] = stated
+
+    assert exif_from_bytes(exif_block(build)).taken_at_offset == minutes
+
+
+@pytest.mark.parametrize(("reference", "expected"), [(0, 1234.5), (1, -12.5), (None, 1234.5)])
+def test_it_reads_the_gps_altitude_above_or_below_sea_level(reference, expected):
+    def build(exif: Image.Exif) -> None:
+        gps = exif.get_ifd(0x8825)
+        gps[6] = TiffImagePlugin.IFDRational(abs(expected) * 10, 10)
+        if reference is not None:
+            gps[5] = reference
+
+    assert exif_from_bytes(exif_block(build)).gps_altitude == expected
+
+
+def test_an_impossible_altitude_is_left_out():
+    def build(exif: Image.Exif) -> None:
+        exif.get_ifd(0x8825)[6] = TiffImagePlugin.IFDRational(10**9, 1)
+
+    assert exif_from_bytes(exif_block(build)).gps_altitude is None
 
 
 def test_it_falls_back_to_datetime_when_there_is_no_original_date():

@@ -4,8 +4,8 @@ import pytest
 from PIL import Image
 
 from gallery.analysis.result import ImageRejected
-from gallery.analysis.validate import ImageInfo, validate_image_file
-from tests.support.images import encode, jpeg_with_exif, minimal_heic, solid_jpeg
+from gallery.analysis.validate import ImageInfo, decode_image, validate_image_file
+from tests.support.images import encode, heic_with_exif, jpeg_with_exif, minimal_heic, solid_jpeg
 
 LIMIT = 50_000_000
 
@@ -73,10 +73,49 @@ def test_it_rejects_unrecognised_binary_data(tmp_path):
     assert message.startswith("not an image: unrecognised content")
 
 
-def test_it_refuses_heic_with_advice(tmp_path):
+def test_it_refuses_a_heic_file_that_does_not_decode_naming_the_format(tmp_path):
     message = rejection(write(tmp_path, "IMG_0001.jpg", minimal_heic()))
 
-    assert message == "HEIC/HEIF photos are not supported; convert to JPEG"
+    assert message == "corrupt HEIC/HEIF file: its decoder cannot read it as HEIC/HEIF"
+
+
+def test_it_accepts_a_heic_photo_upright_with_its_exif(tmp_path):
+    # Orientation 6 (turn 90 degrees clockwise): stored 96x64, seen 64x96.
+    path = write(tmp_path, "IMG_0002.HEIC", heic_with_exif(96, 64, orientation=6, make="Apple"))
+
+    decoded = decode_image(path, max_pixels=10**6)
+
+    assert (decoded.info.format, decoded.info.width, decoded.info.height) == ("HEIF", 64, 96)
+    assert decoded.image.size == (64, 96)
+    assert decoded.exif.camera_make == "Apple"
+    assert decoded.exif.orientation_tag == 1  # already applied: nothing may turn it again
+
+
+def test_it_accepts_a_heic_whose_major_brand_is_the_generic_mif1(tmp_path):
+    data = heic_with_exif()
+    # Swap the major brand "heic" for "mif1": the compatible brands still say HEIC.
+    path = write(tmp_path, "photo.heif", data[:8] + b"mif1" + data[12:])
+
+    assert validate_image_file(path, max_pixels=10**6).format == "HEIF"
+
+
+def test_it_accepts_an_avif_image(tmp_path):
+    path = write(tmp_path, "photo.avif", encode(Image.new("RGB", (40, 30), (10, 200, 10)), "AVIF"))
+
+    assert validate_image_file(path, max_pixels=10**6) == ImageInfo("AVIF", 40, 30)
+
+
+def test_it_refuses_a_video_in_an_iso_media_box(tmp_path):
+    ftyp = b"ftypisom\x00\x00\x02\x00isomiso2avc1mp41"
+    message = rejection(write(tmp_path, "clip.jpg", (4 + len(ftyp)).to_bytes(4, "big") + ftyp + bytes(40)))
+
+    assert message == "not an image: the file is a video or other ISO media file (brand 'isom')"
+
+
+def test_it_refuses_a_heic_over_the_pixel_limit_before_decoding(tmp_path):
+    path = write(tmp_path, "big.heic", heic_with_exif(96, 64))
+
+    assert rejection(path, max_pixels=1000).startswith("too large: 96x64")
 
 
 def test_it_refuses_an_image_format_we_do_not_accept(tmp_path):

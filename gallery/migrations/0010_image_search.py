@@ -184,7 +184,7 @@ def drop_search_index(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0010_tag_suggestions'),
+        ('gallery', '0009_tag_suggestions'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0009_image_visual_features'),
+        ('gallery', '0008_image_visual_features'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0006_image_quality'),
+        ('gallery', '0007_camera_metadata_and_job_warnings'),
     ]
 
     operations = [
