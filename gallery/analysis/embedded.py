@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO, Final
 
-from PIL import Image, IptcImagePlugin
+from PIL import Image, ImageFile, IptcImagePlugin
 
 from gallery.analysis.iptc import parse_iptc
 from gallery.analysis.result import EmbeddedMetadata
@@ -58,8 +58,20 @@ def read_embedded_metadata(source: Path | BinaryIO) -> EmbeddedMetadata:
     gives a warning, never an error."""
     try:
         with Image.open(source, formats=ACCEPTED_FORMATS) as image:
-            packet = _xmp_packet(image)
-            records = IptcImagePlugin.getiptcinfo(image) if image.format in ("JPEG", "TIFF") else None
+            return embedded_metadata_of(image)
+    except _READ_ERRORS as error:
+        return EmbeddedMetadata(warning=f"embedded metadata could not be read ({error})")
+
+
+def embedded_metadata_of(image: Image.Image) -> EmbeddedMetadata:
+    """XMP and IPTC of a picture already opened (the ingest's one decode keeps them in its info)."""
+    try:
+        packet = _xmp_packet(image)
+        records = (
+            IptcImagePlugin.getiptcinfo(image)
+            if isinstance(image, ImageFile.ImageFile) and image.format in ("JPEG", "TIFF")
+            else None
+        )
     except _READ_ERRORS as error:
         return EmbeddedMetadata(warning=f"embedded metadata could not be read ({error})")
     xmp = parse_xmp(packet) if packet else EmbeddedMetadata()

@@ -232,12 +232,12 @@ def _ingest_candidate(
     duplicate = Image.objects.filter(sha256=fetched.sha256).values_list("pk", flat=True).first()
     if duplicate is not None:
         return ItemResult("skipped", f"{_describe(candidate)}: same file as image #{duplicate}", duplicate)
-    candidate = with_embedded_metadata(candidate, fetched.data, job=job, name=_describe(candidate))
     started = time.perf_counter()
     decoded = _decode(fetched)
     analysis = analyse_picture(
         decoded, decode_seconds=time.perf_counter() - started, label=_describe(candidate)
     )
+    candidate = with_embedded_metadata(candidate, decoded.image, job=job, name=_describe(candidate))
     image = _store(candidate, fetched, decoded.info, analysis, job=job)
     if image is None:
         return ItemResult("skipped", f"{_describe(candidate)}: stored by another worker meanwhile")

@@ -6,11 +6,12 @@ the job: conflicts and unreadable metadata become warnings on the job, never fai
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import replace
 
-from gallery.analysis.embedded import Provenance, merge_provenance, read_embedded_metadata
+from PIL.Image import Image as PILImage
+
+from gallery.analysis.embedded import Provenance, embedded_metadata_of, merge_provenance
 from gallery.models import IngestJob
 from gallery.services import jobs
 from gallery.sources.base import Candidate, attribution_line
@@ -19,11 +20,11 @@ log = logging.getLogger(__name__)
 
 
 def with_embedded_metadata(
-    candidate: Candidate, data: bytes, *, job: IngestJob | None, name: str
+    candidate: Candidate, picture: PILImage, *, job: IngestJob | None, name: str
 ) -> Candidate:
-    """`candidate` with the blanks in its credits filled from its file's bytes (read once by the
-    ingest; only the headers are parsed here, no pixels); `name` labels warnings."""
-    embedded = read_embedded_metadata(io.BytesIO(data))
+    """`candidate` with the blanks in its credits filled from what its file says, read from the
+    picture the ingest decoded once; `name` labels warnings."""
+    embedded = embedded_metadata_of(picture)
     stated = _provenance(candidate)
     merged, conflicts = merge_provenance(
         stated, embedded, title_from_file_name=candidate.title_from_file_name
