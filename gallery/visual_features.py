@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from functools import cache
 
 import numpy as np
 
 from gallery.analysis.descriptor import FloatArray, from_bytes
 from gallery.analysis.onnx_encoder import EncoderUnavailable
-from gallery.embedding import active_embedder_name
+from gallery.embedding import active_embedder, active_embedder_name
 from gallery.models import Image
 from gallery.selectors import visible_images
 
@@ -50,12 +51,25 @@ def vectors_from_rows(rows: Iterable[StoredVector]) -> FloatArray:
     """(n, length) float32 from (visual_features, visual_features_by) pairs fetched with other columns."""
     name = _site_embedder_name()
     vectors = [from_bytes(blob) if made_by == name and name else None for blob, made_by in rows]
-    length = max((len(vector) for vector in vectors if vector is not None), default=0)
+    # The embedder's own length even when no row has a vector yet, so that every matrix made while one
+    # embedder runs has the same width (the tag suggester's model is fitted on one and applied to others).
+    length = max((len(vector) for vector in vectors if vector is not None), default=_embedder_length(name))
     matrix = np.zeros((len(vectors), length), dtype=np.float32)
     for row, vector in enumerate(vectors):
         if vector is not None and len(vector) == length:
             matrix[row] = vector
     return matrix
+
+
+@cache
+def _embedder_length(name: str) -> int:
+    """How many numbers the active embedder (called `name`) gives; 0 when none can run."""
+    if not name:
+        return 0
+    try:
+        return active_embedder().length
+    except EncoderUnavailable:
+        return 0
 
 
 def _site_embedder_name() -> str:

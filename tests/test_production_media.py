@@ -48,7 +48,17 @@ def production_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "DJANGO_SETTINGS_MODULE": "imgsite.settings.production",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "IMGSITE_MEDIA_ROOT": str(media),
+        "IMGSITE_STATIC_ROOT": str(tmp_path / "static"),
     }
+    # As a deployment does: the error pages use the site's layout, whose static files come from the
+    # manifest that collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=REPO,
+        env=env,
+        check=True,
+        timeout=120,
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "imgsite.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
         cwd=REPO,

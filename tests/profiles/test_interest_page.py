@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from profiles.models import ProfileSnapshot
+from profiles.taste import PROFILE_VERSION
 from tests.factories import DEFAULT_PASSWORD, make_image, make_like
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,9 @@ def _snapshot_with_interests(user: User, *members: list[int]) -> None:
         {"label": f"interest {n}", "share": 0.5, "size": len(ids), "member_image_ids": ids}
         for n, ids in enumerate(members)
     ]
-    ProfileSnapshot.objects.create(user=user, data={"interests": interests}, version=1)
+    # A current snapshot: this version, and interests from the taste model served now (none yet).
+    data = {"interests": interests, "taste_model_id": None}
+    ProfileSnapshot.objects.create(user=user, data=data, version=PROFILE_VERSION)
 
 
 def _shown_ids(html: str) -> list[int]:
