@@ -193,8 +193,11 @@ def test_analyse_features_recomputes_every_photo_after_a_switch_going_past_a_bad
     media_path(broken.preview.name).write_bytes(b"no longer a JPEG")
 
     use_weights(tiny_encoder(tmp_path / "tiny.onnx"))
-    # Until recomputed, the old descriptors are not mixed with the encoder's vectors.
-    assert visual_feature_matrix(ids).shape == (3, 0)
+    # Until recomputed, the old descriptors are not mixed with the encoder's vectors: every row reads
+    # as zeros, at the encoder's width.
+    stale = visual_feature_matrix(ids)
+    assert stale.shape == (3, TINY_LENGTH)
+    assert not stale.any()
     out, err = StringIO(), StringIO()
     call_command("analyse", "--features", stdout=out, stderr=err)
 
