@@ -72,9 +72,11 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} before the runs\n")
 
         if args.ingest > 0:
-            for workers in (1, 2):
+            for workers, threads in END_TO_END_RUNS:
                 for repo in args.repo:
-                    run_end_to_end(paths[: args.ingest], workers, repo=repo, scratch=Path(folder))
+                    run_end_to_end(
+                        paths[: args.ingest], workers, threads=threads, repo=repo, scratch=Path(folder)
+                    )
             print()
         run_decode_floor(paths[:6])
         for workers in (1, 2):
@@ -84,13 +86,17 @@ def main() -> None:
 
 
 last_fast_seconds = [0.0]
+# (processes, IMGSITE_INGEST_THREADS each): one process one photo at a time, one process with the
+# default two threads preparing photos ahead, and two processes of each kind.
+END_TO_END_RUNS = ((1, 1), (1, 2), (2, 1), (2, 2))
 
 
-def run_end_to_end(paths: list[Path], workers: int, *, repo: Path, scratch: Path) -> None:
+def run_end_to_end(paths: list[Path], workers: int, *, threads: int, repo: Path, scratch: Path) -> None:
     """Folder ingest from file to analysed photo, as `make demo` runs it: fetch, check, store, analyse
-    and save, tasks in-process. With 2 workers, two processes each ingest half the photos at once
-    into the same database and media folder."""
-    run = scratch / f"ingest-{workers}"
+    and save, tasks in-process, with `threads` threads preparing the next photos in each process
+    (IMGSITE_INGEST_THREADS; older checkouts ignore it). With 2 workers, two processes each ingest
+    half the photos at once into the same database and media folder."""
+    run = scratch / f"ingest-{workers}-{threads}"
     folders = [run / f"part-{n}" for n in range(workers)]
     for index, path in enumerate(paths):
         folders[index % workers].mkdir(parents=True, exist_ok=True)
@@ -102,6 +108,7 @@ def run_end_to_end(paths: list[Path], workers: int, *, repo: Path, scratch: Path
         "DATABASE_URL": f"sqlite:///{run / 'db.sqlite3'}",
         "IMGSITE_MEDIA_ROOT": str(run / "media"),
         "IMGSITE_FOLDER_ROOTS": str(run),
+        "IMGSITE_INGEST_THREADS": str(threads),
     }
     subprocess.run([*ingest_script, str(run), "--migrate-only"], env=environment, check=True, cwd=repo)
     load = os.getloadavg()[0]
@@ -115,7 +122,9 @@ def run_end_to_end(paths: list[Path], workers: int, *, repo: Path, scratch: Path
     stored = sum(outcome["stored"] for outcome in outcomes)
     analysed = sum(outcome["analysed"] for outcome in outcomes)
     cpu = sum(outcome["cpu"] for outcome in outcomes)
-    label = "1 process" if workers == 1 else f"{workers} processes"
+    label = ("1 process" if workers == 1 else f"{workers} processes") + (
+        ", 1 thread" if threads == 1 else f", {threads} threads"
+    )
     print(
         f"end to end, folder ingest, {label}: {stored} stored, {analysed} analysed in {wall:.2f} s: "
         f"{analysed / wall:.1f} photos/s ({analysed / cpu:.1f} per CPU second; load {load:.2f}; "

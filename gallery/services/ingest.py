@@ -4,10 +4,18 @@
 points; everything else here is a step of theirs.
 
 Per candidate the order is: skip if (source, source_id) is known; fetch the bytes into memory,
-hashed as they arrive (read once); skip if the sha256 is known; decode the picture once, which both
-validates the file (truncated, corrupt, oversized and hostile files are refused here, before anything
-is written) and feeds the analysis; write the original and its thumbnails atomically; insert the
-Image row with its analysis, colours and tags in one transaction; group it with its other versions.
+hashed as they arrive (read once); decode the picture once, which both validates the file
+(truncated, corrupt, oversized and hostile files are refused here, before anything is written) and
+feeds the analysis; skip if the sha256 is known; write the original and its thumbnails atomically;
+insert the Image row with its analysis, colours and tags in one transaction; group it with its other
+versions.
+
+The fetch, decode and analysis of the next few candidates run in worker threads
+(IMGSITE_INGEST_THREADS) while this thread stores the current one: Pillow and numpy release the GIL
+while they decode and compute, so on several cores one process ingests as fast as two did one at a
+time. Only the caller's thread touches the database, and items are counted in the source's order, so
+a job's position and its resumption after a crash mean what they meant. A photo whose bytes turn out
+to be known is decoded for nothing; one whose source id is known never reaches a thread.
 Any failure removes what this item wrote and the batch goes on: every item ends stored, skipped,
 refused or failed with a reason, whatever it raised. A photo whose file is good but whose analysis
 fails is stored as failed, with the reason, as when the analysis task fails. A full disk (or a
@@ -20,14 +28,19 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
+from types import TracebackType
+from typing import Self, TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -89,6 +102,22 @@ class ItemFailed(Exception):
     """One candidate could not be ingested; the message goes on the job."""
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A candidate's bytes, decoded and analysed: everything before the database is asked anything."""
+
+    fetched: FetchedFile
+    decoded: DecodedImage
+    analysis: PictureAnalysis
+
+
+# What the caller's thread knows of an item before storing it: its outcome already (refused by the
+# source, or its source id known), or the work on it in a worker thread.
+_Begun = ItemResult | Future[_Prepared]
+_Item = TypeVar("_Item")
+_Started = TypeVar("_Started")
+
+
 class RunEnd(StrEnum):
     """How one run of a job's task ended, which tells the task what to do next."""
 
@@ -130,34 +159,30 @@ def run_ingest_job_slice(
 def _run_leased_job(
     job: IngestJob, *, owner: str, progress: ProgressCallback | None, deadline: float | None
 ) -> RunEnd:
-    session = http_session()
     refusals: Counter[str] = Counter()
-    resume_at = job.position
+    resume_at = job.position  # items before it were counted by an earlier run of this job
     try:
         source = build_source(job.source, job.query, options=job.options)
         # Skipped, failed and refused items do not count, so list plenty; the loop stops at `wanted`.
         listed = first_photos(source.candidates(), job.wanted * LISTED_PER_WANTED)
-        for index, item in enumerate(listed):
-            if job.done >= job.wanted:
-                break
-            if index < resume_at:
-                continue  # counted by an earlier run of this job
-            if deadline is not None and time.monotonic() > deadline:
-                return RunEnd.PAUSED
-            result = _ingest_item(item, job=job, session=session)
-            if index == resume_at and _stored_by_this_job(result, job):
-                # The run that died stored this item but was killed before counting it.
-                result = ItemResult("done", image_id=result.image_id)
-            # Counting the item renews the lease in the same statement; it fails once the job was
-            # cancelled, retried or taken over by another run, which then counts this item.
-            if not jobs.record_outcome(job, result.outcome, result.message, owner=owner):
-                return RunEnd.STOPPED
-            if isinstance(item, Rejection):
-                refusals[item.reason] += 1
-            if progress is not None:
-                progress(job)
-            if not jobs.holds_lease(job, owner=owner):
-                return RunEnd.STOPPED
+        unseen = islice(enumerate(listed), resume_at, None)
+        with _Preparer(threads=settings.IMGSITE_INGEST_THREADS) as preparer:
+            for (index, item), begun in _looking_ahead(
+                unseen,
+                lambda numbered: _begin(numbered[1], preparer),
+                how_far=lambda: min(preparer.threads, job.wanted - job.done - 1),
+            ):
+                if job.done >= job.wanted:
+                    break
+                if deadline is not None and time.monotonic() > deadline:
+                    return RunEnd.PAUSED
+                first = index == resume_at
+                if not _count_item(job, item, begun, first=first, owner=owner, refusals=refusals):
+                    return RunEnd.STOPPED
+                if progress is not None:
+                    progress(job)
+                if not jobs.holds_lease(job, owner=owner):
+                    return RunEnd.STOPPED
     except SourceError as exc:
         jobs.mark_failed(job, str(exc))
         return RunEnd.FINISHED
@@ -171,6 +196,101 @@ def _run_leased_job(
         _log_refusals(job, refusals)
     jobs.mark_finished(job)
     return RunEnd.FINISHED
+
+
+def _count_item(
+    job: IngestJob,
+    item: Candidate | Rejection,
+    begun: _Begun,
+    *,
+    first: bool,
+    owner: str,
+    refusals: Counter[str],
+) -> bool:
+    """Store one item and count its outcome; False once this run no longer holds the job.
+    `first`: the first item of this run, which a run that died may have stored without counting."""
+    result = _ingest_item(item, begun, job=job)
+    if first and _stored_by_this_job(result, job):
+        # The run that died stored this item but was killed before counting it.
+        result = ItemResult("done", image_id=result.image_id)
+    if isinstance(item, Rejection):
+        refusals[item.reason] += 1
+    # Counting the item renews the lease in the same statement; it fails once the job was
+    # cancelled, retried or taken over by another run, which then counts this item.
+    return jobs.record_outcome(job, result.outcome, result.message, owner=owner)
+
+
+def _looking_ahead(
+    items: Iterable[_Item], begin: Callable[[_Item], _Started], *, how_far: Callable[[], int]
+) -> Iterator[tuple[_Item, _Started]]:
+    """Each item with what `begin` made of it, in order; `begin` is called up to `how_far()` items
+    before the caller gets to them, so work it hands to threads is under way when it is needed.
+
+    An error reading `items` (a source failing on its next page) is raised where it would have been
+    without the look-ahead: after the items read before it."""
+    pending: deque[tuple[_Item, _Started]] = deque()
+    upcoming = iter(items)
+    more = True
+    failure: Exception | None = None
+    while True:
+        while more and len(pending) <= max(0, how_far()):
+            try:
+                item = next(upcoming)
+            except StopIteration:
+                more = False
+            except Exception as exc:
+                more, failure = False, exc
+            else:
+                pending.append((item, begin(item)))
+        if not pending:
+            if failure is not None:
+                raise failure
+            return
+        yield pending.popleft()
+
+
+class _Preparer:
+    """Fetches, checks, decodes and analyses candidates in worker threads, each with its own HTTP
+    session. Nothing here touches the database: that stays with the thread that made the preparer."""
+
+    def __init__(self, *, threads: int) -> None:
+        self.threads = max(1, threads)
+        self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="ingest")
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        # Work not started is dropped; a decode under way finishes first (a second at most).
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        for session in self._sessions:
+            session.close()
+
+    def submit(self, candidate: Candidate) -> Future[_Prepared]:
+        return self._pool.submit(self._prepare, candidate)
+
+    def _prepare(self, candidate: Candidate) -> _Prepared:
+        fetched = _fetch(candidate, session=self._session())
+        _check_checksum(fetched, candidate)
+        started = time.perf_counter()
+        decoded = _decode(fetched)
+        analysis = analyse_picture(
+            decoded, decode_seconds=time.perf_counter() - started, label=_describe(candidate)
+        )
+        return _Prepared(fetched, decoded, analysis)
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = http_session()
+            with self._lock:
+                self._sessions.append(session)
+        return session
 
 
 def _stored_by_this_job(result: ItemResult, job: IngestJob) -> bool:
@@ -187,14 +307,22 @@ def _log_refusals(job: IngestJob, refusals: Counter[str]) -> None:
         log.info("job %s: the source offered %d item(s) refused with: %s", job.pk, count, reason)
 
 
-def _ingest_item(
-    item: Candidate | Rejection, *, job: IngestJob | None, session: requests.Session
-) -> ItemResult:
+def _begin(item: Candidate | Rejection, preparer: _Preparer) -> _Begun:
     if isinstance(item, Rejection):
         log.debug("source refused %s: %s", item.source_id, item.reason)
         return ItemResult("rejected", f"{item.source_id}: {item.reason}")
+    known = _find_known_image(item)
+    if known is not None:
+        return ItemResult("skipped", f"{_describe(item)}: already in the collection", known)
+    return preparer.submit(item)
+
+
+def _ingest_item(item: Candidate | Rejection, begun: _Begun, *, job: IngestJob | None) -> ItemResult:
+    if isinstance(begun, ItemResult):
+        return begun
+    assert isinstance(item, Candidate)
     try:
-        return _ingest_candidate(item, job=job, session=session)
+        return _ingest_candidate(item, begun, job=job)
     except ItemFailed as exc:
         return ItemResult("failed", f"{_describe(item)}: {exc}")
     except (OperationalError, InterfaceError):
@@ -222,23 +350,15 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _ingest_candidate(
-    candidate: Candidate, *, job: IngestJob | None, session: requests.Session
+    candidate: Candidate, preparing: Future[_Prepared], *, job: IngestJob | None
 ) -> ItemResult:
-    known = _find_known_image(candidate)
-    if known is not None:
-        return ItemResult("skipped", f"{_describe(candidate)}: already in the collection", known)
-    fetched = _fetch(candidate, session=session)
-    _check_checksum(fetched, candidate)
+    prepared = preparing.result()  # raises what the worker thread raised (ItemFailed, …)
+    fetched, decoded = prepared.fetched, prepared.decoded
     duplicate = Image.objects.filter(sha256=fetched.sha256).values_list("pk", flat=True).first()
     if duplicate is not None:
         return ItemResult("skipped", f"{_describe(candidate)}: same file as image #{duplicate}", duplicate)
-    started = time.perf_counter()
-    decoded = _decode(fetched)
-    analysis = analyse_picture(
-        decoded, decode_seconds=time.perf_counter() - started, label=_describe(candidate)
-    )
     candidate = with_embedded_metadata(candidate, decoded.image, job=job, name=_describe(candidate))
-    image = _store(candidate, fetched, decoded.info, analysis, job=job)
+    image = _store(candidate, fetched, decoded.info, prepared.analysis, job=job)
     if image is None:
         return ItemResult("skipped", f"{_describe(candidate)}: stored by another worker meanwhile")
     finish_new_image(image)

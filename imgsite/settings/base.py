@@ -244,6 +244,10 @@ IMGSITE_OPENVERSE_API = env_str("IMGSITE_OPENVERSE_API", "https://api.openverse.
 # The selection `make demo` ingests when no query is given.
 IMGSITE_DEFAULT_COMMONS_CATEGORY = env_str("IMGSITE_DEFAULT_COMMONS_CATEGORY", "Category:Quality images")
 IMGSITE_DEFAULT_INGEST_COUNT = env_int("IMGSITE_DEFAULT_INGEST_COUNT", 120)
+# Threads that fetch, decode and analyse the next photos of an ingest while its process stores the
+# current one (gallery/services/ingest.py). Two keep two cores busy from one process; a worker
+# machine running one Celery process per core gains less from more.
+IMGSITE_INGEST_THREADS = env_int("IMGSITE_INGEST_THREADS", 2)
 # Downloads: a hard size cap, (connect, read) timeouts in seconds, and retries with backoff.
 IMGSITE_MAX_DOWNLOAD_BYTES = env_int("IMGSITE_MAX_DOWNLOAD_BYTES", 40 * 1024 * 1024)
 IMGSITE_CONNECT_TIMEOUT = env_float("IMGSITE_CONNECT_TIMEOUT", 5.0)

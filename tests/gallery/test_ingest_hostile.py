@@ -120,7 +120,10 @@ def test_a_full_disk_fails_the_job_leaves_no_photo_or_stray_file_and_the_command
     assert "No space left on device" in job.errors[-1]
     assert Image.objects.count() == 0
     assert files_on_disk(media_root) == []
-    assert fake_http.hits("/two.jpg") == 0  # it stopped at the first photo instead of failing each
+    # It stopped at the first photo instead of failing each in turn (the next ones may have been
+    # fetched ahead, but none was counted or written).
+    assert (job.done, job.failed, job.position) == (0, 0, 0)
+    assert len(job.errors) == 1
 
 
 def test_a_disk_that_fills_up_during_analysis_marks_the_photos_failed_not_pending(

@@ -306,3 +306,28 @@ def test_text_longer_than_its_field_is_cut_to_the_fields_length(fake_http: FakeH
     assert title_field.max_length is not None
     assert len(title) == title_field.max_length
     assert title.startswith("Boat Boat")
+
+
+def test_photos_prepared_ahead_in_threads_are_stored_in_the_sources_order(
+    fake_http: FakeHTTPServer,
+) -> None:
+    files = sample_files(4)
+    api = install_fake_commons(fake_http, files)
+    # The first file is slow, so the threads finish the next ones first.
+    fake_http.route(f"/files/{files[0].name}", Reply(200, files[0].data, {"Content-Type": "image/jpeg"}, delay=0.5))
+    job = create_ingest_job(source="commons", query="Category:Boats", wanted=4, enqueue=False)
+    with override_settings(IMGSITE_COMMONS_API=api, IMGSITE_INGEST_THREADS=3):
+        job = run_ingest_job(job)
+
+    assert (job.done, job.position) == (4, 4)
+    stored = list(Image.objects.order_by("pk").values_list("source_id", flat=True))
+    assert stored == [str(item.pageid) for item in files]
+
+
+def test_a_job_that_wants_one_photo_downloads_only_that_one(fake_http: FakeHTTPServer) -> None:
+    files = sample_files(5)
+
+    job = run_commons(fake_http, files, wanted=1)
+
+    assert job.done == 1
+    assert sum(fake_http.hits(f"/files/{item.name}") for item in files) == 1
