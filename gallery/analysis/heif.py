@@ -17,11 +17,11 @@ Orientation to 1 so that nothing rotates the picture a second time, and keeps th
 
 from __future__ import annotations
 
-from typing import Final
-
 import pi_heif
 
-HEIF_FORMAT: Final = "HEIF"
+from gallery.formats import HEIF_FORMAT
+
+__all__ = ["HEIF_FORMAT"]  # importing it registers the opener below
 
 # Thumbnails, depth maps and auxiliary images (HDR gain maps) are never shown: not decoding them keeps
 # an iPhone photo's decode to its one picture.

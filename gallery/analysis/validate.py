@@ -33,8 +33,9 @@ from PIL import Image
 from gallery.analysis.exif import exif_from_image
 from gallery.analysis.heif import HEIF_FORMAT
 from gallery.analysis.result import ExifData, ImageRejected
+from gallery.formats import DECODER_FORMATS
 
-ACCEPTED_FORMATS: Final = ("JPEG", "PNG", "WEBP", "TIFF", "GIF", "BMP", HEIF_FORMAT, "AVIF")
+ACCEPTED_FORMATS: Final = DECODER_FORMATS
 # JPEGs decode at the smallest draft scale whose long edge is still this long: within 10% of the
 # 1024 px preview, where the next larger scale would cost about a quarter more time for no visible gain.
 DRAFT_MIN_LONG_EDGE: Final = 920

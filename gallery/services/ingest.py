@@ -377,6 +377,12 @@ def _find_known_image(candidate: Candidate) -> int | None:
 
 def _fetch(candidate: Candidate, *, session: requests.Session) -> FetchedFile:
     limits = _download_limits()
+    if candidate.expected_size > limits.max_bytes:
+        # The source states the size (Commons, Openverse): no need to download up to the cap to know.
+        raise ItemFailed(
+            f"the source gives its size as {candidate.expected_size / 1e6:.1f} MB, over the "
+            f"{limits.max_bytes / 1e6:.1f} MB limit; it was not downloaded"
+        )
     try:
         if candidate.local_path:
             return read_local_file(Path(candidate.local_path), max_bytes=limits.max_bytes)

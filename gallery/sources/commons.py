@@ -33,6 +33,7 @@ from typing import Any
 
 import requests
 
+from gallery.formats import PHOTO_MIME_TYPES
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
 from gallery.sources.base import Candidate, Rejection, SourceError
 from gallery.sources.http import get_json
@@ -46,7 +47,6 @@ EXTMETADATA_FIELDS = (
     "Categories",
     "DateTimeOriginal",
 )
-PHOTO_MIMES = frozenset({"image/jpeg", "image/png", "image/webp"})
 # Pages per request. extmetadata is costly for the API; 50 keeps each answer quick.
 DEFAULT_BATCH_SIZE = 50
 
@@ -186,7 +186,7 @@ class CommonsSource:
         if not info.get("url"):
             return Rejection(source_id, "no file information from Commons")
         mime = str(info.get("mime", ""))
-        if mime not in PHOTO_MIMES:
+        if mime not in PHOTO_MIME_TYPES:
             return Rejection(source_id, f"not a bitmap photo ({mime or 'unknown type'})")
         meta = _Metadata(info.get("extmetadata") or {})
         licence = normalise_licence(meta.text("LicenseShortName"), meta.text("LicenseUrl"))

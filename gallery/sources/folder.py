@@ -1,6 +1,6 @@
 """Photos in a local folder, all under one licence and author given by the person ingesting them.
 
-Files are offered by extension (IMAGE_EXTENSIONS, case-insensitive), in sorted path order so two
+Files are offered by extension (gallery.formats.FILE_EXTENSIONS, case-insensitive), in sorted path order so two
 runs list the same photos in the same order; hidden files and folders are skipped, and so is anything
 that is not a regular file (a FIFO named .jpg would hang the job) or is a symbolic link leading out of
 the folder (symbolic links to sub-folders are not entered either). The pipeline
@@ -12,20 +12,16 @@ from the file name and the names of the sub-folders on the way become tags ("Tri
 from __future__ import annotations
 
 import logging
-import mimetypes
 import os
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from gallery.formats import FILE_EXTENSIONS, mime_type_of_extension
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
 from gallery.sources.base import Candidate, SourceError, attribution_line
 
 log = logging.getLogger(__name__)
-
-IMAGE_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif", ".gif", ".bmp"}
-)
 
 
 class FolderSource:
@@ -67,7 +63,7 @@ class FolderSource:
                 subdirectories.clear()
             for name in sorted(files):
                 path = Path(directory, name)
-                if not name.startswith(".") and path.suffix.lower() in IMAGE_EXTENSIONS:
+                if not name.startswith(".") and path.suffix.lower() in FILE_EXTENSIONS:
                     target = self._regular_file_inside(path)
                     if target is not None:
                         yield target
@@ -107,5 +103,5 @@ class FolderSource:
             licence=self.licence,
             licence_url=licence_url_for(self.licence),
             tags=tags,
-            mime=mimetypes.guess_type(path.name)[0] or "",
+            mime=mime_type_of_extension(path.suffix),
         )

@@ -16,13 +16,13 @@ from typing import Any
 
 import requests
 
+from gallery.formats import mime_type_of_extension
 from gallery.licences import is_free_licence, licence_url_for, normalise_licence
 from gallery.sources.base import Candidate, Rejection, SourceError
 from gallery.sources.http import get_json
 
 DEFAULT_LICENCES = "cc0,pdm,by,by-sa"
 PAGE_SIZE = 20  # the most Openverse gives an anonymous client per page
-_MIME_BY_FILETYPE = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 class OpenverseSource:
@@ -85,7 +85,7 @@ class OpenverseSource:
             licence_url=_text(result, "license_url") or licence_url_for(licence),
             tags=_tag_names(tags),
             expected_size=int(result.get("filesize") or 0),
-            mime=_MIME_BY_FILETYPE.get(_text(result, "filetype").lower(), ""),
+            mime=mime_type_of_extension(_text(result, "filetype")),
             extra={"provider": _text(result, "provider"), "openverse_source": _text(result, "source")},
         )
 

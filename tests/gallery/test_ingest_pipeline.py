@@ -146,13 +146,14 @@ def test_a_decompression_bomb_over_the_pixel_limit_is_refused(
     assert "pixels" in job.errors[0]
 
 
-def test_a_file_over_the_size_cap_is_not_downloaded_past_the_cap(fake_http: FakeHTTPServer) -> None:
+def test_a_file_the_source_says_is_over_the_size_cap_is_not_downloaded(fake_http: FakeHTTPServer) -> None:
     with override_settings(IMGSITE_MAX_DOWNLOAD_BYTES=20_000):
         big = FakeFile(pageid=9000, name="Big.jpg", data=jpeg_with_exif(900, 700) + b"\0" * 30_000)
         job = run_commons(fake_http, [*sample_files(1), big])
 
     assert (job.done, job.failed) == (1, 1)
-    assert "limit" in job.errors[0]
+    assert "over the 0.0 MB limit; it was not downloaded" in job.errors[0]
+    assert fake_http.hits("/files/Big.jpg") == 0
 
 
 def test_a_missing_file_is_reported_with_its_http_status(fake_http: FakeHTTPServer) -> None:

@@ -291,8 +291,10 @@ def test_drawings_and_other_non_photo_files_are_refused(fake_http, session):
         answer(
             [
                 commons_page(91, "Logo.svg", mime="image/svg+xml"),
-                commons_page(92, "Scan.tif", mime="image/tiff"),
+                commons_page(92, "Animation.gif", mime="image/gif"),
                 commons_page(93, "Photo.webp", mime="image/webp"),
+                commons_page(94, "Scan.tif", mime="image/tiff"),
+                commons_page(95, "Phone.heic", mime="image/heic"),
             ]
         ),
     )
@@ -300,8 +302,12 @@ def test_drawings_and_other_non_photo_files_are_refused(fake_http, session):
     items = list(source(fake_http, session).candidates())
 
     assert items[0] == Rejection("91", "not a bitmap photo (image/svg+xml)")
-    assert items[1] == Rejection("92", "not a bitmap photo (image/tiff)")
-    assert isinstance(items[2], Candidate)
+    assert items[1] == Rejection("92", "not a bitmap photo (image/gif)")
+    assert [item.mime for item in items[2:] if isinstance(item, Candidate)] == [
+        "image/webp",
+        "image/tiff",
+        "image/heic",
+    ]
 
 
 def test_an_api_error_answer_stops_the_listing_with_its_message(fake_http, session):

@@ -169,3 +169,12 @@ def test_an_openverse_error_gives_one_clear_line(fake_http, session):
         match=r"^Could not reach 127\.0\.0\.1:\d+: HTTP 400 Bad Request \(Invalid page: must be at most 20\.\)\.$",
     ):
         list(source(fake_http, session).candidates())
+
+
+def test_the_file_type_gives_the_mime_type_and_formats_made_for_photos_are_offered(fake_http, session):
+    results = [result(1), {**result(2), "filetype": "tiff"}, {**result(3), "filetype": "heic"}]
+    fake_http.route(PATH, page_of(results, page=1, page_count=1, result_count=3))
+
+    items = list(source(fake_http, session).candidates())
+
+    assert [item.mime for item in items] == ["image/jpeg", "image/tiff", "image/heic"]
