@@ -49,26 +49,31 @@ def _staff(request: HttpRequest) -> User:
     return request.user
 
 
-class TagSuggestionAdmin(admin.ModelAdmin):
+class _PhotoTagListAdmin(admin.ModelAdmin):
+    """A read-only list of (photo, tag) rows the site made, each shown with the photo's thumbnail;
+    staff answer them with actions and buttons, never by editing a row."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).select_related("image", "tag")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="photo")
+    def picture(self, row: TagSuggestion | TagReview) -> SafeString | str:
+        return _thumbnail(row.image)
+
+
+class TagSuggestionAdmin(_PhotoTagListAdmin):
     list_display = ["picture", "image", "tag", "confidence_percent"]
     search_fields = ["tag__name", "image__title"]
     ordering = ["-confidence", "pk"]
     list_per_page = 100
     actions = ["accept_selected", "reject_selected"]
     readonly_fields = ["image", "tag", "confidence"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[TagSuggestion]:
-        return super().get_queryset(request).select_related("image", "tag")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # suggestions come from the model
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="photo")
-    def picture(self, suggestion: TagSuggestion) -> SafeString | str:
-        return _thumbnail(suggestion.image)
 
     @admin.display(description="confidence", ordering="confidence")
     def confidence_percent(self, suggestion: TagSuggestion) -> str:
@@ -118,8 +123,9 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         return queryset if value == "all" else queryset.filter(status=value)
 
 
-class TagReviewAdmin(admin.ModelAdmin):
-    list_display = ["picture", "image", "tag", "probability_percent", "status", "decide"]
+class TagReviewAdmin(_PhotoTagListAdmin):
+    # The decision next to what it is about, before the photo's title, which can be long.
+    list_display = ["picture", "tag", "probability_percent", "decide", "image", "status"]
     list_display_links = None
     list_filter = [ReviewStatusFilter]
     search_fields = ["tag__name", "image__title"]
@@ -129,19 +135,6 @@ class TagReviewAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin_extra/admin_extra.css"]}
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[TagReview]:
-        return super().get_queryset(request).select_related("image", "tag")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # found by confident learning
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    @admin.display(description="photo")
-    def picture(self, review: TagReview) -> SafeString | str:
-        return _thumbnail(review.image)
 
     @admin.display(description="likely right", ordering="probability")
     def probability_percent(self, review: TagReview) -> str:
