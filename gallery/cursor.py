@@ -70,7 +70,9 @@ def decode_cursor(cursor: str, sort: str) -> list[Any]:
 def _value(column: SortColumn, raw: Any) -> Any:
     if raw is None:
         return None
-    return datetime.fromisoformat(raw) if column.is_time else int(raw)
+    if column.is_time:
+        return datetime.fromisoformat(raw)
+    return float(raw) if column.is_float else int(raw)
 
 
 def _equal(column: SortColumn, value: Any) -> Q:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -26,6 +27,7 @@ from gallery.selectors import (
     GalleryFilters,
     gallery_order,
     like_count_annotation,
+    list_sort,
     visible_images,
 )
 
@@ -68,20 +70,33 @@ class ListPosition:
 def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -> ListPosition:
     """Where `image` stands in the gallery list `filters` names: its neighbours and its page.
 
-    Three small indexed queries. A photo outside the list (another version of a picture, or one the
+    Three small indexed queries (a fourth reads a search's rank). A photo outside the list (another version of a picture, or one the
     filters exclude) still gets the neighbours it would have, so next and previous stay in the list.
     `image` must carry the `like_count` annotation when the list is sorted by likes.
     """
-    if filters.sort not in SORT_COLUMNS:
+    sort = list_sort(filters)
+    if sort not in SORT_COLUMNS:
         return ListPosition(previous=None, next=None, page_number=1)
-    images = gallery_order(filters).exclude(pk=image.pk)
-    key = sort_key(filters.sort, image)
-    before = before_key(images, filters.sort, key)
+    images = gallery_order(filters)
+    key = _key_in_list(image, images, sort)
+    if key is None:
+        return ListPosition(previous=None, next=None, page_number=1)
+    images = images.exclude(pk=image.pk)
+    before = before_key(images, sort, key)
     return ListPosition(
         previous=before.first(),
-        next=after_key(images, filters.sort, key).first(),
+        next=after_key(images, sort, key).first(),
         page_number=before.count() // page_size + 1,
     )
+
+
+def _key_in_list(image: Image, images: QuerySet[Image], sort: str) -> list[Any] | None:
+    """`image`'s sort key in the list `images`; None when it has none there. A search's rank belongs
+    to the search, not the photo, so it is read from the list: a photo the words do not match has none."""
+    if sort != RELEVANCE:
+        return sort_key(sort, image)
+    ranked = images.filter(pk=image.pk).first()
+    return None if ranked is None else sort_key(sort, ranked)
 
 
 def liked_image_ids(user: User | AnonymousUser, images: Iterable[Image]) -> set[int]:

@@ -86,5 +86,7 @@ class SearchScore(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> _SqlParams:
         document, params = compiler.compile(self.source_expressions[0])
-        sql = f"ts_rank({document}, plainto_tsquery('{PG_CONFIG}'::regconfig, %s))"
+        # As double precision: a real's text form does not read back as the same double, and the
+        # viewer's neighbours compare a photo's rank with the rank read back (gallery.cursor).
+        sql = f"ts_rank({document}, plainto_tsquery('{PG_CONFIG}'::regconfig, %s))::double precision"
         return sql, [*params, self.terms.text]

@@ -247,6 +247,7 @@ class SortColumn:
     name: str
     nullable: bool = False
     is_time: bool = False
+    is_float: bool = False
 
 
 # The one definition of each sort's order: the gallery's ORDER BY and the keyset pages and
@@ -260,12 +261,21 @@ SORT_COLUMNS: dict[str, tuple[SortColumn, ...]] = {
         SortColumn("created_at", is_time=True),
         SortColumn("id"),
     ),
+    # Only a list with words to search for has a rank (see `list_sort`).
+    RELEVANCE: (
+        SortColumn("search_rank", is_float=True),
+        SortColumn("created_at", is_time=True),
+        SortColumn("id"),
+    ),
 }
 
 
+def list_sort(filters: GalleryFilters) -> str:
+    """The sort a list really has: relevance without words to rank by is the newest first."""
+    return "newest" if filters.sort == RELEVANCE and not filters.terms else filters.sort
+
+
 def _ordering(sort: str) -> list[Any]:
-    if sort == RELEVANCE:
-        return ["-search_rank", "-created_at", "-id"]
     columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["newest"])
     return [
         F(column.name).desc(nulls_last=True) if column.nullable else f"-{column.name}" for column in columns
@@ -279,12 +289,9 @@ def gallery_order(filters: GalleryFilters) -> QuerySet[Image]:
     images = _apply_filters(one_per_group(visible_images()), filters).annotate(
         like_count=like_count_annotation()
     )
-    sort = filters.sort
     if filters.terms:
         images = images.annotate(search_rank=search_score(filters.terms))
-    elif sort == RELEVANCE:
-        sort = "newest"
-    return images.order_by(*_ordering(sort))
+    return images.order_by(*_ordering(list_sort(filters)))
 
 
 def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:

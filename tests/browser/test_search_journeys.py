@@ -49,6 +49,15 @@ def test_a_visitor_searches_from_the_header_then_narrows_by_colour_and_tag(
     expect(page.get_by_role("heading", level=1)).to_have_text("Photos matching “boats”")
     screenshots.save(page, "search_results")
 
+    # The viewer steps through the results in their ranked order, then closes on the list.
+    titles = _card_titles(page)
+    page.locator("#photos .card").first.get_by_role("link", name=titles[0]).first.click()
+    for title in titles:
+        expect(page.get_by_role("dialog", name=title)).to_be_visible()
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog[data-viewer]")).not_to_be_visible()
+
     page.get_by_role("list", name="Filter by colour").get_by_role("link", name="Blue").click()
     page.wait_for_url("**colour=blue**")
     assert dict(_params(page)) == {"q": "boats", "colour": "blue"}

@@ -13,7 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gallery.models import Image, ImageSearch, Tag
-from gallery.selectors import GalleryFilters, gallery_images
+from gallery.photo_lists import position_in_list
+from gallery.selectors import GalleryFilters, gallery_images, image_for_page
 from gallery.services.duplicates import merge_group
 from gallery.services.social import add_user_tag, remove_user_tag
 from gallery.services.storage import delete_image
@@ -35,6 +36,7 @@ __all__ = [
     "test_search_ignores_photos_the_public_cannot_see",
     "test_searching_costs_the_same_number_of_queries_for_three_or_thirty_results",
     "test_the_index_forgets_a_deleted_photo",
+    "test_the_viewer_steps_through_a_search_in_its_order_of_relevance",
 ]
 
 
@@ -206,3 +208,29 @@ def test_a_nul_byte_in_a_tag_or_author_address_or_completion_is_answered_calmly(
         "tags": [{"name": "sea", "count": 1}]
     }
     assert client.get("/gallery/", {"author": "Ann\x00", "tag": "sea\x00"}).status_code == 200
+
+
+def test_the_viewer_steps_through_a_search_in_its_order_of_relevance() -> None:
+    # Ranks that differ, and ties (the same words), which the date added and the id then order.
+    for n in range(2):
+        make_image(title="Harbour boats", description="Boats and more boats in the harbour")
+        make_image(title="Boats", description=f"Quay number {n}")
+        make_image(title="Quay", description="A boat, far off")
+    outside = make_image(title="Mountain lake")
+    filters = GalleryFilters(q="boats", sort="relevance")
+    results = _found("boats")
+    assert len(results) == 6
+
+    def walk(start: int, step: str) -> list[int]:
+        seen = [start]
+        while (
+            neighbour := getattr(position_in_list(image_for_page(seen[-1]), filters, page_size=4), step)
+        ) is not None:
+            seen.append(neighbour.pk)
+        return seen
+
+    assert walk(results[0], "next") == results
+    assert walk(results[-1], "previous") == results[::-1]
+    assert position_in_list(image_for_page(results[4]), filters, page_size=4).page_number == 2
+    # A photo the words do not match has no place among the results.
+    assert position_in_list(image_for_page(outside.pk), filters, page_size=4).next is None
