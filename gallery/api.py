@@ -52,6 +52,7 @@ from gallery.selectors import (
     group_tags,
     image_for_page,
     like_count,
+    list_sort,
     other_versions,
     quality_reasons,
     user_likes_image,
@@ -221,7 +222,7 @@ def list_photos(request: HttpRequest, params: Query[PhotoFilters]) -> PhotoPage:
     filters = form.filters()
     try:
         photos, next_cursor = cursor_page(
-            gallery_images(filters), sort=filters.sort, cursor=params.cursor, limit=params.limit
+            gallery_images(filters), sort=list_sort(filters), cursor=params.cursor, limit=params.limit
         )
     except InvalidCursor as exc:
         raise HttpError(422, str(exc)) from exc

@@ -10,7 +10,8 @@ from ninja import Field, Schema
 from gallery.admin_views import MAX_INGEST_COUNT
 from gallery.analysis.palette import FAMILIES
 from gallery.models import Orientation, SizeClass, Source
-from gallery.selectors import SORTS
+from gallery.analysis.search_terms import MAX_SEARCH_CHARS
+from gallery.selectors import RELEVANCE, SORTS
 
 # Literal types built from the same constants as the gallery's filter form, so the schema lists
 # exactly the values the form accepts. mypy cannot follow a Literal built at run time: it sees str.
@@ -25,7 +26,7 @@ else:
     OrientationValue = Literal[tuple(Orientation.values)]
     SizeValue = Literal[tuple(SizeClass.values)]
     SourceValue = Literal[tuple(Source.values)]
-    SortValue = Literal[tuple(SORTS)]
+    SortValue = Literal[(*SORTS, RELEVANCE)]
 
 MAX_PAGE = 100
 
@@ -33,6 +34,12 @@ MAX_PAGE = 100
 class PhotoFilters(Schema):
     """The gallery's filters and sorting, as on /gallery/ (the same form reads them)."""
 
+    q: str | None = Field(
+        None,
+        max_length=MAX_SEARCH_CHARS,
+        description="Words to search for in titles, descriptions, tags, authors and cameras "
+        "(stemmed: “boats” finds “boat”; every word must be found).",
+    )
     tag: str | None = Field(
         None, max_length=64, description="A tag, as people type it (“#Sunset” finds “sunset”)."
     )
@@ -45,7 +52,9 @@ class PhotoFilters(Schema):
     camera: str | None = Field(default=None, max_length=100, description="Camera make or model.")
     licence: str | None = Field(default=None, max_length=100)
     source: SourceValue | None = None
-    sort: SortValue = "newest"
+    sort: SortValue | None = Field(
+        default=None, description="`relevance` (the default with `q`) or `newest` (the default without)."
+    )
     cursor: str | None = Field(
         default=None, max_length=2000, description="`next_cursor` of the previous page."
     )

@@ -188,3 +188,23 @@ def test_similar_photos_are_empty_without_a_model_and_say_so(anonymous_api, fres
     response = anonymous_api.get(f"{PHOTOS}/{image.pk}/similar")
     assert response.status_code == 200
     assert response.json() == {"items": [], "model_built_at": None}
+
+
+def test_a_search_pages_through_the_matches_in_order_of_relevance(anonymous_api):
+    for n in range(3):
+        make_image(title="Harbour boats", description="Boats and more boats")
+        make_image(title="Boats", description=f"Quay {n}")
+        make_image(title="Quay", description="A boat, far off")
+    make_image(title="Mountain lake")
+    ranked = [image.pk for image in gallery_images(GalleryFilterForm({"q": "boats"}).filters())]
+
+    assert len(ranked) == 9
+    assert all_pages(anonymous_api, q="boats", limit=4) == ranked
+    newest_first = all_pages(anonymous_api, q="boats", sort="newest", limit=4)
+    assert newest_first == sorted(ranked, reverse=True)
+
+
+def test_search_words_over_the_limit_are_a_422_problem(anonymous_api):
+    response = anonymous_api.get(PHOTOS, q="boat " * 400)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
