@@ -9,8 +9,8 @@ from ninja import Field, Schema
 
 from gallery.admin_views import MAX_INGEST_COUNT
 from gallery.analysis.palette import FAMILIES
-from gallery.models import Orientation, SizeClass, Source
 from gallery.analysis.search_terms import MAX_SEARCH_CHARS
+from gallery.models import Orientation, SizeClass, Source
 from gallery.selectors import RELEVANCE, SORTS
 
 # Literal types built from the same constants as the gallery's filter form, so the schema lists
