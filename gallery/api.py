@@ -43,6 +43,9 @@ from gallery.schemas import (
     PhotoRecord,
     Quality,
     SimilarPhotos,
+    SuggestionAnswerIn,
+    SuggestionAnswerOut,
+    SuggestionOut,
     TagIn,
     TagOut,
 )
@@ -60,6 +63,8 @@ from gallery.selectors import (
 )
 from gallery.services.jobs import create_ingest_job
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
+from gallery.services.tag_suggestions import answer_suggestion as record_answer
+from gallery.tag_selectors import photo_suggestions, suggestion_for_user_or_404
 from gallery.tagging import InvalidTag
 from imgsite.api_auth import SIGNED_IN, caller_of, signed_in_user, staff_user, writing_user
 from imgsite.api_problems import with_errors
@@ -305,6 +310,39 @@ def add_tag(request: HttpRequest, photo_id: int, body: TagIn) -> Status[NewTag]:
     except InvalidTag as exc:
         raise HttpError(422, str(exc)) from exc
     return Status(201, NewTag(id=image_tag.pk, name=image_tag.tag.name, photo_id=image.pk))
+
+
+@router.get(
+    "/{int:photo_id}/suggestions",
+    response=with_errors({200: list[SuggestionOut]}),
+    auth=SIGNED_IN,
+    url_name="suggestions",
+)
+def list_suggestions(request: HttpRequest, photo_id: int) -> list[SuggestionOut]:
+    """The tags the suggester offers you on this photo, most likely first (as under "Suggested")."""
+    user = signed_in_user(request)
+    image = visible_image_or_404(photo_id)
+    return [
+        SuggestionOut(tag_id=s.tag_id, tag=s.tag.name, confidence=s.confidence)
+        for s in photo_suggestions(image, user)
+    ]
+
+
+@router.put(
+    "/{int:photo_id}/suggestions/{int:tag_id}",
+    response=with_errors({200: SuggestionAnswerOut}),
+    auth=SIGNED_IN,
+    url_name="suggestion",
+)
+def answer_suggestion(
+    request: HttpRequest, photo_id: int, tag_id: int, body: SuggestionAnswerIn
+) -> SuggestionAnswerOut:
+    """Answer a suggestion offered to you; the suggester learns from it as from ✓ and ✗ on the site.
+    A suggestion not offered to you now (answered already, or never made) is a 404."""
+    user = writing_user(request)
+    suggestion = suggestion_for_user_or_404(user, image_id=photo_id, tag_id=tag_id)
+    record_answer(user=user, suggestion=suggestion, verdict=body.verdict)
+    return SuggestionAnswerOut(tag=suggestion.tag.name, verdict=body.verdict, photo_id=photo_id)
 
 
 @tags_router.delete("/{int:tag_id}", response=with_errors({204: None}), url_name="tag")

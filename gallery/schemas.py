@@ -219,6 +219,24 @@ class NewTag(Schema):
     photo_id: int
 
 
+class SuggestionOut(Schema):
+    tag_id: int
+    tag: str
+    confidence: float = Field(description="How likely the suggester thinks the tag is right, 0 to 1.")
+
+
+class SuggestionAnswerIn(Schema):
+    verdict: Literal["accept", "reject"] = Field(
+        description="`accept` adds the tag to the photo; `reject` hides it from you on this photo for good."
+    )
+
+
+class SuggestionAnswerOut(Schema):
+    tag: str
+    verdict: str
+    photo_id: int
+
+
 class SimilarPhotos(Schema):
     items: list[PhotoCard]
     model_built_at: datetime | None = Field(

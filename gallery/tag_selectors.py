@@ -11,8 +11,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
-from gallery.models import Image, TagAnswer, TagSuggestion
-from gallery.selectors import visible_images
+from gallery.models import Image, Tag, TagAnswer, TagSuggestion
+from gallery.selectors import visible_image_or_404, visible_images
 
 
 def suggestions_for(user: User | AnonymousUser) -> QuerySet[TagSuggestion]:
@@ -32,5 +32,9 @@ def photo_suggestions(image: Image, user: User | AnonymousUser) -> list[TagSugge
 def suggestion_for_user_or_404(user: User | AnonymousUser, *, image_id: int, tag_id: int) -> TagSuggestion:
     """The one way views load a suggestion to answer: only one offered to this person now, else 404.
 
-    Addressed by photo and tag, not by row: rows are replaced whenever the model refreshes them."""
-    return get_object_or_404(suggestions_for(user), image_id=image_id, tag_id=tag_id)
+    Addressed by photo and tag, not by row: rows are replaced whenever the model refreshes them. Both
+    are looked up by primary key first, which answers "none" for an id beyond the database's range
+    (a URL is free to say 10**30), where a filter on the foreign keys would raise."""
+    image = visible_image_or_404(image_id)
+    tag = get_object_or_404(Tag, pk=tag_id)
+    return get_object_or_404(suggestions_for(user), image=image, tag=tag)

@@ -23,8 +23,10 @@ class ApiClient:
     def get(self, path: str, **params: Any) -> Any:
         return self.client.get(path, params, headers=self.headers)
 
-    def put(self, path: str) -> Any:
-        return self.client.put(path, headers=self.headers)
+    def put(self, path: str, body: dict[str, Any] | None = None) -> Any:
+        if body is None:
+            return self.client.put(path, headers=self.headers)
+        return self.client.put(path, body, content_type="application/json", headers=self.headers)
 
     def delete(self, path: str) -> Any:
         return self.client.delete(path, headers=self.headers)

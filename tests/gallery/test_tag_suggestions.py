@@ -243,3 +243,11 @@ def test_a_new_photo_gets_suggestions_when_it_is_analysed() -> None:
 
     suggestions = suggested(photo)
     assert max(suggestions, key=lambda name: suggestions[name]) == "sea"
+
+
+def test_an_answer_to_an_id_beyond_the_databases_range_is_a_404(client: Client, alice: User) -> None:
+    client.force_login(alice)
+    huge = 10**30
+    for image_id, tag_id in ((huge, 1), (1, huge)):
+        url = reverse("gallery:answer_suggestion", args=[image_id, tag_id])
+        assert client.post(url, {"verdict": "accept"}).status_code == 404
