@@ -6,19 +6,16 @@ import pytest
 from django.contrib.auth.models import User
 
 from gallery.models import Image, ImageTag, TagAnswer, TagOrigin, TagSuggestion
-from gallery.services.tag_suggestions import train_suggester
 from tests.api.conftest import ApiClient, token_client
-from tests.support.tag_photos import themed_collection, themed_photo
+from tests.support.tag_photos import untagged_photo_after_training
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def forest_photo() -> Image:
-    themed_collection()
-    photo = themed_photo("forest", seed=999, tags=())
-    train_suggester()
-    return photo
+    """An untagged green photo in a collection the suggester was trained on."""
+    return untagged_photo_after_training("forest")
 
 
 def _url(photo: Image, tag: str = "") -> str:

@@ -315,7 +315,9 @@ def test_photos_prepared_ahead_in_threads_are_stored_in_the_sources_order(
     files = sample_files(4)
     api = install_fake_commons(fake_http, files)
     # The first file is slow, so the threads finish the next ones first.
-    fake_http.route(f"/files/{files[0].name}", Reply(200, files[0].data, {"Content-Type": "image/jpeg"}, delay=0.5))
+    fake_http.route(
+        f"/files/{files[0].name}", Reply(200, files[0].data, {"Content-Type": "image/jpeg"}, delay=0.5)
+    )
     job = create_ingest_job(source="commons", query="Category:Boats", wanted=4, enqueue=False)
     with override_settings(IMGSITE_COMMONS_API=api, IMGSITE_INGEST_THREADS=3):
         job = run_ingest_job(job)

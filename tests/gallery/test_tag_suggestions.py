@@ -22,7 +22,7 @@ from gallery.services.tag_suggestions import (
     train_suggester,
 )
 from tests.factories import make_image_tag
-from tests.support.tag_photos import themed_collection, themed_photo
+from tests.support.tag_photos import themed_collection, themed_photo, untagged_photo_after_training
 
 pytestmark = pytest.mark.django_db
 CaptureCallbacks = Callable[..., Any]
@@ -31,10 +31,7 @@ CaptureCallbacks = Callable[..., Any]
 @pytest.fixture
 def forest_photo() -> Image:
     """An untagged green photo in a collection the suggester was trained on."""
-    themed_collection()
-    photo = themed_photo("forest", seed=999, tags=())
-    train_suggester()
-    return photo
+    return untagged_photo_after_training("forest")
 
 
 def suggested(image: Image) -> dict[str, float]:

@@ -15,6 +15,7 @@ from PIL import Image as PILImage
 
 from gallery.analysis.features import colour_histogram
 from gallery.models import Image
+from gallery.services.tag_suggestions import train_suggester
 from tests.factories import make_image
 from tests.support.images import encode
 
@@ -56,3 +57,11 @@ def themed_collection(per_theme: int = 8) -> list[Image]:
     return [
         themed_photo(theme, seed=100 * t + i) for t, theme in enumerate(THEME_HUE) for i in range(per_theme)
     ]
+
+
+def untagged_photo_after_training(theme: str) -> Image:
+    """An untagged photo of `theme` in a themed collection the suggester was then trained on."""
+    themed_collection()
+    photo = themed_photo(theme, seed=999, tags=())
+    train_suggester()
+    return photo
