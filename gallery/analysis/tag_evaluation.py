@@ -13,6 +13,10 @@ numbers; `manage.py evaluate_tagging` fills it from the site or from a folder an
 - Wrong tags: a seeded share of tag assignments is swapped for tags the photo does not have, and
   "Tags to review" (confident learning, `tag_review`) is scored on finding exactly those.
 - Similar photos: the share of a photo's 6 nearest neighbours (cosine) that share a tag with it.
+- Calibration of the shown confidences: of the suggestions a person would see on a held-out photo
+  (its top SUGGESTIONS_PER_PHOTO at or above MIN_CONFIDENCE), grouped by the percentage shown, the
+  share that are among the photo's tags; a "40%" should be right about 40% of the time. The expected
+  calibration error is the gap between the two, weighted by how many suggestions each group holds.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Final
 
 import numpy as np
@@ -36,6 +41,8 @@ SUGGESTIONS_SHOWN: Final = 3
 NOISE_SHARE: Final = 0.10
 # The learning curve's model starts from this share of the training photos' tags.
 SEED_SHARE: Final = 0.3
+# Groups of shown confidences for the calibration table, from the lowest shown.
+CALIBRATION_EDGES: Final = (tag_model.MIN_CONFIDENCE, 0.25, 0.4, 0.6, 1.0)
 
 Trainer = Callable[[FloatArray, FloatArray], Callable[[FloatArray], FloatArray]]
 
@@ -56,6 +63,15 @@ class RankingScores:
     recall_at_3: float
 
 
+@dataclass(frozen=True)
+class ReliabilityBin:
+    low: float
+    high: float
+    shown: int  # suggestions shown with a confidence in [low, high)
+    mean_confidence: float
+    right_share: float  # of those, the share among the photo's true tags
+
+
 @dataclass
 class TaggingReport:
     photos: int
@@ -68,6 +84,14 @@ class TaggingReport:
     review_listed: int = 0
     review_found: int = 0
     similar: dict[str, float] = field(default_factory=dict)
+    reliability: list[ReliabilityBin] = field(default_factory=list)
+
+    @property
+    def calibration_error(self) -> float:
+        """Expected calibration error of the shown confidences (0 is perfect)."""
+        shown = sum(b.shown for b in self.reliability)
+        gaps = sum(b.shown * abs(b.mean_confidence - b.right_share) for b in self.reliability)
+        return gaps / shown if shown else 0.0
 
     @property
     def review_precision(self) -> float:
@@ -122,15 +146,39 @@ def naive_bayes_trainer(features: FloatArray, labels: FloatArray) -> Callable[[F
     return predict
 
 
-def kfold_scores(
+def held_out_probabilities(
     features: FloatArray, labels: FloatArray, trainer: Trainer, *, folds: int, seed: int
-) -> RankingScores:
+) -> FloatArray:
+    """Each photo's tag probabilities from a model trained on the other folds."""
     fold = fold_of_each(len(labels), folds=folds, seed=seed)
     probabilities = np.zeros_like(labels)
     for f in range(folds):
         held = fold == f
         probabilities[held] = trainer(features[~held], labels[~held])(features[held])
-    return ranking_scores(probabilities, labels)
+    return probabilities
+
+
+def kfold_scores(
+    features: FloatArray, labels: FloatArray, trainer: Trainer, *, folds: int, seed: int
+) -> RankingScores:
+    return ranking_scores(held_out_probabilities(features, labels, trainer, folds=folds, seed=seed), labels)
+
+
+def reliability(probabilities: FloatArray, labels: FloatArray) -> list[ReliabilityBin]:
+    """The shown suggestions (each photo's top ones at or above the floor), grouped by confidence."""
+    order = np.argsort(-probabilities, axis=1, kind="stable")[:, : tag_model.SUGGESTIONS_PER_PHOTO]
+    shown = np.take_along_axis(probabilities, order, axis=1)
+    right = np.take_along_axis(labels, order, axis=1)
+    bins = []
+    for low, high in pairwise(CALIBRATION_EDGES):
+        inside = (shown >= low) & ((shown < high) | (high == CALIBRATION_EDGES[-1]))
+        if inside.any():
+            bins.append(
+                ReliabilityBin(
+                    low, high, int(inside.sum()), float(shown[inside].mean()), float(right[inside].mean())
+                )
+            )
+    return bins
 
 
 def learning_curve(
@@ -239,9 +287,9 @@ def evaluate(photos: TaggedPhotos, *, folds: int = 5, seed: int = 0, rounds: int
     report.methods["naive Bayes, full"] = kfold_scores(
         full, labels, naive_bayes_trainer, folds=folds, seed=seed
     )
-    report.methods["logistic, full (served)"] = kfold_scores(
-        full, labels, logistic_trainer, folds=folds, seed=seed
-    )
+    served = held_out_probabilities(full, labels, logistic_trainer, folds=folds, seed=seed)
+    report.methods["logistic, full (served)"] = ranking_scores(served, labels)
+    report.reliability = reliability(served, labels)
     report.curve = learning_curve(full, labels, folds=folds, seed=seed, rounds=rounds)
     report.review_injected, report.review_listed, report.review_found = review_scores(
         full, labels, folds=folds, seed=seed
@@ -278,6 +326,17 @@ def report_lines(report: TaggingReport) -> list[str]:
             f"{report.review_listed} listed, {report.review_found} of them wrong: "
             f"precision {report.review_precision:.2f}, recall {report.review_recall:.2f}",
         ]
+    if report.reliability:
+        lines += [
+            "",
+            "Calibration of the shown confidences (held-out photos, the served model):",
+            f"  {'shown as':<12} {'suggestions':>11} {'mean shown':>11} {'right':>7}",
+        ]
+        lines += [
+            f"  {f'{b.low:.0%}-{b.high:.0%}':<12} {b.shown:>11} {b.mean_confidence:>11.1%} {b.right_share:>7.1%}"
+            for b in report.reliability
+        ]
+        lines.append(f"  expected calibration error {report.calibration_error:.3f}")
     if report.similar:
         lines += ["", f"Similar photos sharing a tag (of {SIMILAR_COUNT} per photo):"]
         lines += [f"  {name:<10} {share:.3f}" for name, share in report.similar.items()]

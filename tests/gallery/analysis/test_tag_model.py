@@ -14,6 +14,8 @@ from gallery.analysis.tag_evaluation import (
     kfold_scores,
     learning_curve,
     logistic_trainer,
+    reliability,
+    report_lines,
     similar_tag_share,
 )
 from gallery.analysis.tag_review import out_of_fold_probabilities, suspect_tags
@@ -171,3 +173,34 @@ def test_the_evaluation_reports_every_section() -> None:
     assert len(report.curve) == 3
     assert report.review_injected > 0
     assert set(report.similar) == {"full", "colour"}
+    assert report.reliability
+    assert any("expected calibration error" in line for line in report_lines(report))
+
+
+def _photos_with_confidences(share_right: float, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """4,000 photos, one tag each shown with a confidence in [0.15, 1], right `share_right` x that often."""
+    rng = np.random.default_rng(seed)
+    confidence = rng.uniform(tag_model.MIN_CONFIDENCE, 1.0, 4000)
+    right = rng.random(4000) < confidence * share_right
+    return confidence[:, None], right[:, None].astype(float)
+
+
+def test_honest_confidences_are_right_as_often_as_they_say() -> None:
+    bins = reliability(*_photos_with_confidences(1.0))
+
+    assert sum(b.shown for b in bins) == 4000
+    for b in bins:
+        assert b.right_share == pytest.approx(b.mean_confidence, abs=0.05)
+        assert b.low <= b.mean_confidence < b.high
+
+
+def test_overconfident_suggestions_show_a_large_calibration_error() -> None:
+    features, labels = clustered(20)
+    tags = [[TAGS[int(j)]] for j in labels.argmax(axis=1)]
+    report = evaluate(TaggedPhotos({"full": features, "colour": features[:, :4]}, tags), rounds=1)
+    report.reliability = reliability(*_photos_with_confidences(0.5))
+    honest = reliability(*_photos_with_confidences(1.0))
+
+    assert report.calibration_error > 0.2
+    report.reliability = honest
+    assert report.calibration_error < 0.05
