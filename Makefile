@@ -21,12 +21,14 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
-## demo: install, migrate, ingest the default Commons selection, create demo users, serve on 127.0.0.1:8000
+## demo: install, migrate, ingest the default Commons selection, create demo users, train the tag
+## suggester, build the recommender, serve on 127.0.0.1:8000
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) ingest commons --until-total $(DEMO_PHOTOS)
 	$(MANAGE) analyse --missing
 	$(MANAGE) create_demo_users
+	$(MANAGE) train_tag_suggester
 	$(MANAGE) rebuild_recommender
 	$(MANAGE) runserver $(HOST):$(PORT)
 
