@@ -38,7 +38,7 @@ def colour_swatches(profile: dict[str, Any]) -> str:
         [float(c["share"]) for c in colours],
         height=0.5 * len(colours) + 0.9,
         style={"color": [c["hex"] for c in colours], "edgecolor": INK, "linewidth": 0.5},
-        xlabel="Share of the colour in the liked photos",
+        xlabel="Share of the liked photos",
         title="Favourite colours",
     )
 
@@ -61,7 +61,7 @@ def top_tags(profile: dict[str, Any]) -> str:
         [float(t["share"]) for t in tags],
         height=0.32 * len(tags) + 1.0,
         style={"color": ACCENT},
-        xlabel="Share of the tag interest (TF-IDF weighted)",
+        xlabel="Share (TF-IDF weighted)",
         title="Top tags",
     )
 
@@ -149,15 +149,9 @@ def interests(profile: dict[str, Any]) -> str:
     shares = [float(i["share"]) for i in found]
     colours = [(i.get("colours") or [ACCENT])[0] for i in found]
     bars = axes.barh([i["label"] for i in found], shares, color=colours, edgecolor=INK, linewidth=0.5)
-    label_bars(
-        axes,
-        bars,
-        [
-            f"{s:.0%} · {i['size']} photo{'' if i['size'] == 1 else 's'}"
-            for s, i in zip(shares, found, strict=True)
-        ],
-    )
-    axes.set_xlim(0, max(shares) * 1.6)
+    # Only the share at the bar's end: the interest cards beside the chart give the photo counts.
+    label_bars(axes, bars, [f"{s:.0%}" for s in shares])
+    axes.set_xlim(0, max(shares) * 1.25)
     hide_value_axis(axes, "Share of the likes")
     axes.set_title("Interests")
     return to_svg(figure)
