@@ -34,7 +34,13 @@ from sklearn.naive_bayes import GaussianNB
 
 from gallery.analysis import tag_model
 from gallery.analysis.tag_model import FloatArray
-from gallery.analysis.tag_review import fold_of_each, out_of_fold_probabilities, suspect_tags
+from gallery.analysis.tag_review import (
+    Trainer,
+    fold_of_each,
+    logistic_trainer,
+    out_of_fold_probabilities,
+    suspect_tags,
+)
 
 SIMILAR_COUNT: Final = 6
 SUGGESTIONS_SHOWN: Final = 3
@@ -43,8 +49,6 @@ NOISE_SHARE: Final = 0.10
 SEED_SHARE: Final = 0.3
 # Groups of shown confidences for the calibration table, from the lowest shown.
 CALIBRATION_EDGES: Final = (tag_model.MIN_CONFIDENCE, 0.25, 0.4, 0.6, 1.0)
-
-Trainer = Callable[[FloatArray, FloatArray], Callable[[FloatArray], FloatArray]]
 
 
 @dataclass(frozen=True)
@@ -117,11 +121,6 @@ def ranking_scores(probabilities: FloatArray, labels: FloatArray) -> RankingScor
     )
 
 
-def logistic_trainer(features: FloatArray, labels: FloatArray) -> Callable[[FloatArray], FloatArray]:
-    model = tag_model.fit(features, labels, [str(j) for j in range(labels.shape[1])])
-    return lambda rows: tag_model.predict(model, rows)
-
-
 def frequency_trainer(features: FloatArray, labels: FloatArray) -> Callable[[FloatArray], FloatArray]:
     """The baseline: every photo gets the tags most frequent in training, in that order."""
     share = labels.mean(axis=0)
@@ -146,22 +145,11 @@ def naive_bayes_trainer(features: FloatArray, labels: FloatArray) -> Callable[[F
     return predict
 
 
-def held_out_probabilities(
-    features: FloatArray, labels: FloatArray, trainer: Trainer, *, folds: int, seed: int
-) -> FloatArray:
-    """Each photo's tag probabilities from a model trained on the other folds."""
-    fold = fold_of_each(len(labels), folds=folds, seed=seed)
-    probabilities = np.zeros_like(labels)
-    for f in range(folds):
-        held = fold == f
-        probabilities[held] = trainer(features[~held], labels[~held])(features[held])
-    return probabilities
-
-
 def kfold_scores(
     features: FloatArray, labels: FloatArray, trainer: Trainer, *, folds: int, seed: int
 ) -> RankingScores:
-    return ranking_scores(held_out_probabilities(features, labels, trainer, folds=folds, seed=seed), labels)
+    probabilities = out_of_fold_probabilities(features, labels, folds=folds, seed=seed, trainer=trainer)
+    return ranking_scores(probabilities, labels)
 
 
 def reliability(probabilities: FloatArray, labels: FloatArray) -> list[ReliabilityBin]:
@@ -287,7 +275,7 @@ def evaluate(photos: TaggedPhotos, *, folds: int = 5, seed: int = 0, rounds: int
     report.methods["naive Bayes, full"] = kfold_scores(
         full, labels, naive_bayes_trainer, folds=folds, seed=seed
     )
-    served = held_out_probabilities(full, labels, logistic_trainer, folds=folds, seed=seed)
+    served = out_of_fold_probabilities(full, labels, folds=folds, seed=seed)
     report.methods["logistic, full (served)"] = ranking_scores(served, labels)
     report.reliability = reliability(served, labels)
     report.curve = learning_curve(full, labels, folds=folds, seed=seed, rounds=rounds)

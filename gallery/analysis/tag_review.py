@@ -11,6 +11,7 @@ The list is ranked by the model's probability for the tag, least likely first (c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
@@ -23,6 +24,15 @@ from gallery.analysis.tag_model import FloatArray
 FOLDS: Final = 5
 # cleanlab needs a few examples of each class in each role to estimate its noise rates.
 MIN_PHOTOS_FOR_REVIEW: Final = 20
+
+# Trains on (features, labels) and gives a function from feature rows to tag probabilities.
+Trainer = Callable[[FloatArray, FloatArray], Callable[[FloatArray], FloatArray]]
+
+
+def logistic_trainer(features: FloatArray, labels: FloatArray) -> Callable[[FloatArray], FloatArray]:
+    """The served suggester's model (`tag_model.fit`)."""
+    model = tag_model.fit(features, labels, [str(j) for j in range(labels.shape[1])])
+    return lambda rows: tag_model.predict(model, rows)
 
 
 @dataclass(frozen=True)
@@ -41,18 +51,21 @@ def fold_of_each(n: int, *, folds: int, seed: int) -> np.ndarray:
 
 
 def out_of_fold_probabilities(
-    features: FloatArray, labels: FloatArray, *, folds: int = FOLDS, seed: int = 0
+    features: FloatArray,
+    labels: FloatArray,
+    *,
+    folds: int = FOLDS,
+    seed: int = 0,
+    trainer: Trainer = logistic_trainer,
 ) -> FloatArray:
     """Each photo's tag probabilities from a model trained on the other folds."""
-    tags = [str(j) for j in range(labels.shape[1])]
     fold = fold_of_each(len(features), folds=folds, seed=seed)
     probabilities = np.zeros_like(labels)
     for f in range(folds):
         held = fold == f
         if not held.any() or held.all():
             continue
-        model = tag_model.fit(features[~held], labels[~held], tags)
-        probabilities[held] = tag_model.predict(model, features[held])
+        probabilities[held] = trainer(features[~held], labels[~held])(features[held])
     return probabilities
 
 
