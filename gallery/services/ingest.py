@@ -62,7 +62,7 @@ from gallery.services.download import (
 from gallery.services.provenance import with_embedded_metadata
 from gallery.services.storage import (
     is_disk_full,
-    media_path,
+    media_exists,
     original_name,
     write_bytes_atomically,
 )
@@ -291,7 +291,7 @@ def _store(
     A full disk while writing the original stops the job (raised); while writing the thumbnails the
     photo is kept with its analysis failed, as when the analysis task cannot write them."""
     name = original_name(fetched.sha256, info.format)
-    written = [] if media_path(name).exists() else [name]
+    written = [] if media_exists(name) else [name]
     write_bytes_atomically(name, fetched.data)
     try:
         if analysis.result is not None:
