@@ -35,11 +35,11 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from django.views.static import was_modified_since
 
-from gallery.services.storage import is_local_storage
+from gallery.services.storage import DERIVED_FOLDERS, is_local_storage
 
 # The folders gallery.services.storage writes finished files to (originals, and the derivatives
 # named by derivative_name). Its "tmp" folder holds downloads in progress and stays private.
-PUBLIC_MEDIA_FOLDERS = frozenset({"originals", "thumbs", "previews"})
+PUBLIC_MEDIA_FOLDERS = frozenset({"originals", *DERIVED_FOLDERS})
 
 
 def is_public_media_name(name: str) -> bool:

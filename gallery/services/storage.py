@@ -64,6 +64,15 @@ def read_media(name: str) -> bytes:
     return data
 
 
+def folder_bytes(folder: str) -> int:
+    """The bytes of every file stored under a media folder ("thumbs"), in one listing, not a request
+    per file: an object store answers a thousand sizes per request."""
+    if is_local_storage():
+        return sum(path.stat().st_size for path in media_path(folder).rglob("*") if path.is_file())
+    prefix = "/".join(part for part in (default_storage.location, folder) if part) + "/"  # type: ignore[attr-defined]
+    return sum(item.size for item in default_storage.bucket.objects.filter(Prefix=prefix))  # type: ignore[attr-defined]
+
+
 def remove_media(name: str) -> None:
     """Delete a stored file; a file already gone is no error."""
     if is_local_storage():
@@ -75,6 +84,10 @@ def remove_media(name: str) -> None:
 def original_name(sha256: str, image_format: str) -> str:
     extension = EXTENSIONS.get(image_format.upper(), "bin")
     return f"originals/{sha256[:2]}/{sha256}.{extension}"
+
+
+# The folders of the files derived from each original (derivative_name's kinds).
+DERIVED_FOLDERS = ("thumbs", "previews")
 
 
 def derivative_name(kind: str, sha256: str) -> str:

@@ -24,6 +24,7 @@ from PIL import Image as PillowImage
 from gallery.checks import check_media_storage
 from gallery.models import AnalysisStatus, Image
 from gallery.services.storage import delete_image
+from imgsite.reports.selectors import derived_bytes
 from imgsite.settings.media_storage import S3, S3_BACKEND, s3_media_origins, s3_options
 from tests.factories import ingest_folder
 from tests.support.images import solid_jpeg
@@ -203,3 +204,11 @@ def test_pages_may_load_photos_from_the_media_origin_only() -> None:
         "https://b.s3.amazonaws.com",
         "https://b.s3.eu-west-1.amazonaws.com",
     ]
+
+
+def test_the_report_counts_the_thumbnails_and_previews_in_the_bucket(bucket: Any, photos: Path) -> None:
+    ingest_folder(photos)
+    listed = bucket.list_objects_v2(Bucket=BUCKET)["Contents"]
+    expected = sum(item["Size"] for item in listed if item["Key"].startswith(("thumbs/", "previews/")))
+
+    assert derived_bytes() == expected > 0
