@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from django.conf import LazySettings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -25,7 +26,7 @@ from gallery.checks import check_media_storage
 from gallery.models import AnalysisStatus, Image
 from gallery.services.storage import delete_image
 from imgsite.reports.selectors import derived_bytes
-from imgsite.settings.media_storage import S3, S3_BACKEND, s3_media_origins, s3_options
+from imgsite.settings.media_storage import S3, S3_BACKEND, s3_media_origins, s3_options, storage_kind
 from tests.factories import ingest_folder
 from tests.support.images import solid_jpeg
 
@@ -212,3 +213,9 @@ def test_the_report_counts_the_thumbnails_and_previews_in_the_bucket(bucket: Any
     expected = sum(item["Size"] for item in listed if item["Key"].startswith(("thumbs/", "previews/")))
 
     assert derived_bytes() == expected > 0
+
+
+def test_an_unknown_storage_is_refused_naming_the_choices() -> None:
+    with pytest.raises(ImproperlyConfigured, match="IMGSITE_STORAGE must be one of local, s3, got 'gcs'"):
+        storage_kind("gcs")
+    assert storage_kind("") == "local"

@@ -30,9 +30,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def s3_server(log: Path) -> Iterator[str]:
-    """A local S3-compatible server; yields its endpoint URL."""
-    port = free_port()
+def s3_server(log: Path, port: int | None = None) -> Iterator[str]:
+    """A local S3-compatible server (on `port`, or any free one); yields its endpoint URL."""
+    port = port or free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
