@@ -61,7 +61,9 @@ from gallery.services.download import (
 )
 from gallery.services.provenance import with_embedded_metadata
 from gallery.services.storage import (
+    cannot_write_media,
     is_disk_full,
+    is_store_unavailable,
     media_exists,
     original_name,
     write_bytes_atomically,
@@ -202,7 +204,7 @@ def _ingest_item(
     except SoftTimeLimitExceeded:
         raise  # the task's time limit: the task decides what happens (gallery.tasks)
     except Exception as exc:
-        if is_disk_full(exc):
+        if cannot_write_media(exc):
             raise  # the job stops: no other item could be written either
         # Anything else is this item's problem; its files were removed on the way out.
         log.exception("ingest of %s failed unexpectedly", _describe(item))
@@ -212,6 +214,11 @@ def _ingest_item(
 def _job_stopped_message(job: IngestJob, exc: Exception) -> str:
     if isinstance(exc, OSError) and is_disk_full(exc):
         return f"Stopped: cannot write files ({exc.strerror}). Free some disk space and run the job again."
+    if is_store_unavailable(exc):
+        return (
+            f"Stopped: cannot write to the media storage ({_error_text(exc)}). Check the IMGSITE_S3_* "
+            "settings and credentials (`manage.py check --deploy`) and run the job again."
+        )
     log.exception("ingest job %s stopped by an unexpected error", job.pk)
     return f"Stopped by an unexpected error: {_error_text(exc)}"
 

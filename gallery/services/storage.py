@@ -20,6 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
+from botocore.exceptions import ClientError, NoCredentialsError, PartialCredentialsError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -101,6 +103,24 @@ DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 def is_disk_full(error: BaseException) -> bool:
     return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
+
+
+# What an object store answers when no file can be written by anyone: it cannot be reached, the
+# credentials are missing or refused, or the bucket is gone. Like a full disk, not one item's fault.
+STORE_REFUSALS = frozenset(
+    {"AccessDenied", "NoSuchBucket", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled"}
+)
+
+
+def is_store_unavailable(error: BaseException) -> bool:
+    if isinstance(error, (BotoConnectionError, NoCredentialsError, PartialCredentialsError)):
+        return True
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in STORE_REFUSALS
+
+
+def cannot_write_media(error: BaseException) -> bool:
+    """True when no photo could be stored now, so a batch should stop rather than fail every item."""
+    return is_disk_full(error) or is_store_unavailable(error)
 
 
 def new_temp_file(folder: Path, *, prefix: str) -> tuple[BinaryIO, Path]:

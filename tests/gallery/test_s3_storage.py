@@ -16,14 +16,14 @@ import boto3
 import pytest
 from django.conf import LazySettings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from moto import mock_aws
 from PIL import Image as PillowImage
 
 from gallery.checks import check_media_storage
-from gallery.models import AnalysisStatus, Image
+from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
 from gallery.services.storage import delete_image
 from imgsite.reports.selectors import derived_bytes
 from imgsite.settings.media_storage import S3, S3_BACKEND, s3_media_origins, s3_options, storage_kind
@@ -219,3 +219,16 @@ def test_an_unknown_storage_is_refused_naming_the_choices() -> None:
     with pytest.raises(ImproperlyConfigured, match="IMGSITE_STORAGE must be one of local, s3, got 'gcs'"):
         storage_kind("gcs")
     assert storage_kind("") == "local"
+
+
+def test_an_ingest_stops_at_once_saying_why_when_the_bucket_is_gone(bucket: Any, photos: Path) -> None:
+    bucket.delete_bucket(Bucket=BUCKET)
+
+    with pytest.raises(CommandError, match="Stopped: cannot write to the media storage"):
+        ingest_folder(photos)
+
+    job = IngestJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert job.errors[-1].startswith("Stopped: cannot write to the media storage (NoSuchBucket: ")
+    assert (job.done, job.failed) == (0, 0)  # stopped at the first photo, not one failure per photo
+    assert not Image.objects.exists()

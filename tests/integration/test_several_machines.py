@@ -26,7 +26,7 @@ from recommender.services import schedule_rebuild
 from tests.factories import make_user
 from tests.integration.conftest import WorkerStarter, wait_for
 from tests.support.images import encode, photo_like
-from tests.support.machines import S3_KEY, S3_SECRET, s3_environment, s3_server, web_process
+from tests.support.machines import S3_KEY, S3_SECRET, s3_environment, s3_server, web_processes
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -58,9 +58,11 @@ def site(
         )
         client.create_bucket(Bucket=BUCKET)
         machine = {**celery_worker_env, **s3_environment(endpoint=endpoint, bucket=BUCKET)}
-        start_worker(s3_environment(endpoint=endpoint, bucket=BUCKET))
-        webs = [stack.enter_context(web_process(machine, tmp_path / f"web-{n}.log")) for n in (1, 2)]
-        yield webs, client
+        listening = stack.enter_context(
+            web_processes(machine, [tmp_path / "web-1.log", tmp_path / "web-2.log"])
+        )
+        start_worker(s3_environment(endpoint=endpoint, bucket=BUCKET))  # while the web processes start
+        yield listening(), client
     assert [path for path in media_root.rglob("*") if path.is_file()] == []
 
 

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import requests
@@ -60,20 +60,26 @@ def s3_environment(*, endpoint: str, bucket: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def web_process(env: dict[str, str], log: Path) -> Iterator[str]:
-    """One gunicorn process serving the site (one sync worker); yields its base URL."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "imgsite.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
-            cwd=REPO,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield f"http://127.0.0.1:{_listening_port(process, log, timeout=60)}"
-        finally:
-            stop(process)
+def web_processes(env: dict[str, str], logs: list[Path]) -> Iterator[Callable[[], list[str]]]:
+    """One gunicorn process (one sync worker) per log file, started together. Yields a function that
+    waits for them to listen and gives their base URLs, so other processes can start meanwhile."""
+    with contextlib.ExitStack() as stack:
+        processes = []
+        for log in logs:
+            output = stack.enter_context(log.open("wb"))
+            process = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "imgsite.wsgi", "--bind", "127.0.0.1:0", "--workers", "1"],
+                cwd=REPO,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+            stack.callback(stop, process)
+            processes.append(process)
+        yield lambda: [
+            f"http://127.0.0.1:{_listening_port(process, log, timeout=60)}"
+            for process, log in zip(processes, logs, strict=True)
+        ]
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
