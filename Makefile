@@ -61,7 +61,7 @@ worker: $(STAMP)
 	$(BIN)/celery -A imgsite worker --loglevel=INFO --concurrency=2
 
 # The schedule (recommender rebuilds, the stale-work sweeper) lives in CELERY_BEAT_SCHEDULE in
-# imgsite/settings/base.py.
+# imgsite/settings/base.py. Run exactly one beat for the whole site (README, "On several machines").
 beat: $(STAMP)
 	$(BIN)/celery -A imgsite beat --loglevel=INFO
 

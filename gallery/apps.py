@@ -4,7 +4,12 @@ from celery.signals import worker_init
 from django.apps import AppConfig
 from django.core.checks import register
 
-from gallery.checks import EMBEDDER_HINT, check_embedder
+from gallery.checks import (
+    EMBEDDER_HINT,
+    check_embedder,
+    check_media_storage,
+    check_media_storage_reachable,
+)
 from gallery.embedding import embedder_problem
 
 
@@ -14,6 +19,8 @@ class GalleryConfig(AppConfig):
 
     def ready(self) -> None:
         register(check_embedder)
+        register(check_media_storage)
+        register(check_media_storage_reachable, deploy=True)
         worker_init.connect(refuse_to_start_without_embedder, weak=False)
 
 

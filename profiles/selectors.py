@@ -13,6 +13,7 @@ from django.urls import reverse
 from gallery.analysis.palette import family_shares
 from gallery.models import Colour, Image, ImageTag, Like
 from gallery.selectors import visible_images
+from gallery.services.storage import read_media
 from gallery.visual_features import vectors_from_rows
 from profiles.charts.collection import CollectionFrames
 from profiles.models import ProfileSnapshot, UserProfile
@@ -123,7 +124,8 @@ def collection_version() -> str:
 
 
 # Image fields the collection charts read; the frame's columns have the same names, except that
-# colour_histogram is called histogram, thumbnail holds a path on disk and visual the photo's vector.
+# colour_histogram is called histogram, thumbnail holds the file's name in the media storage and visual
+# the photo's vector.
 COLLECTION_FIELDS = (
     "title",
     "orientation",
@@ -150,7 +152,7 @@ def collection_frames() -> CollectionFrames:
             **{name: getattr(image, name) for name in COLLECTION_FIELDS},
             "histogram": image.colour_histogram,
             "visual": vector,
-            "thumbnail": image.thumbnail.path if image.thumbnail else "",
+            "thumbnail": image.thumbnail.name if image.thumbnail else "",
             "url": reverse("gallery:image", args=[image.id]),
         }
         for image, vector in zip(loaded, vectors, strict=True)
@@ -163,6 +165,7 @@ def collection_frames() -> CollectionFrames:
         images=pd.DataFrame(rows, columns=columns),
         colours=pd.DataFrame(list(colour_rows), columns=colour_columns),
         tags=pd.DataFrame(list(tag_rows), columns=["image_id", "tag"]),
+        read_file=read_media,
     )
 
 

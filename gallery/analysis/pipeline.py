@@ -31,13 +31,20 @@ from gallery.analysis.embedders import BUILT_IN, ImageEmbedder
 from gallery.analysis.features import colour_histogram, perceptual_hash
 from gallery.analysis.near_duplicates import layout_signature
 from gallery.analysis.result import AnalysisResult
-from gallery.analysis.validate import DecodedImage, decode_image
+from gallery.analysis.validate import DecodedImage, decode_bytes, decode_image
 
 
 def analyse_file(path: Path, *, max_pixels: int, embedder: ImageEmbedder = BUILT_IN) -> AnalysisResult:
     """Analyse the image at `path`; raises ImageRejected when it is not an image we accept."""
     started = time.perf_counter()
     decoded = decode_image(path, max_pixels=max_pixels)
+    return analyse_decoded(decoded, decode_seconds=time.perf_counter() - started, embedder=embedder)
+
+
+def analyse_bytes(data: bytes, *, max_pixels: int, embedder: ImageEmbedder = BUILT_IN) -> AnalysisResult:
+    """Analyse an image file's bytes (a stored original read from the media storage, wherever it is)."""
+    started = time.perf_counter()
+    decoded = decode_bytes(data, max_pixels=max_pixels)
     return analyse_decoded(decoded, decode_seconds=time.perf_counter() - started, embedder=embedder)
 
 
@@ -100,9 +107,9 @@ def analyse_decoded(
     )
 
 
-def assess_file(path: Path, *, max_pixels: int) -> quality.QualityReport:
-    """Only the quality of the image at `path`, for re-judging stored photos without redoing the rest."""
-    decoded = decode_image(path, max_pixels=max_pixels)
+def assess_bytes(data: bytes, *, max_pixels: int) -> quality.QualityReport:
+    """Only the quality of an image file's bytes, for re-judging stored photos without redoing the rest."""
+    decoded = decode_bytes(data, max_pixels=max_pixels)
     picture = thumbnails.upright(thumbnails.to_rgb(decoded.image), decoded.exif.orientation_tag)
     width, height = thumbnails.oriented_size(
         decoded.info.width, decoded.info.height, decoded.exif.orientation_tag

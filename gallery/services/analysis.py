@@ -18,14 +18,20 @@ from django.utils import timezone
 
 from gallery.analysis.near_duplicates import layout_digest
 from gallery.analysis.palette import photo_families
-from gallery.analysis.pipeline import analyse_decoded, analyse_file, assess_file
+from gallery.analysis.pipeline import analyse_bytes, analyse_decoded, assess_bytes
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected, QualityReport
 from gallery.analysis.validate import DecodedImage
 from gallery.embedding import active_embedder
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
 from gallery.services.duplicates import place_in_group
-from gallery.services.storage import derivative_name, media_path, remove_quietly, write_bytes_atomically
+from gallery.services.storage import (
+    derivative_name,
+    media_exists,
+    read_media,
+    remove_media,
+    write_bytes_atomically,
+)
 from gallery.services.tag_suggestions import suggest_tags_for_new_photo
 from gallery.tagging import normalise_tags
 from imgsite.background import ANALYSE_IMAGE, BROKER_ERRORS, enqueue
@@ -39,14 +45,16 @@ def analyse_image(image_id: int) -> Image | None:
     if image is None:
         log.info("image %s is gone; nothing to analyse", image_id)
         return None
-    path = media_path(image.file.name)
-    if not path.is_file():
-        return mark_failed(image, f"the original file is missing from the media folder ({image.file.name})")
+    try:
+        data = read_media(image.file.name)
+    except FileNotFoundError:
+        return mark_failed(image, f"the original file is missing from the media storage ({image.file.name})")
     # Outside the try: unusable encoder weights are the deployment's fault, not the photo's. The photo
     # stays pending for the sweeper, and the worker's start-up check says what to fix.
     embedder = active_embedder()
     try:
-        result = analyse_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS, embedder=embedder)
+        result = analyse_bytes(data, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS, embedder=embedder)
+        image.file_size = len(data)
         save_analysis(image, result)
     except ImageRejected as exc:
         return mark_failed(image, str(exc))
@@ -111,7 +119,7 @@ def save_analysis(image: Image, result: AnalysisResult) -> None:
 def write_derivatives(sha256: str, result: AnalysisResult) -> list[str]:
     """Write the thumbnail and preview atomically; the names this call added (for undoing it)."""
     names = (derivative_name("thumbs", sha256), derivative_name("previews", sha256))
-    added = [name for name in names if not media_path(name).exists()]
+    added = [name for name in names if not media_exists(name)]
     try:
         write_bytes_atomically(names[0], result.thumbnail_jpeg)
         write_bytes_atomically(names[1], result.preview_jpeg)
@@ -123,7 +131,7 @@ def write_derivatives(sha256: str, result: AnalysisResult) -> list[str]:
 
 def remove_files(names: Iterable[str]) -> None:
     for name in names:
-        remove_quietly(media_path(name))
+        remove_media(name)
 
 
 def create_analysed_image(image: Image, analysis: PictureAnalysis, *, source_tags: Sequence[str]) -> None:
@@ -176,7 +184,6 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.visual_features = result.visual_features
     image.visual_features_by = result.visual_features_by
     apply_quality(image, result.quality)
-    image.file_size = media_path(image.file.name).stat().st_size
     image.thumbnail.name = derivative_name("thumbs", image.sha256)
     image.preview.name = derivative_name("previews", image.sha256)
     image.status = AnalysisStatus.DONE
@@ -200,9 +207,11 @@ def reassess_quality(image_id: int) -> Image | None:
     image = Image.objects.filter(pk=image_id, status=AnalysisStatus.DONE).first()
     if image is None:
         return None
-    path = media_path(image.file.name)
     try:
-        report = assess_file(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+        report = assess_bytes(read_media(image.file.name), max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+    except FileNotFoundError:
+        log.warning("quality of image %s not reassessed: its original is missing", image_id)
+        return None
     except ImageRejected as exc:
         log.warning("quality of image %s not reassessed: %s", image_id, exc)
         return None

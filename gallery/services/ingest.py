@@ -74,8 +74,10 @@ from gallery.services.download import (
 )
 from gallery.services.provenance import with_embedded_metadata
 from gallery.services.storage import (
+    cannot_write_media,
     is_disk_full,
-    media_path,
+    is_store_unavailable,
+    media_exists,
     original_name,
     write_bytes_atomically,
 )
@@ -330,7 +332,7 @@ def _ingest_item(item: Candidate | Rejection, begun: _Begun, *, job: IngestJob |
     except SoftTimeLimitExceeded:
         raise  # the task's time limit: the task decides what happens (gallery.tasks)
     except Exception as exc:
-        if is_disk_full(exc):
+        if cannot_write_media(exc):
             raise  # the job stops: no other item could be written either
         # Anything else is this item's problem; its files were removed on the way out.
         log.exception("ingest of %s failed unexpectedly", _describe(item))
@@ -340,6 +342,11 @@ def _ingest_item(item: Candidate | Rejection, begun: _Begun, *, job: IngestJob |
 def _job_stopped_message(job: IngestJob, exc: Exception) -> str:
     if isinstance(exc, OSError) and is_disk_full(exc):
         return f"Stopped: cannot write files ({exc.strerror}). Free some disk space and run the job again."
+    if is_store_unavailable(exc):
+        return (
+            f"Stopped: cannot write to the media storage ({_error_text(exc)}). Check the IMGSITE_S3_* "
+            "settings and credentials (`manage.py check --deploy`) and run the job again."
+        )
     log.exception("ingest job %s stopped by an unexpected error", job.pk)
     return f"Stopped by an unexpected error: {_error_text(exc)}"
 
@@ -417,7 +424,7 @@ def _store(
     A full disk while writing the original stops the job (raised); while writing the thumbnails the
     photo is kept with its analysis failed, as when the analysis task cannot write them."""
     name = original_name(fetched.sha256, info.format)
-    written = [] if media_path(name).exists() else [name]
+    written = [] if media_exists(name) else [name]
     write_bytes_atomically(name, fetched.data)
     try:
         if analysis.result is not None:

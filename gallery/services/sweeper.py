@@ -20,7 +20,7 @@ from django.utils import timezone
 from gallery.models import AnalysisStatus, Image, IngestJob, JobStatus
 from gallery.services import jobs
 from gallery.services.analysis import send_analysis
-from gallery.services.storage import media_path, remove_quietly
+from gallery.services.storage import is_local_storage, media_path, remove_quietly
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,11 @@ def requeue_stale_pending_images(*, now: datetime) -> int:
 
 
 def remove_abandoned_temp_files(*, older_than: float) -> int:
-    """Files an interrupted download or write left; none can still be in use after a task's limit."""
+    """Files an interrupted download or write left; none can still be in use after a task's limit.
+
+    Only the local disk has them: an object store never shows an upload that did not finish."""
+    if not is_local_storage():
+        return 0
     cutoff = time.time() - older_than
     removed = 0
     for folder, pattern in TEMP_PATTERNS:

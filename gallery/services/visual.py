@@ -7,6 +7,7 @@ is reported and skipped; the others go on.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from gallery.analysis import thumbnails
 from gallery.analysis.descriptor import to_bytes
 from gallery.analysis.embedders import ImageEmbedder
 from gallery.models import AnalysisStatus, Image
-from gallery.services.storage import media_path
+from gallery.services.storage import read_media
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def recompute_visual_features(
 def _preview_of(image: Image) -> PillowImage.Image:
     if not image.preview:
         raise FileNotFoundError("the photo has no preview; run `manage.py analyse --all` for it")
-    with PillowImage.open(media_path(image.preview.name)) as preview:
+    with PillowImage.open(io.BytesIO(read_media(image.preview.name))) as preview:
         preview.load()
         return thumbnails.flatten(thumbnails.to_rgb(preview))
 

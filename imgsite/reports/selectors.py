@@ -17,7 +17,6 @@ from statistics import median
 import pandas as pd
 from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist
-from django.core.files.storage import default_storage
 from django.core.management import get_commands
 from django.db.models import CharField, Count, Q, Sum, TextField
 from django.db.models.functions import ExtractYear
@@ -38,6 +37,7 @@ from gallery.models import (
     TagOrigin,
 )
 from gallery.selectors import visible_images
+from gallery.services.storage import DERIVED_FOLDERS, folder_bytes
 from imgsite.reports.content import (
     CollectionShape,
     DataSize,
@@ -115,13 +115,8 @@ def data_size() -> DataSize:
 
 
 def derived_bytes() -> int:
-    """Bytes of the thumbnails and previews, measured on disk (their sizes are not stored)."""
-    total = 0
-    for names in Image.objects.values_list("thumbnail", "preview"):
-        for name in names:
-            if name and default_storage.exists(name):
-                total += default_storage.size(name)
-    return total
+    """Bytes of the thumbnails and previews, measured in the media storage (their sizes are not stored)."""
+    return sum(folder_bytes(folder) for folder in DERIVED_FOLDERS)
 
 
 def stored_groups() -> list[StoredGroup]:

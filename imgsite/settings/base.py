@@ -8,6 +8,14 @@ import django_stubs_ext
 from csp.constants import NONE, SELF
 
 from imgsite.settings.env import env_bool, env_float, env_int, env_list, env_str
+from imgsite.settings.media_storage import (
+    LOCAL_BACKEND,
+    S3,
+    S3_BACKEND,
+    s3_media_origins,
+    s3_options,
+    storage_kind,
+)
 
 # Lets typed generics such as admin.ModelAdmin[Image] work at run time, not only under mypy.
 django_stubs_ext.monkeypatch()
@@ -149,11 +157,50 @@ MEDIA_ROOT = Path(env_str("IMGSITE_MEDIA_ROOT", str(BASE_DIR / "media")))
 IMGSITE_SERVE_MEDIA = env_bool("IMGSITE_SERVE_MEDIA", True)
 IMGSITE_MEDIA_ACCEL_REDIRECT = env_str("IMGSITE_MEDIA_ACCEL_REDIRECT", "")
 IMGSITE_MEDIA_MAX_AGE = env_int("IMGSITE_MEDIA_MAX_AGE", 86_400)
+# Where the photos' files live (imgsite/settings/media_storage.py). "local", the default: MEDIA_ROOT
+# on this machine. "s3": an S3-compatible bucket (AWS, MinIO, Ceph, ...) that every web and worker
+# machine reaches, through django-storages; credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the machine's role). `manage.py check` names what is missing.
+IMGSITE_STORAGE = storage_kind(env_str("IMGSITE_STORAGE", "local"))
+IMGSITE_S3_BUCKET = env_str("IMGSITE_S3_BUCKET", "").strip()
+IMGSITE_S3_ENDPOINT_URL = env_str("IMGSITE_S3_ENDPOINT_URL", "").strip()  # empty: AWS itself
+IMGSITE_S3_REGION = env_str("IMGSITE_S3_REGION", "").strip()
+IMGSITE_S3_PREFIX = env_str("IMGSITE_S3_PREFIX", "").strip()  # a folder in the bucket
+IMGSITE_S3_CUSTOM_DOMAIN = env_str("IMGSITE_S3_CUSTOM_DOMAIN", "").strip()  # a CDN in front of it
+# Signed URLs work with a private bucket; a public-read bucket (or a CDN) may turn them off, so
+# that a photo's URL stays the same and browsers and CDNs keep it cached.
+IMGSITE_S3_SIGNED_URLS = env_bool("IMGSITE_S3_SIGNED_URLS", True)
+IMGSITE_S3_URL_SECONDS = env_int("IMGSITE_S3_URL_SECONDS", 3600)
+MEDIA_STORAGE = (
+    {
+        "BACKEND": S3_BACKEND,
+        "OPTIONS": s3_options(
+            bucket=IMGSITE_S3_BUCKET,
+            endpoint_url=IMGSITE_S3_ENDPOINT_URL,
+            region=IMGSITE_S3_REGION,
+            prefix=IMGSITE_S3_PREFIX,
+            custom_domain=IMGSITE_S3_CUSTOM_DOMAIN,
+            signed_urls=IMGSITE_S3_SIGNED_URLS,
+            url_seconds=IMGSITE_S3_URL_SECONDS,
+            max_age=IMGSITE_MEDIA_MAX_AGE,
+        ),
+    }
+    if IMGSITE_STORAGE == S3
+    else {"BACKEND": LOCAL_BACKEND}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     # Hashed, compressed names so browsers may cache static files for a year.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+if IMGSITE_STORAGE == S3:
+    # Pages link the bucket's (or the CDN's) URLs, so browsers load photos from there.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] += s3_media_origins(
+        bucket=IMGSITE_S3_BUCKET,
+        endpoint_url=IMGSITE_S3_ENDPOINT_URL,
+        region=IMGSITE_S3_REGION,
+        custom_domain=IMGSITE_S3_CUSTOM_DOMAIN,
+    )
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

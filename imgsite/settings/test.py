@@ -13,8 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the app folders; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+# The media storage is base's: the local disk, unless a test run sets IMGSITE_STORAGE=s3 (the
+# several-machines integration test starts its processes so).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Unit tests run tasks in-process; the integration suite sets a real broker itself.

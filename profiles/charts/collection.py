@@ -7,6 +7,7 @@ import colorsys
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -48,15 +49,18 @@ class CollectionFrames:
     """The analysed collection as plain frames.
 
     - images: image_id, title, orientation, size_class, format, licence, camera_make, camera_model,
-      taken_at, histogram (list of floats), visual (the visual feature vector), thumbnail (absolute
-      file path or ""), url (the photo's page)
+      taken_at, histogram (list of floats), visual (the visual feature vector), thumbnail (the
+      thumbnail's name for `read_file`, or ""), url (the photo's page)
     - colours: image_id, hex, red, green, blue, share, name, family, rank
     - tags: image_id, tag (distinct, any origin)
+    - read_file: a thumbnail's bytes from its name (the site reads its media storage, which may be
+      on another machine; by default the name is a file path)
     """
 
     images: pd.DataFrame
     colours: pd.DataFrame
     tags: pd.DataFrame
+    read_file: Callable[[str], bytes] = lambda name: Path(name).read_bytes()
 
 
 # --- data --------------------------------------------------------------------------------------
@@ -146,7 +150,7 @@ def largest_colour_per_photo(frames: CollectionFrames) -> pd.DataFrame:
 
 def collection_map(frames: CollectionFrames) -> pd.DataFrame:
     """Two PCA components of the interests' feature vectors (colour histogram, colour families, idf-weighted
-    tags, visual features)."""
+    tags, visual features), and the bytes of the thumbnails the map draws (those of `_spread_sample`)."""
     images = frames.images
     columns = ["image_id", "title", "x", "y", "thumbnail", "url"]
     if len(images) < 2:
@@ -161,7 +165,7 @@ def collection_map(frames: CollectionFrames) -> pd.DataFrame:
         points = PCA(n_components=2, random_state=0).fit_transform(features)
         if points.shape[1] < 2:
             points = np.hstack([points, np.zeros((len(ids), 1))])
-    return pd.DataFrame(
+    placed = pd.DataFrame(
         {
             "image_id": ids,
             "title": images["title"].astype(str).to_numpy(),
@@ -171,6 +175,22 @@ def collection_map(frames: CollectionFrames) -> pd.DataFrame:
             "url": images["url"].astype(str).to_numpy(),
         }
     )
+    drawn = set(_spread_sample(placed, MAP_THUMBNAILS).index)
+    pictures = [
+        _thumbnail_bytes(str(name), frames.read_file) if index in drawn else b""
+        for index, name in zip(placed.index, placed["thumbnail"], strict=True)
+    ]
+    return placed.assign(thumbnail=pictures)
+
+
+def _thumbnail_bytes(name: str, read_file: Callable[[str], bytes]) -> bytes:
+    """A thumbnail's bytes, or b"" when it has none or it cannot be read: the map goes on without it."""
+    if not name:
+        return b""
+    try:
+        return read_file(name)
+    except OSError:
+        return b""
 
 
 def photo_count(frames: CollectionFrames) -> int:
@@ -308,14 +328,14 @@ def render_map(data: pd.DataFrame) -> str:
     dots = axes.scatter(data["x"], data["y"], s=16, color=ACCENT, alpha=0.5)
     dots.set_urls([url or None for url in data["url"].tolist()])
     sample = _spread_sample(data, MAP_THUMBNAILS)
-    for x, y, path, url in zip(
+    for x, y, picture_bytes, url in zip(
         sample["x"].tolist(),
         sample["y"].tolist(),
         sample["thumbnail"].tolist(),
         sample["url"].tolist(),
         strict=True,
     ):
-        thumbnail = _small_thumbnail(str(path))
+        thumbnail = _small_thumbnail(bytes(picture_bytes))
         if thumbnail is not None:
             # "none": SVG keeps the thumbnail's own pixels instead of resampling it to the figure's dpi.
             picture = OffsetImage(thumbnail, zoom=1 / THUMBNAIL_OVERSAMPLING, interpolation="none")
@@ -344,12 +364,12 @@ def _spread_sample(data: pd.DataFrame, limit: int) -> pd.DataFrame:
     return data.iloc[np.unique(positions)]
 
 
-def _small_thumbnail(path: str) -> np.ndarray | None:
-    """A small RGB array of a thumbnail file, or None when it cannot be read; the map goes on."""
-    if not path:
+def _small_thumbnail(data: bytes) -> np.ndarray | None:
+    """A small RGB array of a thumbnail file's bytes, or None when they cannot be read; the map goes on."""
+    if not data:
         return None
     try:
-        with PILImage.open(path) as image:
+        with PILImage.open(io.BytesIO(data)) as image:
             stored = round(MAP_THUMBNAIL_PIXELS * THUMBNAIL_OVERSAMPLING)
             image.draft("RGB", (stored, stored))
             small = image.convert("RGB")
@@ -379,7 +399,7 @@ class CollectionChart:
         )
 
     def csv(self, data: pd.DataFrame) -> str:
-        """The chart's data as CSV; file paths on the server are not part of it."""
+        """The chart's data as CSV; the thumbnails' bytes are not part of it."""
         out = io.StringIO()
         data.drop(columns=["thumbnail"], errors="ignore").to_csv(out, index=False)
         return out.getvalue()

@@ -81,5 +81,5 @@ def test_a_failed_analysis_is_counted_on_the_ingest_job_of_the_photo(
     job.refresh_from_db()
     assert (job.done, job.failed) == (2, 2)
     assert job.errors[-1] == (
-        f"{image}: analysis failed: the original file is missing from the media folder ({image.file.name})"
+        f"{image}: analysis failed: the original file is missing from the media storage ({image.file.name})"
     )

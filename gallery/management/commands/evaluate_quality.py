@@ -17,7 +17,8 @@ missed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +40,9 @@ from gallery.analysis.quality_evaluation import (
     evaluate_degradations,
 )
 from gallery.analysis.result import ImageRejected
-from gallery.analysis.validate import decode_image
+from gallery.analysis.validate import decode_bytes
 from gallery.selectors import visible_images
-from gallery.services.storage import media_path, write_file_atomically
+from gallery.services.storage import read_media, write_file_atomically
 
 CHART_FORMATS = {".svg": "svg", ".png": "png"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif"}
@@ -100,21 +101,24 @@ class Command(BaseCommand):
         if missed:
             raise CommandError(f"Missed {' and '.join(missed)}.")
 
-    def _paths(self, folder: Path | None, limit: int) -> list[tuple[str, Path]]:
+    def _paths(self, folder: Path | None, limit: int) -> list[tuple[str, Callable[[], bytes]]]:
+        """Each photo's label and a way to read its bytes: a folder's files, or the site's originals
+        from the media storage (wherever it is)."""
+        found: list[tuple[str, Callable[[], bytes]]]
         if folder is not None:
             files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
-            found = [(p.name, p) for p in files]
+            found = [(p.name, p.read_bytes) for p in files]
         else:
             rows = visible_images().order_by("pk").values_list("pk", "file")
-            found = [(f"#{pk}", media_path(name)) for pk, name in rows]
+            found = [(f"#{pk}", partial(read_media, name)) for pk, name in rows]
         return found[:limit] if limit > 0 else found
 
-    def _originals(self, paths: list[tuple[str, Path]]) -> Iterator[Original]:
+    def _originals(self, paths: list[tuple[str, Callable[[], bytes]]]) -> Iterator[Original]:
         """Each readable photo decoded as the analysis decodes it; unreadable ones are named and skipped."""
-        for label, path in paths:
+        for label, read in paths:
             try:
-                decoded = decode_image(path, max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
-            except ImageRejected as exc:
+                decoded = decode_bytes(read(), max_pixels=settings.IMGSITE_MAX_IMAGE_PIXELS)
+            except (ImageRejected, OSError) as exc:
                 self.stderr.write(f"  skipped {label}: {exc}")
                 continue
             picture = thumbnails.upright(
