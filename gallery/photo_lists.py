@@ -25,7 +25,6 @@ from gallery.selectors import (
     SORT_COLUMNS,
     GalleryFilters,
     gallery_order,
-    like_count_annotation,
     visible_images,
 )
 
@@ -70,7 +69,6 @@ def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -
 
     Three small indexed queries. A photo outside the list (another version of a picture, or one the
     filters exclude) still gets the neighbours it would have, so next and previous stay in the list.
-    `image` must carry the `like_count` annotation when the list is sorted by likes.
     """
     if filters.sort not in SORT_COLUMNS:
         return ListPosition(previous=None, next=None, page_number=1)
@@ -98,7 +96,7 @@ def liked_images(user: User) -> QuerySet[Image]:
     return (
         visible_images()
         .filter(likes__user_id=user.pk)
-        .annotate(liked_at=Subquery(liked_at), like_count=like_count_annotation())
+        .annotate(liked_at=Subquery(liked_at))
         .prefetch_related("image_tags__tag")  # alt text of untitled photos
         .order_by("-liked_at", "-id")
     )

@@ -2,7 +2,7 @@
 
 Every function returns querysets or plain data and runs a fixed number of queries, whatever the
 page size: filters are EXISTS subqueries (so a tag or colour join never duplicates a row), like
-counts are a correlated subquery, and tags come in one prefetch.
+counts are stored on each photo (gallery.like_counts), and tags come in one prefetch.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
+from gallery.like_counts import stored_like_count
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -228,18 +229,6 @@ def in_colour_family(family: str) -> Exists:
     return Exists(_family_totals().filter(image=OuterRef("pk"), family=family))
 
 
-def like_count_annotation() -> Coalesce:
-    """The number of likes of each image, as an annotation that is 0 rather than NULL."""
-    likes = (
-        Like.objects.filter(image=OuterRef("pk"))
-        .order_by()
-        .values("image")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
-
-
 @dataclass(frozen=True)
 class SortColumn:
     """One column of a sort order; every sort is descending, with empty values last."""
@@ -276,9 +265,7 @@ def gallery_order(filters: GalleryFilters) -> QuerySet[Image]:
     """The gallery's photos in its order, without what only the cards show: for a photo's place in
     the list (its neighbours, its page), where the version counts and tags would be wasted work.
     Sorted by relevance when there are words to search for and no other sort was chosen."""
-    images = _apply_filters(one_per_group(visible_images()), filters).annotate(
-        like_count=like_count_annotation()
-    )
+    images = _apply_filters(one_per_group(visible_images()), filters)
     sort = filters.sort
     if filters.terms:
         images = images.annotate(search_rank=search_score(filters.terms))
@@ -441,7 +428,7 @@ def image_for_page(pk: int) -> Image:
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag", "user").order_by("tag__name", "pk")
     )
-    queryset = visible_images().annotate(like_count=like_count_annotation()).prefetch_related("colours", tags)
+    queryset = visible_images().prefetch_related("colours", tags)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -460,7 +447,6 @@ def best_images(*, limit: int) -> list[Image]:
     return list(
         visible_images()
         .filter(quality_score__gte=QUALITY_LEVELS["best"])
-        .annotate(like_count=like_count_annotation())
         .order_by("-quality_score", "-created_at", "-id")[:limit]
     )
 
@@ -472,7 +458,8 @@ def user_likes_image(user: User | AnonymousUser, image: Image) -> bool:
 
 
 def like_count(image: Image) -> int:
-    return Like.objects.filter(image=image).count()
+    """The photo's like count as stored now, e.g. after the viewer's like changed it."""
+    return stored_like_count(image.pk)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.db.models import (
 )
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
-from gallery.selectors import like_count_annotation, one_per_group, visible_images
+from gallery.selectors import one_per_group, visible_images
 from gallery.visual_features import vectors_from_rows
 from profiles.models import SimulatedTaste
 from recommender.engine import InteractionData
@@ -143,7 +143,7 @@ def not_interested_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int
 def card_images() -> QuerySet[Image]:
     """Visible photos with their like counts, one version of each near-duplicate group (its best
     shot), as the gallery shows them; `_with_card_tags` completes them once fetched."""
-    return one_per_group(visible_images()).annotate(like_count=like_count_annotation())
+    return one_per_group(visible_images())
 
 
 def _with_card_tags(images: list[Image]) -> list[Image]:
@@ -175,16 +175,15 @@ def visible_images_by_id(image_ids: Sequence[int]) -> dict[int, Image]:
 
 def popular_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:
     """The most liked visible photos, newest first among equals; never a photo nobody likes."""
-    # Counting the likes in one grouped pass and fetching only the winners' rows is about three
-    # times faster than a correlated like count on every visible photo sorted afterwards.
+    # The stored like counts and their index (image_most_liked): the first rows of an index scan,
+    # where counting every like took a third of a second at a million likes.
     most_liked = (
-        Like.objects.filter(image__in=visible_images().exclude(pk__in=list(exclude)))
-        .values("image_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "-image__created_at", "-image_id")
-        .values_list("image_id", flat=True)
+        card_images()
+        .filter(like_count__gt=0)
+        .exclude(pk__in=list(exclude))
+        .order_by("-like_count", "-created_at", "-id")
     )
-    return images_in_order(list(most_liked[:limit]))
+    return _with_card_tags(list(most_liked[:limit]))
 
 
 def fresh_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:

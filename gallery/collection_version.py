@@ -1,0 +1,56 @@
+"""The collection's version: a token in the shared cache (CACHES, Redis in production) that every
+change to what the gallery counts replaces, so counts cached under it are never read again once
+stale, and every web process agrees on it.
+
+What the gallery counts is photos (their visibility, fields, colours and tags): `gallery.receivers`
+calls `collection_changed` when one is saved or deleted, and the services that change them in bulk
+(which send no signals) call it themselves. Likes do not change it: like counts are stored on the
+photo (`gallery.services.like_counts`), and "Liked by me" is counted per request.
+
+The token is replaced at once (so the writing process, and a test, reads fresh counts inside its
+transaction) and again after commit (so a page computed from the data before the commit, and stored
+under the token in between, is never read). When the cache cannot be reached, nothing is cached and
+every page counts afresh; cached counts also expire after CACHED_COUNTS_SECONDS, which bounds the
+harm of a change made while the cache was unreachable.
+"""
+
+from __future__ import annotations
+
+import logging
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
+
+from imgsite.background import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "gallery:collection-version"
+CACHED_COUNTS_SECONDS = 600
+
+
+def collection_version() -> str | None:
+    """The current token, None when the cache cannot be reached (then nothing should be cached)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            # add, so that processes starting together settle on one token.
+            cache.add(VERSION_KEY, uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except CACHE_ERRORS:
+        return None
+    return None if version is None else str(version)
+
+
+def collection_changed() -> None:
+    """Say that photos, their colours or their tags changed: counts cached so far are stale."""
+    _replace_version()
+    transaction.on_commit(_replace_version)
+
+
+def _replace_version() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        logger.warning("The cache is unreachable: cached gallery counts may be stale for %ss.", CACHED_COUNTS_SECONDS)
