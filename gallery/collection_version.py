@@ -16,7 +16,11 @@ harm of a change made while the cache was unreachable.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -25,6 +29,7 @@ from django.db import transaction
 from imgsite.background import CACHE_ERRORS
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 VERSION_KEY = "gallery:collection-version"
 CACHED_COUNTS_SECONDS = 600
@@ -43,14 +48,42 @@ def collection_version() -> str | None:
     return None if version is None else str(version)
 
 
+def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned before for the same `name` and `key` since the collection
+    last changed. Computed afresh when the cache cannot be reached."""
+    version = collection_version()
+    if version is None:
+        return compute()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"gallery:{name}:{version}:{digest}"
+    try:
+        value = cache.get(cache_key)
+    except CACHE_ERRORS:
+        return compute()
+    if value is None:
+        value = compute()
+        with contextlib.suppress(*CACHE_ERRORS):  # counted afresh, just not kept
+            cache.set(cache_key, value, CACHED_COUNTS_SECONDS)
+    return value
+
+
 def collection_changed() -> None:
     """Say that photos, their colours or their tags changed: counts cached so far are stale."""
     _replace_version()
     transaction.on_commit(_replace_version)
 
 
+def forget_collection_version() -> None:
+    """Drop the token: the next reader starts a new one (for a database emptied by other means,
+    e.g. between tests)."""
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete(VERSION_KEY)
+
+
 def _replace_version() -> None:
     try:
         cache.set(VERSION_KEY, uuid4().hex, timeout=None)
     except CACHE_ERRORS:
-        logger.warning("The cache is unreachable: cached gallery counts may be stale for %ss.", CACHED_COUNTS_SECONDS)
+        logger.warning(
+            "The cache is unreachable: cached gallery counts may be stale for %ss.", CACHED_COUNTS_SECONDS
+        )

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
+from gallery.collection_version import cached_for_this_version
 from gallery.like_counts import stored_like_count
 from gallery.models import (
     AnalysisStatus,
@@ -282,11 +283,46 @@ def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
     return gallery_order(filters).annotate(other_versions=other_versions_annotation()).prefetch_related(tags)
 
 
+def _shared_cache_key(filters: GalleryFilters) -> str | None:
+    """What names `filters`' counts in the shared cache; None when they are one person's own
+    ("Liked by me" counts their likes, which do not change the collection's version)."""
+    if filters.liked:
+        return None
+    return repr(replace(filters, viewer_id=None, sort=""))
+
+
+def gallery_count(filters: GalleryFilters) -> int:
+    """How many cards the gallery list `filters` names holds: counted once per collection version."""
+    key = _shared_cache_key(filters)
+
+    def count() -> int:
+        return _apply_filters(one_per_group(visible_images()), filters).count()
+
+    return count() if key is None else cached_for_this_version("count", key, count)
+
+
 def gallery_facets(filters: GalleryFilters) -> Facets:
     """For each filter, the options and how many images each would leave, given the other filters.
 
-    One grouped query per filter, so nine queries whatever the collection's size (ten signed in).
+    One grouped query per filter, so nine queries whatever the collection's size (ten signed in);
+    kept in the shared cache until the collection changes (gallery.collection_version), so a
+    request only counts the viewer's own likes.
     """
+    key = _shared_cache_key(filters)
+    facets = Facets()
+    if key is None:
+        facets.options = _collection_facets(filters)
+    else:
+        facets.options = dict(cached_for_this_version("facets", key, lambda: _collection_facets(filters)))
+    if filters.viewer_id is not None:
+        liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
+        count = liked.filter(liked_by(filters.viewer_id)).count()
+        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
+    return facets
+
+
+def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
+    """Every filter's options but "Liked by me", counted under the other filters."""
     facets = Facets()
 
     def others(name: str) -> QuerySet[Image]:
@@ -303,10 +339,7 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
     facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
     facets.options["quality"] = _quality_facet(others("quality"))
-    if filters.viewer_id is not None:
-        liked = others("liked").filter(liked_by(filters.viewer_id)).count()
-        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", liked)]
-    return facets
+    return facets.options
 
 
 def _quality_facet(images: QuerySet[Image]) -> list[FacetOption]:
