@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 from django.urls import reverse
 
 from gallery.cursor import after_key, before_key, sort_key
@@ -50,6 +51,20 @@ def list_query(filters: GalleryFilters) -> str:
     """The query string of `filter_params`, e.g. "?colour=blue&sort=liked" ("" for the whole gallery)."""
     params = filter_params(filters)
     return f"?{urlencode(params)}" if params else ""
+
+
+def paged_query(query: QueryDict, *, page: int, after: str = "", before: str = "") -> str:
+    """The list `query` names, at page `page` (page 1 has no number), from a cursor when given: the
+    query string of the gallery's Previous and Next links (`gallery.pagination`)."""
+    params = query.copy()
+    for name in ("page", "after", "before"):
+        params.pop(name, None)
+    extra = {"page": str(page) if page > 1 else "", "after": after, "before": before}
+    for name, value in extra.items():
+        if value:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
 
 
 def gallery_url(filters: GalleryFilters) -> str:

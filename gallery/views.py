@@ -14,11 +14,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
@@ -28,6 +26,7 @@ from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
 from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
+from gallery.pagination import gallery_page
 from gallery.photo_lists import gallery_url, liked_image_ids, liked_images, list_query, position_in_list
 from gallery.selectors import (
     FILTER_NAMES,
@@ -126,22 +125,14 @@ def _without_blanks(request: HttpRequest) -> str | None:
     return request.path + (f"?{urlencode(kept)}" if kept else "")
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its number of items (counted once per collection version), so a page
-    costs no COUNT over the whole list."""
-
-    def __init__(self, object_list: QuerySet[Image], per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self.known_count
-
-
 def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
-    paginator = CountedPaginator(gallery_images(filters), PAGE_SIZE, count=gallery_count(filters))
-    page = paginator.get_page(request.GET.get("page"))
+    page = gallery_page(
+        gallery_images(filters),
+        sort=filters.sort,
+        count=gallery_count(filters),
+        per_page=PAGE_SIZE,
+        query=request.GET,
+    )
     fields = _filter_fields(filters, gallery_facets(filters))
     colour = next(field for field in fields if field.name == "colour")
     context = {
