@@ -32,17 +32,29 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 VERSION_KEY = "gallery:collection-version"
+# Likes have a version of their own: they change no filter count, only the like counts that whole
+# pages show (gallery.page_cache), so a like need not throw the filter counts away.
+LIKES_VERSION_KEY = "gallery:likes-version"
 CACHED_COUNTS_SECONDS = 600
 
 
 def collection_version() -> str | None:
     """The current token, None when the cache cannot be reached (then nothing should be cached)."""
+    return _version(VERSION_KEY)
+
+
+def likes_version() -> str | None:
+    """The token replaced whenever a like is added or removed; None when the cache is unreachable."""
+    return _version(LIKES_VERSION_KEY)
+
+
+def _version(key: str) -> str | None:
     try:
-        version = cache.get(VERSION_KEY)
+        version = cache.get(key)
         if version is None:
             # add, so that processes starting together settle on one token.
-            cache.add(VERSION_KEY, uuid4().hex, timeout=None)
-            version = cache.get(VERSION_KEY)
+            cache.add(key, uuid4().hex, timeout=None)
+            version = cache.get(key)
     except CACHE_ERRORS:
         return None
     return None if version is None else str(version)
@@ -69,20 +81,26 @@ def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
 
 def collection_changed() -> None:
     """Say that photos, their colours or their tags changed: counts cached so far are stale."""
-    _replace_version()
-    transaction.on_commit(_replace_version)
+    _replace(VERSION_KEY)
+    transaction.on_commit(lambda: _replace(VERSION_KEY))
+
+
+def likes_changed() -> None:
+    """Say that a like was added or removed: pages cached so far show stale like counts."""
+    _replace(LIKES_VERSION_KEY)
+    transaction.on_commit(lambda: _replace(LIKES_VERSION_KEY))
 
 
 def forget_collection_version() -> None:
-    """Drop the token: the next reader starts a new one (for a database emptied by other means,
+    """Drop the tokens: the next reader starts new ones (for a database emptied by other means,
     e.g. between tests)."""
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.delete(VERSION_KEY)
+        cache.delete_many([VERSION_KEY, LIKES_VERSION_KEY])
 
 
-def _replace_version() -> None:
+def _replace(key: str) -> None:
     try:
-        cache.set(VERSION_KEY, uuid4().hex, timeout=None)
+        cache.set(key, uuid4().hex, timeout=None)
     except CACHE_ERRORS:
         logger.warning(
             "The cache is unreachable: cached gallery counts may be stale for %ss.", CACHED_COUNTS_SECONDS

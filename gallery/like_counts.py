@@ -19,6 +19,8 @@ from django.apps import apps
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from gallery.collection_version import likes_changed
+
 
 def _images() -> QuerySet[Any]:
     return apps.get_model("gallery", "Image")._default_manager.all()
@@ -26,11 +28,13 @@ def _images() -> QuerySet[Any]:
 
 def count_like_added(image_id: int) -> None:
     _images().filter(pk=image_id).update(like_count=F("like_count") + 1)
+    likes_changed()
 
 
 def count_like_removed(image_id: int) -> None:
     # Never below zero, even if a count was wrong before (the column is unsigned on PostgreSQL).
     _images().filter(pk=image_id, like_count__gt=0).update(like_count=F("like_count") - 1)
+    likes_changed()
 
 
 def stored_like_count(image_id: int) -> int:
@@ -50,4 +54,6 @@ def recount_likes(image_ids: Iterable[int] | None = None) -> int:
         .values("n")
     )
     images = _images() if image_ids is None else _images().filter(pk__in=list(image_ids))
-    return int(images.update(like_count=Coalesce(Subquery(likes, output_field=IntegerField()), 0)))
+    updated = int(images.update(like_count=Coalesce(Subquery(likes, output_field=IntegerField()), 0)))
+    likes_changed()
+    return updated

@@ -26,6 +26,7 @@ from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
 from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
+from gallery.page_cache import cached_for_visitors
 from gallery.pagination import gallery_page
 from gallery.photo_lists import gallery_url, liked_image_ids, liked_images, list_query, position_in_list
 from gallery.selectors import (
@@ -172,6 +173,7 @@ def requested_filters(request: HttpRequest) -> GalleryFilters:
 
 
 @require_GET
+@cached_for_visitors
 def gallery_index(request: HttpRequest) -> HttpResponse:
     clean = _without_blanks(request)
     if clean is not None:
@@ -181,6 +183,7 @@ def gallery_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def tag_page(request: HttpRequest, name: str) -> HttpResponse:
     """A tag's photos: the gallery filtered by it, at an address of its own."""
     clean = _without_blanks(request)
@@ -192,6 +195,7 @@ def tag_page(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def author_page(request: HttpRequest, name: str) -> HttpResponse:
     """An author's photos: the gallery filtered by exactly this credit."""
     clean = _without_blanks(request)
@@ -256,6 +260,7 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
 
 
 @require_GET
+@cached_for_visitors
 def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
     image = image_for_page(pk)
     return render(request, "gallery/image_detail.html", _image_page_context(request, image, TagForm()))
