@@ -30,7 +30,7 @@ class GalleryPage:
     written for Django's Page read `page.paginator.count`."""
 
     object_list: list[Image]
-    number: int
+    number: int | None  # None for a page read from a cursor alone (a photo's link back to its list)
     count: int
     per_page: int
     previous_url: str | None
@@ -71,19 +71,23 @@ def gallery_page(
 ) -> GalleryPage:
     """The page of `images` (already in `sort`'s order, `count` of them) that `query` asks for."""
     num_pages = max(1, ceil(count / per_page))
-    number = page_number(query.get("page"), num_pages)
     keyset = sort in SORT_COLUMNS
     rows = (_by_cursor(images, sort, query, per_page) if keyset else None) or None
+    number: int | None
     if rows is None:
+        number = page_number(query.get("page"), num_pages)
         rows = _by_number(images, number, count, per_page, keyset=keyset)
-    has_next = number < num_pages and len(rows) == per_page
+    else:
+        number = page_number(query.get("page"), num_pages) if query.get("page") else None
+    has_next = len(rows) == per_page and (number is None or number < num_pages)
+    has_previous = bool(rows) and (number is None or number > 1)
     return GalleryPage(
         object_list=rows,
         number=number,
         count=count,
         per_page=per_page,
-        previous_url=_link(query, sort, number - 1, rows[0], before=True) if number > 1 and rows else None,
-        next_url=_link(query, sort, number + 1, rows[-1], before=False) if has_next else None,
+        previous_url=_link(query, sort, number, -1, rows[0], before=True) if has_previous else None,
+        next_url=_link(query, sort, number, +1, rows[-1], before=False) if has_next else None,
     )
 
 
@@ -109,12 +113,16 @@ def _by_number(
     return list(images[start:end])
 
 
-def _link(query: QueryDict, sort: str, number: int, edge: Image, *, before: bool) -> str:
-    if number <= OFFSET_PAGES or sort not in SORT_COLUMNS:
-        return paged_query(query, page=number)
+def _link(query: QueryDict, sort: str, number: int | None, step: int, edge: Image, *, before: bool) -> str:
+    """The link `step` pages away: by number among the numbered pages, else from `edge`'s cursor
+    (numbered when this page's number is known)."""
+    target = None if number is None else number + step
+    if target is not None and (target <= OFFSET_PAGES or sort not in SORT_COLUMNS):
+        return paged_query(query, page=target)
     cursor = encode_cursor(sort, edge)
+    page = target or 0
     return (
-        paged_query(query, page=number, before=cursor)
+        paged_query(query, page=page, before=cursor)
         if before
-        else paged_query(query, page=number, after=cursor)
+        else paged_query(query, page=page, after=cursor)
     )

@@ -18,7 +18,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import QueryDict
 from django.urls import reverse
 
-from gallery.cursor import after_key, before_key, sort_key
+from gallery.cursor import after_key, before_key, encode_cursor, sort_key
 from gallery.models import Image, Like
 from gallery.selectors import (
     FILTER_NAMES,
@@ -76,25 +76,49 @@ def gallery_url(filters: GalleryFilters) -> str:
 class ListPosition:
     previous: Image | None
     next: Image | None
-    page_number: int  # the gallery page (1-based) that shows the photo, or would
+    # The gallery page (1-based) that shows the photo, or would; None when it is further down than
+    # the numbered pages, where the gallery is read from a cursor (gallery.pagination).
+    page_number: int | None
+    start_after: str = ""  # then: the cursor of a gallery page that starts with the photo
 
 
-def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -> ListPosition:
+def position_in_list(
+    image: Image, filters: GalleryFilters, *, page_size: int, numbered_pages: int
+) -> ListPosition:
     """Where `image` stands in the gallery list `filters` names: its neighbours and its page.
 
     Three small indexed queries. A photo outside the list (another version of a picture, or one the
     filters exclude) still gets the neighbours it would have, so next and previous stay in the list.
+    The photos before it are counted only as far as the numbered pages reach: counting them all
+    took seconds for a photo deep in a filtered list of 100,000 (bench/README.md).
     """
     if filters.sort not in SORT_COLUMNS:
         return ListPosition(previous=None, next=None, page_number=1)
     images = gallery_order(filters).exclude(pk=image.pk)
     key = sort_key(filters.sort, image)
     before = before_key(images, filters.sort, key)
-    return ListPosition(
-        previous=before.first(),
-        next=after_key(images, filters.sort, key).first(),
-        page_number=before.count() // page_size + 1,
-    )
+    previous = before.first()
+    reach = page_size * numbered_pages
+    ahead = before[:reach].count()
+    if ahead >= reach and previous is not None:
+        return ListPosition(
+            previous,
+            after_key(images, filters.sort, key).first(),
+            None,
+            encode_cursor(filters.sort, previous),
+        )
+    return ListPosition(previous, after_key(images, filters.sort, key).first(), ahead // page_size + 1)
+
+
+def gallery_list_url(filters: GalleryFilters, position: ListPosition, *, image_pk: int) -> str:
+    """The gallery page that shows the photo, in the list it was opened from, scrolled to its card."""
+    params = filter_params(filters)
+    if position.page_number is None:
+        params["after"] = position.start_after
+    elif position.page_number > 1:
+        params["page"] = str(position.page_number)
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{reverse('gallery:index')}{query}#photo-{image_pk}"
 
 
 def liked_image_ids(user: User | AnonymousUser, images: Iterable[Image]) -> set[int]:

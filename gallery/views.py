@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery import pagination
 from gallery.analysis.search_terms import clean_search_text
 from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
 from gallery.credits import image_credit
@@ -28,7 +29,14 @@ from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
 from gallery.page_cache import cached_for_visitors
 from gallery.pagination import gallery_page
-from gallery.photo_lists import gallery_url, liked_image_ids, liked_images, list_query, position_in_list
+from gallery.photo_lists import (
+    gallery_list_url,
+    gallery_url,
+    liked_image_ids,
+    liked_images,
+    list_query,
+    position_in_list,
+)
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -222,24 +230,16 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"tags": [{"name": option.value, "count": option.count} for option in options]})
 
 
-def gallery_list_url(filters: GalleryFilters, *, page_number: int, image_pk: int) -> str:
-    """The gallery page that shows the photo, in the list it was opened from, scrolled to its card."""
-    query = list_query(filters)
-    if page_number > 1:
-        query += f"{'&' if query else '?'}page={page_number}"
-    return f"{reverse('gallery:index')}{query}#photo-{image_pk}"
-
-
 def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, object]:
     """What the photo page and the viewer show about the list the photo was opened from."""
     filters = requested_filters(request)
-    position = position_in_list(image, filters, page_size=PAGE_SIZE)
+    position = position_in_list(image, filters, page_size=PAGE_SIZE, numbered_pages=pagination.OFFSET_PAGES)
     web_width, web_height = scaled_size(image.width, image.height, PREVIEW_LONG_EDGE)
     return {
         "image": image,
         "list_query": list_query(filters),
         "position": position,
-        "gallery_url": gallery_list_url(filters, page_number=position.page_number, image_pk=image.pk),
+        "gallery_url": gallery_list_url(filters, position, image_pk=image.pk),
         "credit": image_credit(image),
         "web_size": (web_width, web_height) if image.preview else (image.width, image.height),
     }

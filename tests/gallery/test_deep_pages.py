@@ -91,3 +91,16 @@ def test_an_edited_cursor_falls_back_to_the_page_number(
     forward, _ = walk(client, "?tag=sea", "next")
     content = client.get(GALLERY, {"tag": "sea", "page": "4", "after": "not-a-cursor"}).content.decode()
     assert shown_ids(content) == forward[3]
+
+
+def test_a_photo_deep_in_a_list_links_back_to_a_gallery_page_that_shows_it(
+    client: Client, small_pages: None, eleven_photos: None
+) -> None:
+    order = [image.pk for image in gallery_images(GalleryFilters(tag="sea", sort="liked"))]
+    deep = order[8]  # page 5 of 2 per page, past the two numbered pages
+    photo_page = client.get(f"/photos/{deep}/", {"tag": "sea", "sort": "liked"}).content.decode()
+    back = re.search(r'href="(/gallery/\?[^"]*after=[^"]*)#photo-(\d+)"', photo_page)
+    assert back is not None and int(back.group(2)) == deep
+    gallery = client.get(html.unescape(back.group(1))).content.decode()
+    assert shown_ids(gallery)[0] == deep
+    assert link(gallery, "prev") is not None and link(gallery, "next") is not None
