@@ -49,7 +49,9 @@ def link(content: str, rel: str) -> str | None:
 
 
 def walk(client: Client, start: str, rel: str) -> tuple[list[list[int]], list[str]]:
-    pages, links, url = [], [], start
+    pages: list[list[int]] = []
+    links: list[str] = []
+    url: str | None = start
     while url is not None:
         content = client.get(GALLERY + url).content.decode()
         pages.append(shown_ids(content))
@@ -100,7 +102,9 @@ def test_a_photo_deep_in_a_list_links_back_to_a_gallery_page_that_shows_it(
     deep = order[8]  # page 5 of 2 per page, past the two numbered pages
     photo_page = client.get(f"/photos/{deep}/", {"tag": "sea", "sort": "liked"}).content.decode()
     back = re.search(r'href="(/gallery/\?[^"]*after=[^"]*)#photo-(\d+)"', photo_page)
-    assert back is not None and int(back.group(2)) == deep
+    assert back is not None
+    assert int(back.group(2)) == deep
     gallery = client.get(html.unescape(back.group(1))).content.decode()
     assert shown_ids(gallery)[0] == deep
-    assert link(gallery, "prev") is not None and link(gallery, "next") is not None
+    assert link(gallery, "prev") is not None
+    assert link(gallery, "next") is not None
