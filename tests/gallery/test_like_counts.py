@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 
 from gallery.like_counts import recount_likes
 from gallery.models import Image, Like
@@ -85,3 +88,12 @@ def test_the_count_never_goes_below_zero():
     like = Like.objects.bulk_create([Like(user=user, image=image)])[0]
     Like.objects.filter(pk=like.pk).delete()
     assert stored(image) == 0
+
+
+def test_the_recount_command_repairs_every_count_and_says_how_many_were_wrong():
+    image = make_image()
+    Like.objects.bulk_create([Like(user=make_user(), image=image) for _ in range(2)])
+    out = StringIO()
+    call_command("recount_likes", stdout=out)
+    assert stored(image) == 2
+    assert "1 stored counts were wrong" in out.getvalue()
