@@ -11,6 +11,7 @@ import pytest
 from django.conf import LazySettings
 from django.contrib.auth.models import User
 
+from gallery.collection_version import forget_collection_version
 from recommender.services import forget_loaded_model
 from tests.factories import make_user
 from tests.support.fake_http import FakeHTTPServer
@@ -23,6 +24,12 @@ def media_root(settings: LazySettings, tmp_path: Path) -> Path:
     media.mkdir()
     settings.MEDIA_ROOT = media
     return media
+
+
+@pytest.fixture(autouse=True)
+def fresh_collection_version() -> None:
+    """Each test's database starts afresh, so no counts cached by an earlier test may be read."""
+    forget_collection_version()
 
 
 @pytest.fixture

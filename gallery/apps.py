@@ -4,6 +4,8 @@ from celery.signals import worker_init
 from django.apps import AppConfig
 from django.core.checks import register
 
+# Connects the receivers that keep like counts and the collection's version (no models imported).
+from gallery import receivers  # noqa: F401
 from gallery.checks import (
     EMBEDDER_HINT,
     check_embedder,

@@ -104,7 +104,17 @@ def _beyond(sort: str, key: list[Any], *, after: bool) -> Q:
         if step is not None:
             condition |= prefix & step
         prefix &= _equal(column, value)
-    return condition
+    return _bound(columns[0], values[0], after=after) & condition
+
+
+def _bound(column: SortColumn, value: Any, *, after: bool) -> Q:
+    """The same rows' range in the first column alone (implied by the condition, so it changes no
+    result): a plain comparison lets PostgreSQL start its index scan at the key, where the OR of
+    the full condition would make it read every row before it (page 2,000 of 100,000 photos: 37 ms
+    to 0.3 ms, bench/README.md)."""
+    if column.nullable or value is None:
+        return Q()
+    return Q(**{f"{column.name}__{'lte' if after else 'gte'}": value})
 
 
 def after_key(images: QuerySet[Image], sort: str, key: list[Any]) -> QuerySet[Image]:

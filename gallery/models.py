@@ -139,6 +139,10 @@ class Image(models.Model):
         "IngestJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="images"
     )
 
+    # How many people like the photo: kept by gallery.services.like_counts in the transaction that adds
+    # or removes a Like, so lists sort and show it without counting likes on every request.
+    like_count = models.PositiveIntegerField(default=0, editable=False)
+
     # Housekeeping.
     status = models.CharField(
         max_length=16, choices=AnalysisStatus.choices, default=AnalysisStatus.PENDING, db_index=True
@@ -149,6 +153,15 @@ class Image(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The "Most liked" order (gallery.selectors.SORT_COLUMNS), so its first page reads 24 rows.
+            models.Index(
+                models.F("like_count").desc(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_most_liked",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "source_id"], condition=~Q(source_id=""), name="image_unique_source_id"

@@ -16,9 +16,10 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import QueryDict
 from django.urls import reverse
 
-from gallery.cursor import after_key, before_key, sort_key
+from gallery.cursor import after_key, before_key, encode_cursor, sort_key
 from gallery.models import Image, Like
 from gallery.selectors import (
     FILTER_NAMES,
@@ -26,7 +27,6 @@ from gallery.selectors import (
     SORT_COLUMNS,
     GalleryFilters,
     gallery_order,
-    like_count_annotation,
     list_sort,
     visible_images,
 )
@@ -55,6 +55,20 @@ def list_query(filters: GalleryFilters) -> str:
     return f"?{urlencode(params)}" if params else ""
 
 
+def paged_query(query: QueryDict, *, page: int, after: str = "", before: str = "") -> str:
+    """The list `query` names, at page `page` (page 1 has no number), from a cursor when given: the
+    query string of the gallery's Previous and Next links (`gallery.pagination`)."""
+    params = query.copy()
+    for name in ("page", "after", "before"):
+        params.pop(name, None)
+    extra = {"page": str(page) if page > 1 else "", "after": after, "before": before}
+    for name, value in extra.items():
+        if value:
+            params[name] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
 def gallery_url(filters: GalleryFilters) -> str:
     """The gallery page showing the list `filters` describe."""
     return reverse("gallery:index") + list_query(filters)
@@ -64,15 +78,22 @@ def gallery_url(filters: GalleryFilters) -> str:
 class ListPosition:
     previous: Image | None
     next: Image | None
-    page_number: int  # the gallery page (1-based) that shows the photo, or would
+    # The gallery page (1-based) that shows the photo, or would; None when it is further down than
+    # the numbered pages, where the gallery is read from a cursor (gallery.pagination).
+    page_number: int | None
+    start_after: str = ""  # then: the cursor of a gallery page that starts with the photo
 
 
-def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -> ListPosition:
+def position_in_list(
+    image: Image, filters: GalleryFilters, *, page_size: int, numbered_pages: int
+) -> ListPosition:
     """Where `image` stands in the gallery list `filters` names: its neighbours and its page.
 
-    Three small indexed queries (a fourth reads a search's rank). A photo outside the list (another version of a picture, or one the
-    filters exclude) still gets the neighbours it would have, so next and previous stay in the list.
-    `image` must carry the `like_count` annotation when the list is sorted by likes.
+    Three small indexed queries (a fourth reads a search's rank). A photo outside the list (another
+    version of a picture, or one the filters exclude) still gets the neighbours it would have, so next
+    and previous stay in the list.
+    The photos before it are counted only as far as the numbered pages reach: counting them all
+    took seconds for a photo deep in a filtered list of 100,000 (bench/README.md).
     """
     sort = list_sort(filters)
     if sort not in SORT_COLUMNS:
@@ -83,11 +104,24 @@ def position_in_list(image: Image, filters: GalleryFilters, *, page_size: int) -
         return ListPosition(previous=None, next=None, page_number=1)
     images = images.exclude(pk=image.pk)
     before = before_key(images, sort, key)
-    return ListPosition(
-        previous=before.first(),
-        next=after_key(images, sort, key).first(),
-        page_number=before.count() // page_size + 1,
-    )
+    previous = before.first()
+    following = after_key(images, sort, key).first()
+    reach = page_size * numbered_pages
+    ahead = before[:reach].count()
+    if ahead >= reach and previous is not None:
+        return ListPosition(previous, following, None, encode_cursor(sort, previous))
+    return ListPosition(previous, following, ahead // page_size + 1)
+
+
+def gallery_list_url(filters: GalleryFilters, position: ListPosition, *, image_pk: int) -> str:
+    """The gallery page that shows the photo, in the list it was opened from, scrolled to its card."""
+    params = filter_params(filters)
+    if position.page_number is None:
+        params["after"] = position.start_after
+    elif position.page_number > 1:
+        params["page"] = str(position.page_number)
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{reverse('gallery:index')}{query}#photo-{image_pk}"
 
 
 def _key_in_list(image: Image, images: QuerySet[Image], sort: str) -> list[Any] | None:
@@ -113,7 +147,7 @@ def liked_images(user: User) -> QuerySet[Image]:
     return (
         visible_images()
         .filter(likes__user_id=user.pk)
-        .annotate(liked_at=Subquery(liked_at), like_count=like_count_annotation())
+        .annotate(liked_at=Subquery(liked_at))
         .prefetch_related("image_tags__tag")  # alt text of untitled photos
         .order_by("-liked_at", "-id")
     )

@@ -2,7 +2,7 @@
 
 Every function returns querysets or plain data and runs a fixed number of queries, whatever the
 page size: filters are EXISTS subqueries (so a tag or colour join never duplicates a row), like
-counts are a correlated subquery, and tags come in one prefetch.
+counts are stored on each photo (gallery.like_counts), and tags come in one prefetch.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from django.shortcuts import get_object_or_404
 from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
+from gallery.collection_version import cached_for_this_version
+from gallery.like_counts import stored_like_count
 from gallery.models import (
     AnalysisStatus,
     Colour,
@@ -228,18 +230,6 @@ def in_colour_family(family: str) -> Exists:
     return Exists(_family_totals().filter(image=OuterRef("pk"), family=family))
 
 
-def like_count_annotation() -> Coalesce:
-    """The number of likes of each image, as an annotation that is 0 rather than NULL."""
-    likes = (
-        Like.objects.filter(image=OuterRef("pk"))
-        .order_by()
-        .values("image")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(likes, output_field=IntegerField()), 0)
-
-
 @dataclass(frozen=True)
 class SortColumn:
     """One column of a sort order; every sort is descending, with empty values last."""
@@ -286,9 +276,7 @@ def gallery_order(filters: GalleryFilters) -> QuerySet[Image]:
     """The gallery's photos in its order, without what only the cards show: for a photo's place in
     the list (its neighbours, its page), where the version counts and tags would be wasted work.
     Sorted by relevance when there are words to search for and no other sort was chosen."""
-    images = _apply_filters(one_per_group(visible_images()), filters).annotate(
-        like_count=like_count_annotation()
-    )
+    images = _apply_filters(one_per_group(visible_images()), filters)
     if filters.terms:
         images = images.annotate(search_rank=search_score(filters.terms))
     return images.order_by(*_ordering(list_sort(filters)))
@@ -302,11 +290,46 @@ def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
     return gallery_order(filters).annotate(other_versions=other_versions_annotation()).prefetch_related(tags)
 
 
+def _shared_cache_key(filters: GalleryFilters) -> str | None:
+    """What names `filters`' counts in the shared cache; None when they are one person's own
+    ("Liked by me" counts their likes, which do not change the collection's version)."""
+    if filters.liked:
+        return None
+    return repr(replace(filters, viewer_id=None, sort=""))
+
+
+def gallery_count(filters: GalleryFilters) -> int:
+    """How many cards the gallery list `filters` names holds: counted once per collection version."""
+    key = _shared_cache_key(filters)
+
+    def count() -> int:
+        return _apply_filters(one_per_group(visible_images()), filters).count()
+
+    return count() if key is None else cached_for_this_version("count", key, count)
+
+
 def gallery_facets(filters: GalleryFilters) -> Facets:
     """For each filter, the options and how many images each would leave, given the other filters.
 
-    One grouped query per filter, so nine queries whatever the collection's size (ten signed in).
+    One grouped query per filter, so nine queries whatever the collection's size (ten signed in);
+    kept in the shared cache until the collection changes (gallery.collection_version), so a
+    request only counts the viewer's own likes.
     """
+    key = _shared_cache_key(filters)
+    facets = Facets()
+    if key is None:
+        facets.options = _collection_facets(filters)
+    else:
+        facets.options = dict(cached_for_this_version("facets", key, lambda: _collection_facets(filters)))
+    if filters.viewer_id is not None:
+        liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
+        count = liked.filter(liked_by(filters.viewer_id)).count()
+        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
+    return facets
+
+
+def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
+    """Every filter's options but "Liked by me", counted under the other filters."""
     facets = Facets()
 
     def others(name: str) -> QuerySet[Image]:
@@ -323,10 +346,7 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
     facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
     facets.options["quality"] = _quality_facet(others("quality"))
-    if filters.viewer_id is not None:
-        liked = others("liked").filter(liked_by(filters.viewer_id)).count()
-        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", liked)]
-    return facets
+    return facets.options
 
 
 def _quality_facet(images: QuerySet[Image]) -> list[FacetOption]:
@@ -448,7 +468,7 @@ def image_for_page(pk: int) -> Image:
     tags = Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag", "user").order_by("tag__name", "pk")
     )
-    queryset = visible_images().annotate(like_count=like_count_annotation()).prefetch_related("colours", tags)
+    queryset = visible_images().prefetch_related("colours", tags)
     return get_object_or_404(queryset, pk=pk)
 
 
@@ -467,7 +487,6 @@ def best_images(*, limit: int) -> list[Image]:
     return list(
         visible_images()
         .filter(quality_score__gte=QUALITY_LEVELS["best"])
-        .annotate(like_count=like_count_annotation())
         .order_by("-quality_score", "-created_at", "-id")[:limit]
     )
 
@@ -479,7 +498,8 @@ def user_likes_image(user: User | AnonymousUser, image: Image) -> bool:
 
 
 def like_count(image: Image) -> int:
-    return Like.objects.filter(image=image).count()
+    """The photo's like count as stored now, e.g. after the viewer's like changed it."""
+    return stored_like_count(image.pk)
 
 
 @dataclass(frozen=True)

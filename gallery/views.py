@@ -21,12 +21,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery import pagination
 from gallery.analysis.search_terms import clean_search_text
 from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
 from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
-from gallery.photo_lists import gallery_url, liked_image_ids, liked_images, list_query, position_in_list
+from gallery.page_cache import cached_for_visitors
+from gallery.pagination import gallery_page
+from gallery.photo_lists import (
+    gallery_list_url,
+    gallery_url,
+    liked_image_ids,
+    liked_images,
+    list_query,
+    position_in_list,
+)
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -36,12 +46,14 @@ from gallery.selectors import (
     GalleryFilters,
     all_tags,
     author_or_404,
+    gallery_count,
     gallery_facets,
     gallery_images,
     get_own_image_tag_or_404,
     group_tags,
     image_for_page,
     like_count,
+    list_sort,
     other_versions,
     quality_breakdown,
     quality_reasons,
@@ -124,7 +136,13 @@ def _without_blanks(request: HttpRequest) -> str | None:
 
 
 def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
-    page = Paginator(gallery_images(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = gallery_page(
+        gallery_images(filters),
+        sort=list_sort(filters),
+        count=gallery_count(filters),
+        per_page=PAGE_SIZE,
+        query=request.GET,
+    )
     fields = _filter_fields(filters, gallery_facets(filters))
     colour = next(field for field in fields if field.name == "colour")
     context = {
@@ -164,6 +182,7 @@ def requested_filters(request: HttpRequest) -> GalleryFilters:
 
 
 @require_GET
+@cached_for_visitors
 def gallery_index(request: HttpRequest) -> HttpResponse:
     clean = _without_blanks(request)
     if clean is not None:
@@ -173,6 +192,7 @@ def gallery_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def tag_page(request: HttpRequest, name: str) -> HttpResponse:
     """A tag's photos: the gallery filtered by it, at an address of its own."""
     clean = _without_blanks(request)
@@ -184,6 +204,7 @@ def tag_page(request: HttpRequest, name: str) -> HttpResponse:
 
 
 @require_GET
+@cached_for_visitors
 def author_page(request: HttpRequest, name: str) -> HttpResponse:
     """An author's photos: the gallery filtered by exactly this credit."""
     clean = _without_blanks(request)
@@ -210,24 +231,16 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"tags": [{"name": option.value, "count": option.count} for option in options]})
 
 
-def gallery_list_url(filters: GalleryFilters, *, page_number: int, image_pk: int) -> str:
-    """The gallery page that shows the photo, in the list it was opened from, scrolled to its card."""
-    query = list_query(filters)
-    if page_number > 1:
-        query += f"{'&' if query else '?'}page={page_number}"
-    return f"{reverse('gallery:index')}{query}#photo-{image_pk}"
-
-
 def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, object]:
     """What the photo page and the viewer show about the list the photo was opened from."""
     filters = requested_filters(request)
-    position = position_in_list(image, filters, page_size=PAGE_SIZE)
+    position = position_in_list(image, filters, page_size=PAGE_SIZE, numbered_pages=pagination.OFFSET_PAGES)
     web_width, web_height = scaled_size(image.width, image.height, PREVIEW_LONG_EDGE)
     return {
         "image": image,
         "list_query": list_query(filters),
         "position": position,
-        "gallery_url": gallery_list_url(filters, page_number=position.page_number, image_pk=image.pk),
+        "gallery_url": gallery_list_url(filters, position, image_pk=image.pk),
         "credit": image_credit(image),
         "web_size": (web_width, web_height) if image.preview else (image.width, image.height),
     }
@@ -248,6 +261,7 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
 
 
 @require_GET
+@cached_for_visitors
 def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
     image = image_for_page(pk)
     return render(request, "gallery/image_detail.html", _image_page_context(request, image, TagForm()))

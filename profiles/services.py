@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from gallery.collection_version import collection_changed
+from gallery.like_counts import recount_likes
 from gallery.models import ImageTag, Like, Tag, TagOrigin
 from gallery.tagging import InvalidTag, normalise_tag
 from imgsite.background import BROKER_ERRORS, REBUILD_PROFILE, enqueue
@@ -217,6 +219,7 @@ def _store_simulated_user(sim: SimulatedUser, seed: int) -> AbstractUser:
     )
     UserProfile.objects.update_or_create(user=user, defaults={"is_public": True})
     Like.objects.bulk_create([Like(user=user, image_id=image_id) for image_id in sim.liked_image_ids])
+    recount_likes(sim.liked_image_ids)  # bulk_create sends no signal to count them by
     _backdate_likes(user, sim)
     _add_user_tags(user, sim)
     return user
@@ -241,3 +244,4 @@ def _add_user_tags(user: AbstractBaseUser, sim: SimulatedUser) -> None:
             continue
         rows.append(ImageTag(image_id=image_id, tag=tag, origin=TagOrigin.USER, user_id=user.pk))
     ImageTag.objects.bulk_create(rows, ignore_conflicts=True)
+    collection_changed()  # bulk_create sends no signal; the tag filter counts these

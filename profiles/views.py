@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gallery.embedding import embedder_info
 from gallery.photo_lists import liked_image_ids
-from gallery.selectors import like_count_annotation, visible_images
+from gallery.selectors import visible_images
 from gallery.visual_features import photos_with_visual_features
 from profiles import selectors, services
 from profiles.charts.collection import COLLECTION_CHARTS
@@ -187,7 +187,7 @@ def interest_photos(request: HttpRequest, username: str, number: int) -> HttpRes
         raise Http404("No such interest.")
     interest = interests[number]
     page = Paginator(interest["member_image_ids"], INTEREST_PAGE_SIZE).get_page(request.GET.get("page"))
-    found = visible_images().annotate(like_count=like_count_annotation()).in_bulk(list(page.object_list))
+    found = visible_images().in_bulk(list(page.object_list))
     images = [found[pk] for pk in page.object_list if pk in found]
     context = {
         "owner": owner,

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from gallery.page_cache import cached_for_visitors
 from gallery.selectors import best_images, visible_image_or_404, visible_images
 from imgsite.auth import signed_in_user
 from recommender import selectors, services
@@ -18,6 +19,7 @@ HOME_PICKS = 4
 
 
 @require_GET
+@cached_for_visitors
 def home(request: HttpRequest) -> HttpResponse:
     picks = []
     if request.user.is_authenticated:

@@ -21,6 +21,7 @@ from gallery.analysis.palette import photo_families
 from gallery.analysis.pipeline import analyse_bytes, analyse_decoded, assess_bytes
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected, QualityReport
 from gallery.analysis.validate import DecodedImage
+from gallery.collection_version import collection_changed
 from gallery.embedding import active_embedder
 from gallery.models import AnalysisStatus, Colour, Image, ImageTag, Tag, TagOrigin
 from gallery.services import jobs
@@ -146,6 +147,7 @@ def create_analysed_image(image: Image, analysis: PictureAnalysis, *, source_tag
         image.save(force_insert=True)
         if result is not None:
             Colour.objects.bulk_create(colour_rows(image, result.colours))
+            collection_changed()
         add_tags(image, source=source_tags, auto=auto_tag_confidences(result) if result else {})
 
 
@@ -223,6 +225,7 @@ def reassess_quality(image_id: int) -> Image | None:
 def replace_colours(image: Image, colours: list[DominantColour]) -> None:
     image.colours.all().delete()
     Colour.objects.bulk_create(colour_rows(image, colours))
+    collection_changed()  # bulk_create sends no signal; the colour filter counts these
 
 
 def colour_rows(image: Image, colours: list[DominantColour]) -> list[Colour]:
@@ -264,6 +267,7 @@ def add_tags(image: Image, *, source: Sequence[str], auto: dict[str, float]) -> 
                 ImageTag(image=image, tag=tag, origin=TagOrigin.AUTO, confidence=round(auto[tag.name], 3))
             )
     ImageTag.objects.bulk_create(links, ignore_conflicts=True)
+    collection_changed()  # bulk_create sends no signal; the tag filter counts these
 
 
 def mark_failed(image: Image, message: str) -> Image:
@@ -291,6 +295,7 @@ def queue_analysis(image_ids: Iterable[int]) -> int:
     """Mark images pending and queue their analysis once this transaction commits."""
     ids = list(image_ids)
     Image.objects.filter(pk__in=ids).update(status=AnalysisStatus.PENDING, updated_at=timezone.now())
+    collection_changed()  # pending photos leave the gallery until analysed again
     for image_id in ids:
         transaction.on_commit(lambda image_id=image_id: send_analysis(image_id))  # type: ignore[misc]
     return len(ids)

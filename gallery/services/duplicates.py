@@ -31,6 +31,8 @@ from gallery.analysis.near_duplicates import (
     matches_for,
     quick_check,
 )
+from gallery.collection_version import collection_changed
+from gallery.like_counts import recount_likes
 from gallery.models import AnalysisStatus, Image, ImageTag, Like, TagOrigin
 from gallery.services.storage import delete_image
 from gallery.signals import likes_and_tags_moved
@@ -145,6 +147,7 @@ def shot_of(image: Image) -> Shot:
 
 def choose_best_shot(group_id: int) -> int | None:
     """Mark the group's best shot; a group left with one photo is dissolved. Returns the best id."""
+    collection_changed()  # the gallery shows best shots only: its counts change with them
     members = list(
         Image.objects.filter(duplicate_group=group_id).only(
             "pk", "width", "height", "file_size", "quality_score"
@@ -167,6 +170,7 @@ def regroup_collection() -> int:
     rows = analysed_with_hash().only("pk", "phash", "layout_signature", "layout_digest")
     groups = group_photos([_print_of(row) for row in rows.iterator(chunk_size=2000)])
     Image.objects.filter(duplicate_group__isnull=False).update(duplicate_group=None, is_group_best=True)
+    collection_changed()
     for members in groups:
         Image.objects.filter(pk__in=members).update(duplicate_group=members[0])
         choose_best_shot(members[0])
@@ -211,6 +215,7 @@ def merge_group(*, keep_id: int) -> MergeOutcome:
     for other in others:
         delete_image(other)
     Image.objects.filter(pk=keep.pk).update(duplicate_group=None, is_group_best=True)
+    collection_changed()
     log.info("merged %s into image %s", other_ids, keep.pk)
     return MergeOutcome(keep.pk, other_ids, likes_moved, tags_moved)
 
@@ -231,7 +236,9 @@ def _move_likes(keep: Image, other_ids: list[int]) -> int:
         if like.user_id not in likers:
             likers.add(like.user_id)
             moving.append(like.pk)
-    return Like.objects.filter(pk__in=moving).update(image=keep)
+    moved = Like.objects.filter(pk__in=moving).update(image=keep)
+    recount_likes([keep.pk])  # a bulk update: the like receivers do not see it
+    return moved
 
 
 def _tag_key(image_tag: ImageTag) -> tuple[int, str, int | None]:

@@ -2,6 +2,8 @@
 
 Every function is idempotent, so a double click or a retried request leaves one like or one tag,
 and a race between two requests ends in the unique constraint, which we treat as "already done".
+A like added or removed moves the photo's stored like count in the same transaction
+(`gallery.receivers`, `gallery.like_counts`), so a like rolled back is not counted.
 """
 
 from __future__ import annotations

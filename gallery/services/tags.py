@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from gallery.collection_version import collection_changed
 from gallery.models import ImageTag, Tag
 
 # Stay under SQLite's bound-parameter limit on big tags.
@@ -79,6 +80,7 @@ def merge_tags(*, target: Tag, others: Iterable[Tag]) -> int:
         for link_id, confidence in plan.raise_confidence.items():
             ImageTag.objects.filter(pk=link_id).update(confidence=confidence)
         Tag.objects.filter(pk__in=other_ids).delete()
+        collection_changed()  # links moved by bulk update send no signal
     return len(plan.move)
 
 

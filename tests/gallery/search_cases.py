@@ -224,13 +224,17 @@ def test_the_viewer_steps_through_a_search_in_its_order_of_relevance() -> None:
     def walk(start: int, step: str) -> list[int]:
         seen = [start]
         while (
-            neighbour := getattr(position_in_list(image_for_page(seen[-1]), filters, page_size=4), step)
+            neighbour := getattr(
+                position_in_list(image_for_page(seen[-1]), filters, page_size=4, numbered_pages=10), step
+            )
         ) is not None:
             seen.append(neighbour.pk)
         return seen
 
     assert walk(results[0], "next") == results
     assert walk(results[-1], "previous") == results[::-1]
-    assert position_in_list(image_for_page(results[4]), filters, page_size=4).page_number == 2
+    assert (
+        position_in_list(image_for_page(results[4]), filters, page_size=4, numbered_pages=10).page_number == 2
+    )
     # A photo the words do not match has no place among the results.
-    assert position_in_list(image_for_page(outside.pk), filters, page_size=4).next is None
+    assert position_in_list(image_for_page(outside.pk), filters, page_size=4, numbered_pages=10).next is None

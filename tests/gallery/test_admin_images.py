@@ -145,15 +145,17 @@ def test_derived_fields_cannot_be_edited_but_provenance_can(admin_client: Client
 
 
 def test_re_analyse_queues_the_selected_images_and_says_how_many(
-    admin_client: Client, django_capture_on_commit_callbacks
+    admin_client: Client, django_capture_on_commit_callbacks, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, second, other = make_image(), make_image(), make_image()
+    sent: list[int] = []
+    monkeypatch.setattr("gallery.services.analysis.send_analysis", lambda image_id: sent.append(image_id))
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = post_action(admin_client, "reanalyse", [first, second])
 
     assert "Queued 2 images for analysis." in response.content.decode()
-    assert len(callbacks) == 2
+    assert sorted(sent) == sorted([first.pk, second.pk])  # each sent once the request commits
     statuses = dict(Image.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "pending", second.pk: "pending", other.pk: "done"}
 

@@ -1,0 +1,107 @@
+"""The collection's version: a token in the shared cache (CACHES, Redis in production) that every
+change to what the gallery counts replaces, so counts cached under it are never read again once
+stale, and every web process agrees on it.
+
+What the gallery counts is photos (their visibility, fields, colours and tags): `gallery.receivers`
+calls `collection_changed` when one is saved or deleted, and the services that change them in bulk
+(which send no signals) call it themselves. Likes do not change it: like counts are stored on the
+photo (`gallery.services.like_counts`), and "Liked by me" is counted per request.
+
+The token is replaced at once (so the writing process, and a test, reads fresh counts inside its
+transaction) and again after commit (so a page computed from the data before the commit, and stored
+under the token in between, is never read). When the cache cannot be reached, nothing is cached and
+every page counts afresh; cached counts also expire after CACHED_COUNTS_SECONDS, which bounds the
+harm of a change made while the cache was unreachable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+from uuid import uuid4
+
+from django.core.cache import cache
+from django.db import transaction
+
+from imgsite.background import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+VERSION_KEY = "gallery:collection-version"
+# Likes have a version of their own: they change no filter count, only the like counts that whole
+# pages show (gallery.page_cache), so a like need not throw the filter counts away.
+LIKES_VERSION_KEY = "gallery:likes-version"
+CACHED_COUNTS_SECONDS = 600
+
+
+def collection_version() -> str | None:
+    """The current token, None when the cache cannot be reached (then nothing should be cached)."""
+    return _version(VERSION_KEY)
+
+
+def likes_version() -> str | None:
+    """The token replaced whenever a like is added or removed; None when the cache is unreachable."""
+    return _version(LIKES_VERSION_KEY)
+
+
+def _version(key: str) -> str | None:
+    try:
+        version = cache.get(key)
+        if version is None:
+            # add, so that processes starting together settle on one token.
+            cache.add(key, uuid4().hex, timeout=None)
+            version = cache.get(key)
+    except CACHE_ERRORS:
+        return None
+    return None if version is None else str(version)
+
+
+def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned before for the same `name` and `key` since the collection
+    last changed. Computed afresh when the cache cannot be reached."""
+    version = collection_version()
+    if version is None:
+        return compute()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"gallery:{name}:{version}:{digest}"
+    try:
+        value = cache.get(cache_key)
+    except CACHE_ERRORS:
+        return compute()
+    if value is None:
+        value = compute()
+        with contextlib.suppress(*CACHE_ERRORS):  # counted afresh, just not kept
+            cache.set(cache_key, value, CACHED_COUNTS_SECONDS)
+    return value
+
+
+def collection_changed() -> None:
+    """Say that photos, their colours or their tags changed: counts cached so far are stale."""
+    _replace(VERSION_KEY)
+    transaction.on_commit(lambda: _replace(VERSION_KEY))
+
+
+def likes_changed() -> None:
+    """Say that a like was added or removed: pages cached so far show stale like counts."""
+    _replace(LIKES_VERSION_KEY)
+    transaction.on_commit(lambda: _replace(LIKES_VERSION_KEY))
+
+
+def forget_collection_version() -> None:
+    """Drop the tokens: the next reader starts new ones (for a database emptied by other means,
+    e.g. between tests)."""
+    with contextlib.suppress(*CACHE_ERRORS):
+        cache.delete_many([VERSION_KEY, LIKES_VERSION_KEY])
+
+
+def _replace(key: str) -> None:
+    try:
+        cache.set(key, uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        logger.warning(
+            "The cache is unreachable: cached gallery counts may be stale for %ss.", CACHED_COUNTS_SECONDS
+        )

@@ -1,0 +1,104 @@
+"""Every count a page shows stays exact while people like, unlike and tag photos and photos come
+and go: the gallery's filter counts (kept in the cache between changes), the like counts on cards,
+the photo page and the home page, and the tags index, each checked against a fresh count."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from gallery.collection_version import forget_collection_version
+from gallery.models import Image, ImageTag, Like
+from gallery.selectors import GalleryFilters, gallery_facets, visible_images
+from gallery.services.analysis import queue_analysis
+from gallery.services.duplicates import join_group
+from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
+from gallery.services.storage import delete_image
+from tests.factories import make_image, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def shown_filter_counts(response: Any) -> dict[str, dict[str, int]]:
+    return {
+        field.name: {option.value: option.count for option in field.options}
+        for field in response.context["filter_fields"]
+        if field.options
+    }
+
+
+def fresh_filter_counts(viewer: User) -> dict[str, dict[str, int]]:
+    forget_collection_version()  # nothing cached: counted from the rows as they are now
+    facets = gallery_facets(GalleryFilters(viewer_id=viewer.pk))
+    return {
+        name: {option.value: option.count for option in options}
+        for name, options in facets.options.items()
+        if options
+    }
+
+
+def likes_of(image: Image) -> int:
+    return Like.objects.filter(image_id=image.pk).count()
+
+
+def assert_every_count_is_fresh(client: Client, viewer: User, photos: list[Image]) -> None:
+    gallery = client.get("/gallery/")
+    shown = shown_filter_counts(gallery)
+    assert shown == fresh_filter_counts(viewer)
+    cards = gallery.context["page"].object_list
+    assert gallery.context["page"].paginator.count == visible_images().filter(is_group_best=True).count()
+    assert {card.pk: card.like_count for card in cards} == {card.pk: likes_of(card) for card in cards}
+    for photo in photos:
+        if visible_images().filter(pk=photo.pk).exists():
+            page = client.get(f"/photos/{photo.pk}/")
+            assert page.context["image"].like_count == likes_of(photo)
+    home = client.get("/")
+    for section in ("popular", "best", "fresh"):
+        assert all(card.like_count == likes_of(card) for card in home.context[section])
+    tags = client.get("/tags/").context["page"].object_list
+    for row in tags:
+        tagged = ImageTag.objects.filter(
+            tag__name=row["tag__name"], image__in=visible_images().filter(is_group_best=True)
+        )
+        assert row["n"] == tagged.values("image").distinct().count()
+
+
+def test_every_count_shown_follows_likes_tags_and_deletions(client: Client) -> None:
+    alice, bob = make_user(), make_user()
+    client.force_login(alice)
+    photos = [
+        make_image(tags=["harbour"], colours=[("blue", 0.6)], quality_score=90),
+        make_image(tags=["harbour", "boat"], colours=[("red", 0.5)], quality_score=70),
+        make_image(tags=["boat"], colours=[("blue", 0.4)], width=80, height=120, quality_score=85),
+        make_image(colours=[("green", 0.7)]),
+    ]
+    assert_every_count_is_fresh(client, alice, photos)  # and now the counts are cached
+
+    like_image(user=alice, image=photos[0])
+    like_image(user=bob, image=photos[0])
+    like_image(user=bob, image=photos[1])
+    assert_every_count_is_fresh(client, alice, photos)
+
+    unlike_image(user=bob, image=photos[0])
+    client.post(f"/photos/{photos[2].pk}/like/")  # alice, through the page
+    assert_every_count_is_fresh(client, alice, photos)
+
+    own_tag = add_user_tag(user=alice, image=photos[3], raw="harbour")
+    assert_every_count_is_fresh(client, alice, photos)
+    remove_user_tag(user=alice, image_tag_id=own_tag.pk)
+    assert_every_count_is_fresh(client, alice, photos)
+
+    delete_image(photos[1])
+    assert_every_count_is_fresh(client, alice, photos)
+
+    join_group([photos[0].pk, photos[2].pk])  # one card for two versions
+    assert_every_count_is_fresh(client, alice, photos)
+
+    queue_analysis([photos[3].pk])  # pending again: out of the gallery until analysed
+    assert_every_count_is_fresh(client, alice, photos)
+
+    bob.delete()
+    assert_every_count_is_fresh(client, alice, photos)
