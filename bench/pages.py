@@ -51,6 +51,8 @@ LIKES_PER_IMAGE = 10  # 1,000,000 likes at 100,000 photos
 SCALE_IMAGES = (2_000, 20_000, 100_000)
 DISTINCT_THUMBNAILS = 300
 WORKERS = 2
+# A request slower than this counts as failed (and a page whose first request is, as timed out).
+CLIENT_TIMEOUT = 120
 HOST = "127.0.0.1"
 # /for-you/ cycles through this many signed-in users, so no single user's picks stay in any cache.
 SIGNED_IN_USERS = 50
@@ -109,7 +111,15 @@ def main() -> None:
     parser.add_argument("--database", default="imgsite_bench", help="throwaway database to create")
     parser.add_argument("--cache", default="redis://127.0.0.1:6379/14", help="Redis for CACHE_URL (cleared)")
     parser.add_argument("--skip-for-you", action="store_true", help="only the anonymous pages (no rebuilds)")
+    parser.add_argument(
+        "--skip-pages",
+        action="store_true",
+        help="no anonymous pages but the bare view (for the model's figures)",
+    )
     parser.add_argument("--no-tuned", action="store_true", help="build only the untuned model (quicker)")
+    parser.add_argument(
+        "--keep-database", action="store_true", help="leave the last size's database in place"
+    )
     parser.add_argument("--seed-only", action="store_true", help="seed, print the timings and stop")
     args = parser.parse_args()
     sizes = (
@@ -121,7 +131,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="imgsite-bench-pages-") as folder:
         env = bench_environment(Path(folder), f"{args.pg}/{args.database}", args.cache)
         os.environ.update(env)
-        with throwaway_database(args.pg, args.database):
+        with throwaway_database(args.pg, args.database, keep=args.keep_database):
             thumbnails = prepare_site(Path(folder))
             runs = [measure_size(size, thumbnails, env, Path(folder), args) for size in sizes]
         for run in runs:
@@ -163,7 +173,7 @@ def measure_size(
         )
         results = [
             result
-            for target in page_targets(seeded.image_ids, seeded.common_tag)
+            for target in page_targets(seeded.image_ids, seeded.common_tag)[: 1 if args.skip_pages else None]
             if (result := measure_if_present(port, target, args.seconds, args.clients)) is not None
         ]
         if not args.skip_for_you:
@@ -204,7 +214,7 @@ def bench_environment(folder: Path, database_url: str, cache_url: str) -> dict[s
 
 
 @contextmanager
-def throwaway_database(server_url: str, name: str) -> Iterator[None]:
+def throwaway_database(server_url: str, name: str, *, keep: bool = False) -> Iterator[None]:
     _admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin_sql(server_url, f'CREATE DATABASE "{name}"')
     try:
@@ -213,8 +223,11 @@ def throwaway_database(server_url: str, name: str) -> Iterator[None]:
         from django.db import connections
 
         connections.close_all()
-        _admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"dropped database {name}")
+        if keep:
+            print(f"kept database {name} (the next run drops it)")
+        else:
+            _admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"dropped database {name}")
 
 
 def _admin_sql(server_url: str, sql: str) -> None:
@@ -459,7 +472,7 @@ def _timed_get(port: int, path: str, cookie: str | None) -> float:
 
 def fetch(port: int, path: str, cookie: str | None = None) -> tuple[int, bytes]:
     """One GET on a fresh connection (gunicorn's sync workers close each one); (status, body)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT)
     try:
         conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = conn.getresponse()
@@ -476,15 +489,26 @@ def get(port: int, path: str, cookie: str | None = None) -> tuple[int, int]:
 def measure_if_present(port: int, target: Target, seconds: float, clients: int) -> Measurement | None:
     """Like `measure`, or None when this version of the site has no such page (a 404), so the same
     script measures an older branch for comparison."""
-    if fetch(port, *target.request(0))[0] == 404:
-        print(f"  {target.name}: not on this version of the site (404), skipped", flush=True)
-        return None
+    try:
+        if fetch(port, *target.request(0))[0] == 404:
+            print(f"  {target.name}: not on this version of the site (404), skipped", flush=True)
+            return None
+    except TimeoutError:
+        return _timed_out(target)
     return measure(port, target, seconds, clients)
+
+
+def _timed_out(target: Target) -> Measurement:
+    print(f"  {target.name}: no answer in {CLIENT_TIMEOUT} s, not measured", flush=True)
+    return Measurement(target.name, 0, 1, 0.0, [])
 
 
 def measure(port: int, target: Target, seconds: float, clients: int) -> Measurement:
     # A signed-out visitor to a login_required page gets a 302, so this also checks the session.
-    status, body = fetch(port, *target.request(0))
+    try:
+        status, body = fetch(port, *target.request(0))
+    except TimeoutError:
+        return _timed_out(target)
     size, gzipped = len(body), len(gzip.compress(body))
     if status != 200:
         raise RuntimeError(f"{target.paths[0]} answered {status}")
