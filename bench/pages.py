@@ -585,7 +585,10 @@ def _duplicate_check_figures() -> str:
     from django.db import transaction
 
     from gallery.models import AnalysisStatus, Image
-    from gallery.services.duplicates import place_in_group
+    from gallery.services.duplicates import collection_index, place_in_group
+
+    # The process's index assumes stored photos keep their hashes; --scale reseeds the same ids.
+    collection_index.forget()
 
     rng = np.random.default_rng(5)
     stored = list(
@@ -670,7 +673,7 @@ def print_table(results: list[Measurement]) -> None:
 
 def print_scale_table(runs: list[SizeRun]) -> None:
     """One row per page, a column group per size, and how much slower the largest size is."""
-    sizes = [run.label.split(",")[0].replace(" photos", "") for run in runs]
+    sizes = [run.label.split(", ")[0].replace(" photos", "") for run in runs]
     width = 27
     print(f"\n{'':<40} " + " ".join(f"{size + ' photos':^{width}}" for size in sizes) + f" {'p50':>9}")
     print(
