@@ -11,7 +11,7 @@ DEMO_PHOTOS ?= 150
 PG_URL ?= postgres://postgres@127.0.0.1:5432/imgsite
 REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-descriptor bench-duplicates bench-pages bench-recommend bench-drill bench-search clean
+.PHONY: demo test lint typecheck migrations-check unit integration install serve worker beat bench bench-analyse bench-descriptor bench-duplicates bench-pages bench-pages-scale bench-recommend bench-drill bench-search clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,10 @@ bench-recommend: $(STAMP)
 # Needs PostgreSQL and Redis on 127.0.0.1 (see bench/README.md).
 bench-pages: $(STAMP)
 	$(BIN)/python bench/pages.py
+
+# The same at 2,000, 20,000 and 100,000 photos in one run (about 40 minutes on a loaded 2-core machine).
+bench-pages-scale: $(STAMP)
+	$(BIN)/python bench/pages.py --scale --seconds 5 --no-tuned
 
 # Needs PostgreSQL on 127.0.0.1 for its second half (see bench/README.md).
 bench-search: $(STAMP)

@@ -49,13 +49,13 @@ def main() -> None:
             f"workers, {args.clients} client threads, {args.seconds:g} s per row; "
             f"thumbnails of {size / 1024:.1f} KiB"
         )
-        with gunicorn(env, Path(folder)) as port:
+        with gunicorn(env, Path(folder)) as (port, _):
             results = [
                 measure(port, Target("bare Django view", ("/bench/bare/",)), args.seconds, args.clients),
                 measure(port, Target("thumbnail, sent by Django", thumbnails), args.seconds, args.clients),
             ]
         accel = {**env, "IMGSITE_MEDIA_ACCEL_REDIRECT": "/protected-media/"}
-        with gunicorn(accel, Path(folder)) as port:
+        with gunicorn(accel, Path(folder)) as (port, _):
             results.append(
                 measure(
                     port, Target("thumbnail, X-Accel-Redirect only", thumbnails), args.seconds, args.clients

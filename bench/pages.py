@@ -21,7 +21,6 @@ import argparse
 import gzip
 import http.client
 import os
-import random
 import signal
 import socket
 import subprocess
@@ -33,7 +32,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +43,16 @@ from PIL import Image as PILImage
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.words import MOODS, SUBJECTS, WORDS  # noqa: E402 (needs the repository on the path)
 
 IMAGES = 2_000
 USERS = 200
+LIKES_PER_IMAGE = 10  # 1,000,000 likes at 100,000 photos
+# --scale: the sizes measured in one run (people and likes grow with the photos).
+SCALE_IMAGES = (2_000, 20_000, 100_000)
 DISTINCT_THUMBNAILS = 300
-TAG_VOCABULARY = 300
 WORKERS = 2
+# A request slower than this counts as failed (and a page whose first request is, as timed out).
+CLIENT_TIMEOUT = 120
 HOST = "127.0.0.1"
 # /for-you/ cycles through this many signed-in users, so no single user's picks stay in any cache.
 SIGNED_IN_USERS = 50
@@ -84,42 +86,111 @@ class Measurement:
         return float(np.percentile(self.latencies_ms, q)) if self.latencies_ms else float("nan")
 
 
+@dataclass
+class SizeRun:
+    """One size's figures: the pages, the rebuilds, memory per worker and the duplicate check."""
+
+    label: str
+    results: list[Measurement]
+    notes: list[str]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="load time per page")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--images", type=int, default=IMAGES, help="photos to seed")
+    parser.add_argument("--users", type=int, default=USERS, help="people to seed")
+    parser.add_argument("--likes", type=int, help=f"likes to seed (default {LIKES_PER_IMAGE} per photo)")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="measure 2,000, 20,000 and 100,000 photos (a tenth as many people, 10 likes a photo) in one run",
+    )
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server")
     parser.add_argument("--database", default="imgsite_bench", help="throwaway database to create")
-    parser.add_argument("--cache", default="redis://127.0.0.1:6379/14", help="Redis for CACHE_URL")
+    parser.add_argument("--cache", default="redis://127.0.0.1:6379/14", help="Redis for CACHE_URL (cleared)")
     parser.add_argument("--skip-for-you", action="store_true", help="only the anonymous pages (no rebuilds)")
+    parser.add_argument(
+        "--skip-pages",
+        action="store_true",
+        help="no anonymous pages but the bare view (for the model's figures)",
+    )
+    parser.add_argument("--no-tuned", action="store_true", help="build only the untuned model (quicker)")
+    parser.add_argument(
+        "--keep-database", action="store_true", help="leave the last size's database in place"
+    )
+    parser.add_argument("--seed-only", action="store_true", help="seed, print the timings and stop")
     args = parser.parse_args()
+    sizes = (
+        [(n, n // 10, n * LIKES_PER_IMAGE) for n in SCALE_IMAGES]
+        if args.scale
+        else [(args.images, args.users, args.likes or args.images * LIKES_PER_IMAGE)]
+    )
 
     with tempfile.TemporaryDirectory(prefix="imgsite-bench-pages-") as folder:
         env = bench_environment(Path(folder), f"{args.pg}/{args.database}", args.cache)
         os.environ.update(env)
-        with throwaway_database(args.pg, args.database):
-            started = time.perf_counter()
-            image_ids, tag_name = prepare_site(Path(folder))
-            print(f"seeded {IMAGES} images and {USERS} users in {time.perf_counter() - started:.1f} s")
-            cookies = signed_in_cookies(SIGNED_IN_USERS)
-            with gunicorn(env, Path(folder)) as port:
-                print(
-                    f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
-                    f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n"
-                )
-                results = [
-                    result
-                    for target in page_targets(image_ids, tag_name)
-                    if (result := measure_if_present(port, target, args.seconds, args.clients)) is not None
-                ]
-                rebuilds: list[str] = []
-                if not args.skip_for_you:
-                    for_you, rebuilds = measure_for_you(port, cookies, env, args.seconds, args.clients)
-                    results += for_you
-                load_at_end = os.getloadavg()
-            print_table(results)
-            print("\n" + "\n".join(rebuilds))
-            print(f"load average at the end: {load_at_end[0]:.2f} {load_at_end[1]:.2f} {load_at_end[2]:.2f}")
+        with throwaway_database(args.pg, args.database, keep=args.keep_database):
+            thumbnails = prepare_site(Path(folder))
+            runs = [measure_size(size, thumbnails, env, Path(folder), args) for size in sizes]
+        for run in runs:
+            print(f"\n== {run.label}")
+            print_table(run.results)
+            print("\n".join(run.notes))
+        if len(runs) > 1:
+            print_scale_table(runs)
+        load = os.getloadavg()
+        print(f"\nload average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+
+
+def measure_size(
+    size: tuple[int, int, int],
+    thumbnails: list[str],
+    env: dict[str, str],
+    folder: Path,
+    args: argparse.Namespace,
+) -> SizeRun:
+    from django.core.cache import cache
+
+    from bench.seed import Size, seed_site
+
+    wanted = Size(*size)
+    print(f"\nseeding {wanted.label()} (load average {os.getloadavg()[0]:.2f})", flush=True)
+    seeded = seed_site(wanted, thumbnails=thumbnails, signed_in=SIGNED_IN_USERS)
+    label = f"{wanted.images:,} photos, {wanted.users:,} users, {seeded.likes:,} likes"
+    notes = [seeded.timing_line()]
+    print(f"  {notes[0]}", flush=True)
+    if args.seed_only:
+        return SizeRun(label, [], notes)
+    cache.clear()  # pages cached from the previous size must not answer for this one
+    cookies = seeded.session_cookies
+    with gunicorn(env, folder) as (port, master):
+        print(
+            f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
+            f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n",
+            flush=True,
+        )
+        results = [
+            result
+            for target in page_targets(seeded.image_ids, seeded.common_tag)[: 1 if args.skip_pages else None]
+            if (result := measure_if_present(port, target, args.seconds, args.clients)) is not None
+        ]
+        if not args.skip_for_you:
+            builds = (("untuned model", ("--no-tune",)),) if args.no_tuned else BUILDS
+            for_you, rebuilds = measure_for_you(port, cookies, env, args.seconds, args.clients, builds)
+            results += for_you
+            results += [
+                measure(port, target, args.seconds, args.clients)
+                for target in similar_targets(seeded.image_ids)
+            ]
+            notes += rebuilds
+        notes += worker_memory(master)
+        load = os.getloadavg()
+    if not args.skip_for_you:
+        notes += lookup_figures(seeded.image_ids)
+    notes.append(f"load average after this size: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    return SizeRun(label, results, notes)
 
 
 # --- Environment, database and server ------------------------------------------------------------
@@ -143,7 +214,7 @@ def bench_environment(folder: Path, database_url: str, cache_url: str) -> dict[s
 
 
 @contextmanager
-def throwaway_database(server_url: str, name: str) -> Iterator[None]:
+def throwaway_database(server_url: str, name: str, *, keep: bool = False) -> Iterator[None]:
     _admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin_sql(server_url, f'CREATE DATABASE "{name}"')
     try:
@@ -152,8 +223,11 @@ def throwaway_database(server_url: str, name: str) -> Iterator[None]:
         from django.db import connections
 
         connections.close_all()
-        _admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"dropped database {name}")
+        if keep:
+            print(f"kept database {name} (the next run drops it)")
+        else:
+            _admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"dropped database {name}")
 
 
 def _admin_sql(server_url: str, sql: str) -> None:
@@ -168,7 +242,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], folder: Path) -> Iterator[int]:
+def gunicorn(env: dict[str, str], folder: Path) -> Iterator[tuple[int, int]]:
+    """Serve the site; yields the port and the master's pid."""
     port = _free_port()
     log = (folder / "gunicorn.log").open("wb")
     command = [
@@ -177,13 +252,16 @@ def gunicorn(env: dict[str, str], folder: Path) -> Iterator[int]:
         f"--workers={WORKERS}",
         f"--bind={HOST}:{port}",
         "--log-level=warning",
+        # At 100,000 photos a worker's first request after a rebuild loads the model; the default 30 s
+        # would kill a worker doing that on a loaded machine.
+        "--timeout=300",
     ]
     process = subprocess.Popen(
         command, cwd=REPO, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
     )
     try:
         _wait_until_serving(port, process, folder / "gunicorn.log")
-        yield port
+        yield port, process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -212,27 +290,15 @@ def _wait_until_serving(port: int, process: subprocess.Popen[bytes], log: Path, 
 # --- Seeding -------------------------------------------------------------------------------------
 
 
-def prepare_site(folder: Path) -> tuple[list[int], str]:
-    """Migrate, collect static files and seed; returns some image ids and a common tag."""
+def prepare_site(folder: Path) -> list[str]:
+    """Migrate, collect static files and write the thumbnails the seeded photos share."""
     import django
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
-    thumbnails = write_thumbnails(folder / "media", DISTINCT_THUMBNAILS)
-    seeded = seed(thumbnails, random.Random(20240615))
-    _analyse_tables()
-    return seeded
-
-
-def _analyse_tables() -> None:
-    # Bulk-loaded tables have no planner statistics until autovacuum gets to them; without these
-    # PostgreSQL guesses one row per filter and picks nested loops that a live site would not use.
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    return write_thumbnails(folder / "media", DISTINCT_THUMBNAILS)
 
 
 def write_thumbnails(media: Path, count: int) -> list[str]:
@@ -248,178 +314,6 @@ def write_thumbnails(media: Path, count: int) -> list[str]:
         PILImage.fromarray(pixels).save(media / name, "JPEG", quality=80)
         names.append(name)
     return names
-
-
-FAMILIES = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "grey", "white")
-CAMERAS = (
-    ("Canon", "Canon EOS 5D Mark IV"),
-    ("NIKON CORPORATION", "NIKON D750"),
-    ("SONY", "ILCE-7M3"),
-    ("FUJIFILM", "X-T3"),
-    ("Apple", "iPhone 12"),
-    ("", ""),
-)
-LICENCES = (
-    ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/"),
-    ("CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/"),
-    ("CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/"),
-)
-SHAPES = ((4000, 3000), (3000, 4000), (2048, 2048), (1600, 900), (800, 600))
-
-
-def seed(thumbnails: list[str], rng: random.Random) -> tuple[list[int], str]:
-    from django.db import transaction
-
-    tag_names = [f"tag {n:03d}" for n in range(TAG_VOCABULARY)]
-    with transaction.atomic():
-        images = _seed_images(thumbnails, rng)
-        _seed_colours(images, rng)
-        tags = _seed_tags(tag_names)
-        _seed_source_tags(images, tags, rng)
-        users = _seed_users()
-        _seed_likes_and_user_tags(images, users, tags, rng)
-    return [image.pk for image in images[:50]], tag_names[0]
-
-
-def _seed_images(thumbnails: list[str], rng: random.Random) -> list[Any]:
-    from gallery.models import AnalysisStatus, Image, Orientation, SizeClass, Source
-
-    sources = [s.value for s in Source]
-    rows = []
-    for n in range(IMAGES):
-        width, height = rng.choice(SHAPES)
-        make, model = rng.choice(CAMERAS)
-        licence, licence_url = rng.choice(LICENCES)
-        orientation = (
-            Orientation.SQUARE
-            if width == height
-            else Orientation.LANDSCAPE
-            if width > height
-            else Orientation.PORTRAIT
-        )
-        taken = datetime(rng.randint(2005, 2024), rng.randint(1, 12), 15, 12, tzinfo=UTC)
-        rows.append(
-            Image(
-                sha256=f"{n:064x}",
-                file=thumbnails[n % len(thumbnails)],
-                thumbnail=thumbnails[n % len(thumbnails)],
-                width=width,
-                height=height,
-                format="JPEG",
-                mode="RGB",
-                file_size=rng.randint(200_000, 8_000_000),
-                orientation=orientation,
-                size_class=rng.choice([SizeClass.MEDIUM, SizeClass.LARGE]),
-                taken_at=taken if rng.random() < 0.8 else None,
-                camera_make=make,
-                camera_model=model,
-                source=rng.choice(sources),
-                source_id=f"bench-{n}",
-                source_page_url=f"https://example.org/photo/{n}",
-                licence=licence,
-                licence_url=licence_url,
-                author=f"Photographer {n % 97}",
-                title=f"{rng.choice(MOODS).title()} {rng.choice(SUBJECTS)} {n}",
-                description=" ".join(rng.choices(WORDS, k=12)),
-                status=AnalysisStatus.DONE,
-            )
-        )
-    return Image.objects.bulk_create(rows, batch_size=500)
-
-
-def _seed_colours(images: list[Any], rng: random.Random) -> None:
-    from gallery.models import Colour
-
-    rows = []
-    for image in images:
-        shares = sorted((rng.random() for _ in range(rng.randint(3, 5))), reverse=True)
-        total = sum(shares)
-        for rank, (family, share) in enumerate(zip(rng.sample(FAMILIES, len(shares)), shares, strict=True)):
-            red, green, blue = (rng.randint(0, 255) for _ in range(3))
-            rows.append(
-                Colour(
-                    image=image,
-                    rank=rank,
-                    hex=f"#{red:02x}{green:02x}{blue:02x}",
-                    red=red,
-                    green=green,
-                    blue=blue,
-                    share=round(share / total, 3),
-                    name=f"{family}ish",
-                    family=family,
-                )
-            )
-    Colour.objects.bulk_create(rows, batch_size=2000)
-
-
-def _seed_tags(names: list[str]) -> list[Any]:
-    from gallery.models import Tag
-
-    return Tag.objects.bulk_create([Tag(name=name) for name in names])
-
-
-def _popular_tag(tags: list[Any], rng: random.Random) -> Any:
-    # A skewed pick, so a few tags are common as on a real site.
-    return tags[min(len(tags) - 1, int(rng.expovariate(1 / 25)))]
-
-
-def _seed_source_tags(images: list[Any], tags: list[Any], rng: random.Random) -> None:
-    from gallery.models import ImageTag, TagOrigin
-
-    rows = []
-    for image in images:
-        chosen = {_popular_tag(tags, rng).pk for _ in range(rng.randint(3, 8))}
-        rows += [ImageTag(image=image, tag_id=tag_id, origin=TagOrigin.SOURCE) for tag_id in chosen]
-    ImageTag.objects.bulk_create(rows, batch_size=2000)
-
-
-def _seed_users() -> list[Any]:
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.auth.models import User
-
-    # One hash for everyone: hashing 200 passwords would take longer than the benchmark.
-    password = make_password("bench-password-not-used")
-    rows = [
-        User(username=f"bench{n:03d}", email=f"bench{n:03d}@example.com", password=password)
-        for n in range(USERS)
-    ]
-    return User.objects.bulk_create(rows)
-
-
-def _seed_likes_and_user_tags(
-    images: list[Any], users: list[Any], tags: list[Any], rng: random.Random
-) -> None:
-    from gallery.models import ImageTag, Like, TagOrigin
-
-    likes, user_tags = [], []
-    for user in users:
-        for image in rng.sample(images, rng.randint(10, 80)):
-            likes.append(Like(user=user, image=image))
-        for image in rng.sample(images, 5):
-            user_tags.append(
-                ImageTag(image=image, tag=_popular_tag(tags, rng), origin=TagOrigin.USER, user=user)
-            )
-    Like.objects.bulk_create(likes, batch_size=2000)
-    ImageTag.objects.bulk_create(user_tags, batch_size=2000, ignore_conflicts=True)
-
-
-def signed_in_cookies(count: int) -> tuple[str, ...]:
-    """Cookie headers for `count` bench users, each with a real session in the bench database.
-
-    Made the way Django's test Client.force_login makes them (auth's login() on a fresh session), so
-    the site sees ordinary signed-in visitors; posting the login form would only add 50 password
-    hashes to the set-up time.
-    """
-    from django.conf import settings
-    from django.contrib.auth.models import User
-    from django.test import Client
-
-    cookies = []
-    for user in User.objects.filter(username__startswith="bench").order_by("id")[:count]:
-        client = Client()
-        client.force_login(user)
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
-    return tuple(cookies)
 
 
 def rebuild_model(env: dict[str, str], options: tuple[str, ...] = ()) -> str:
@@ -478,8 +372,18 @@ def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
     ]
 
 
+# The bench's likes follow planted tastes, but tuning may still give a collaborative part no weight; the
+# untuned build serves all four components, as a site with real taste in its likes would.
+BUILDS: tuple[tuple[str, tuple[str, ...]], ...] = (("tuned model", ()), ("untuned model", ("--no-tune",)))
+
+
 def measure_for_you(
-    port: int, cookies: tuple[str, ...], env: dict[str, str], seconds: float, clients: int
+    port: int,
+    cookies: tuple[str, ...],
+    env: dict[str, str],
+    seconds: float,
+    clients: int,
+    builds: tuple[tuple[str, tuple[str, ...]], ...] = BUILDS,
 ) -> tuple[list[Measurement], list[str]]:
     """/for-you/ on the fallback, then with each model as it is built, then "/" signed in.
 
@@ -491,20 +395,43 @@ def measure_for_you(
         measure(port, Target(f"for-you, {users} users, no model", ("/for-you/",), cookies), seconds, clients)
     ]
     rebuilds = []
-    # The bench's likes are random, so tuning finds little for the collaborative parts to add and may
-    # weight them to zero; the untuned build serves all four components, as a site with real taste
-    # in its likes would.
-    for label, options in (("tuned model", ()), ("untuned model", ("--no-tune",))):
+    label = ""
+    for label, options in builds:
         print(f"building the {label}: rebuild_recommender {' '.join(options)}", flush=True)
         rebuilds.append(f"{label}: {rebuild_model(env, options)}")
-        _warm_model(port, cookies)
+        rebuilds.append(f"  {_warm_model(port, cookies)}")
         _expect_fallback(port, cookies[0], fallback=False)
         target = Target(f"for-you, {users} users, {label}", ("/for-you/",), cookies)
         results.append(measure(port, target, seconds, clients))
-    results.append(
-        measure(port, Target(f"home, {users} users, untuned model", ("/",), cookies), seconds, clients)
-    )
+    results.append(measure(port, Target(f"home, {users} users, {label}", ("/",), cookies), seconds, clients))
     return results, rebuilds
+
+
+def similar_targets(image_ids: list[int]) -> list[Target]:
+    """With a model loaded: the image page (its "Similar photos" are the model's nearest neighbours)
+    and the API's similar-photos answer."""
+    return [
+        Target("image page with a model (50 photos)", tuple(f"/photos/{pk}/" for pk in image_ids)),
+        Target("API similar photos (50 photos)", tuple(f"/api/v1/photos/{pk}/similar" for pk in image_ids)),
+    ]
+
+
+def worker_memory(master: int) -> list[str]:
+    """Each gunicorn worker's peak and current resident memory (VmHWM, VmRSS), after the pages."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    lines = []
+    for pid in children:
+        status = dict(
+            line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+        )
+        lines.append(
+            f"gunicorn worker {pid}: peak RSS {_mib(status['VmHWM'])} MiB, now {_mib(status['VmRSS'])} MiB"
+        )
+    return lines
+
+
+def _mib(kilobytes: str) -> str:
+    return f"{int(kilobytes.split()[0]) / 1024:.0f}"
 
 
 def _expect_fallback(port: int, cookie: str, *, fallback: bool) -> None:
@@ -515,7 +442,7 @@ def _expect_fallback(port: int, cookie: str, *, fallback: bool) -> None:
         raise RuntimeError(f"/for-you/ {'is not' if fallback else 'is still'} on the fallback")
 
 
-def _warm_model(port: int, cookies: tuple[str, ...]) -> None:
+def _warm_model(port: int, cookies: tuple[str, ...]) -> str:
     # Each gunicorn worker loads the new model on its first request after the rebuild. Requests
     # sent together land on different workers (a sync worker busy with one cannot accept another),
     # so a few rounds of WORKERS simultaneous requests load it everywhere before anything is timed.
@@ -528,11 +455,11 @@ def _warm_model(port: int, cookies: tuple[str, ...]) -> None:
             latencies = list(timed)
         if round_ == 0:
             first = latencies
-    print(
-        "  first requests after the rebuild (each worker loads the model): "
-        + ", ".join(f"{ms:.0f} ms" for ms in first),
-        flush=True,
+    line = "first requests after the rebuild (each worker loads the model): " + ", ".join(
+        f"{ms:.0f} ms" for ms in first
     )
+    print(f"  {line}", flush=True)
+    return line
 
 
 def _timed_get(port: int, path: str, cookie: str | None) -> float:
@@ -545,7 +472,7 @@ def _timed_get(port: int, path: str, cookie: str | None) -> float:
 
 def fetch(port: int, path: str, cookie: str | None = None) -> tuple[int, bytes]:
     """One GET on a fresh connection (gunicorn's sync workers close each one); (status, body)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn = http.client.HTTPConnection(HOST, port, timeout=CLIENT_TIMEOUT)
     try:
         conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = conn.getresponse()
@@ -562,15 +489,26 @@ def get(port: int, path: str, cookie: str | None = None) -> tuple[int, int]:
 def measure_if_present(port: int, target: Target, seconds: float, clients: int) -> Measurement | None:
     """Like `measure`, or None when this version of the site has no such page (a 404), so the same
     script measures an older branch for comparison."""
-    if fetch(port, *target.request(0))[0] == 404:
-        print(f"  {target.name}: not on this version of the site (404), skipped", flush=True)
-        return None
+    try:
+        if fetch(port, *target.request(0))[0] == 404:
+            print(f"  {target.name}: not on this version of the site (404), skipped", flush=True)
+            return None
+    except TimeoutError:
+        return _timed_out(target)
     return measure(port, target, seconds, clients)
+
+
+def _timed_out(target: Target) -> Measurement:
+    print(f"  {target.name}: no answer in {CLIENT_TIMEOUT} s, not measured", flush=True)
+    return Measurement(target.name, 0, 1, 0.0, [])
 
 
 def measure(port: int, target: Target, seconds: float, clients: int) -> Measurement:
     # A signed-out visitor to a login_required page gets a 302, so this also checks the session.
-    status, body = fetch(port, *target.request(0))
+    try:
+        status, body = fetch(port, *target.request(0))
+    except TimeoutError:
+        return _timed_out(target)
     size, gzipped = len(body), len(gzip.compress(body))
     if status != 200:
         raise RuntimeError(f"{target.paths[0]} answered {status}")
@@ -618,7 +556,108 @@ def _in_threads(work: Callable[[int], None], count: int) -> None:
             future.result()
 
 
+# --- The look-ups behind the pages, in this process -----------------------------------------------
+
+LOOKUPS = 200
+
+
+def lookup_figures(image_ids: list[int]) -> list[str]:
+    """p50/p99 of the similar-photos look-up and of the near-duplicate check a new photo gets on ingest,
+    called as the site calls them (the served model; the real database), without HTTP or queueing."""
+    return [_similar_figures(), _duplicate_check_figures()]
+
+
+def _similar_figures() -> str:
+    from gallery.models import Image
+    from recommender.services import similar_image_ids
+
+    ids = list(Image.objects.order_by("?").values_list("pk", flat=True)[:LOOKUPS])
+    first, _ = _timed(lambda: similar_image_ids(ids[0]))  # loads the model into this process
+    times = [_timed(partial(similar_image_ids, pk))[0] for pk in ids[1:]]
+    return (
+        "similar photos (recommender.services.similar_image_ids): "
+        + _percentiles(times)
+        + (f"; the first call, loading the model, {first[0]:.0f} ms")
+    )
+
+
+def _duplicate_check_figures() -> str:
+    from django.db import transaction
+
+    from gallery.models import AnalysisStatus, Image
+    from gallery.services.duplicates import collection_index, place_in_group
+
+    # The process's index assumes stored photos keep their hashes; --scale reseeds the same ids.
+    collection_index.forget()
+
+    rng = np.random.default_rng(5)
+    stored = list(
+        Image.objects.order_by("?").values_list("phash", "layout_signature", "layout_digest")[:LOOKUPS]
+    )
+    times: list[tuple[float, float]] = []
+    matched = 0
+    first = (0.0, 0.0)
+    with transaction.atomic():
+        for n, (phash, signature, digest) in enumerate(stored):
+            # Half are near-copies of a stored photo (2 bits apart, the same layout); half are new
+            # pictures whose hash is 12 bits from a stored one's, with a layout of their own.
+            flips = rng.choice(64, 2 if n % 2 == 0 else 12, replace=False)
+            value = int(phash, 16) ^ sum(1 << int(bit) for bit in flips)
+            layout = (
+                bytes(signature)
+                if n % 2 == 0
+                else rng.integers(0, 256, len(signature), dtype=np.uint8).tobytes()
+            )
+            image = Image.objects.create(
+                sha256=f"{'f' * 32}{n:032x}",
+                file="thumbs/bench-000.jpg",
+                source="upload",
+                licence="CC0 1.0",
+                status=AnalysisStatus.DONE,
+                phash=f"{value:016x}",
+                layout_signature=layout,
+                layout_digest=bytes(digest) if n % 2 == 0 else _digest_of(layout),
+            )
+            timed, found = _timed(partial(place_in_group, image))
+            matched += bool(found)
+            if n == 0:
+                first = timed
+            else:
+                times.append(timed)
+        transaction.set_rollback(True)  # the bench's photos stay as seeded
+    return (
+        "duplicate check of a new photo (gallery.services.duplicates.place_in_group): "
+        + _percentiles(times)
+        + f"; {matched} of {len(stored)} grouped ({len(stored) // 2} planted copies); "
+        f"the first check, building the process's index, {first[0]:.0f} ms ({first[1]:.0f} ms CPU)"
+    )
+
+
+def _digest_of(signature: bytes) -> bytes:
+    from gallery.analysis.near_duplicates import layout_digest
+
+    return layout_digest(signature)
+
+
+def _timed(work: Callable[[], Any]) -> tuple[tuple[float, float], Any]:
+    started, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return ((time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000), result
+
+
+def _percentiles(times: list[tuple[float, float]]) -> str:
+    """p50 and p99 of (wall ms, CPU ms) pairs."""
+    wall = np.array([w for w, _ in times])
+    cpu = np.array([c for _, c in times])
+    return (
+        f"p50 {np.percentile(wall, 50):.1f} ms, p99 {np.percentile(wall, 99):.1f} ms wall "
+        f"(CPU p50 {np.percentile(cpu, 50):.1f}, p99 {np.percentile(cpu, 99):.1f} ms) over {len(wall)} calls"
+    )
+
+
 def print_table(results: list[Measurement]) -> None:
+    if not results:
+        return
     bare = results[0]
     print(f"\n{'page':<40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'cost vs bare':>13} {'errors':>7}")
     for result in results:
@@ -629,6 +668,36 @@ def print_table(results: list[Measurement]) -> None:
         )
     print(
         "\ncost vs bare: the bare view's req/s divided by the page's (how many bare requests one page costs)"
+    )
+
+
+def print_scale_table(runs: list[SizeRun]) -> None:
+    """One row per page, a column group per size, and how much slower the largest size is."""
+    sizes = [run.label.split(", ")[0].replace(" photos", "") for run in runs]
+    width = 27
+    print(f"\n{'':<40} " + " ".join(f"{size + ' photos':^{width}}" for size in sizes) + f" {'p50':>9}")
+    print(
+        f"{'page':<40} "
+        + " ".join(f"{'req/s':>6} {'p50':>6} {'p99':>6} {'cost':>6}" for _ in sizes)
+        + f" {sizes[-1] + '/' + sizes[0]:>9}"
+    )
+    by_size = [{result.name: result for result in run.results} for run in runs]
+    for name in [result.name for result in runs[0].results]:
+        cells, p50s = [], []
+        for results in by_size:
+            result, bare = results.get(name), next(iter(results.values()), None)
+            if result is None or bare is None:
+                cells.append(f"{'-':>6} {'-':>6} {'-':>6} {'-':>6}")
+                p50s.append(float("nan"))
+                continue
+            cost = bare.per_second / result.per_second if result.per_second else float("inf")
+            cells.append(
+                f"{result.per_second:>6.1f} {result.percentile(50):>6.0f} {result.percentile(99):>6.0f} {cost:>5.1f}x"
+            )
+            p50s.append(result.percentile(50))
+        print(f"{name[:40]:<40} " + " ".join(cells) + f" {p50s[-1] / p50s[0]:>8.1f}x")
+    print(
+        "p50 and p99 in ms; cost: the bare view's req/s over the page's at that size; last column: p50 ratio"
     )
 
 

@@ -159,16 +159,27 @@ def layout_digest(signature: bytes) -> bytes:
     Kept in memory for every photo: at this size a crop of a few percent moves the picture by a third
     of a cell, so the digests of two copies correlate without searching shifts.
     """
-    if len(signature) != LAYOUT_SIZE**2:
-        return b""
-    grid = np.frombuffer(signature, dtype=np.uint8).astype(np.float64).reshape(LAYOUT_SIZE, LAYOUT_SIZE)
+    return layout_digests([signature])[0]
+
+
+def layout_digests(signatures: Sequence[bytes]) -> list[bytes]:
+    """`layout_digest` of many layouts, computed together (a few array operations for the batch)."""
+    digests = [b""] * len(signatures)
+    usable = [n for n, signature in enumerate(signatures) if len(signature) == LAYOUT_SIZE**2]
+    if not usable:
+        return digests
+    grids = np.frombuffer(b"".join(signatures[n] for n in usable), dtype=np.uint8).astype(np.float64)
     step = LAYOUT_SIZE // DIGEST_SIZE
-    coarse = grid.reshape(DIGEST_SIZE, step, DIGEST_SIZE, step).mean(axis=(1, 3))
-    detail = coarse - gaussian_filter(coarse, DIGEST_SWEEP_SIGMA)
-    detail -= detail.mean()
+    coarse = grids.reshape(len(usable), DIGEST_SIZE, step, DIGEST_SIZE, step).mean(axis=(2, 4))
+    detail = coarse - gaussian_filter(coarse, (0, DIGEST_SWEEP_SIGMA, DIGEST_SWEEP_SIGMA))
+    detail -= detail.mean(axis=(1, 2), keepdims=True)
     # Scaled so the largest cell is +-127: a byte a cell, and the rounding costs < 0.01 of correlation.
-    peak = np.abs(detail).max()
-    return np.round(detail * (127 / peak if peak > 0 else 0)).astype(np.int8).tobytes()
+    peak = np.abs(detail).max(axis=(1, 2), keepdims=True)
+    scale = np.divide(127, peak, out=np.zeros_like(peak), where=peak > 0)
+    rounded = np.round(detail * scale).astype(np.int8)
+    for position, n in enumerate(usable):
+        digests[n] = rounded[position].tobytes()
+    return digests
 
 
 def digest_similarities(query: bytes, digests: Sequence[bytes]) -> npt.NDArray[np.float64]:

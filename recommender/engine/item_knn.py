@@ -82,14 +82,21 @@ class ItemKNNRecommender(Recommender):
     name = "item_knn"
     sparse_evidence = True
 
-    def __init__(self, neighbours: int = 50) -> None:
+    def __init__(self, neighbours: int = 50, similarity: sp.csr_matrix | None = None) -> None:
+        """`similarity`: neighbours computed by an earlier fit on the same data (a stored model), used
+        instead of computing them again, which is most of loading a large model."""
         super().__init__()
         self.neighbours = neighbours
+        self.stored_similarity = similarity
         self.similarity = sp.csr_matrix((0, 0), dtype=np.float32)
         self.vocabulary = CatalogueVocabulary(idf={}, family_share={})
 
     def _fit(self, data: InteractionData) -> None:
-        self.similarity = cosine_neighbours(data.interactions, self.neighbours)
+        stored = self.stored_similarity
+        if stored is not None and stored.shape == (data.n_items, data.n_items):
+            self.similarity = stored
+        else:
+            self.similarity = cosine_neighbours(data.interactions, self.neighbours)
         self.vocabulary = CatalogueVocabulary.of(data.metadata)
 
     def _score(self, history: UserHistory) -> np.ndarray:

@@ -20,6 +20,8 @@ from gallery.analysis.near_duplicates import (
     Shot,
     best_shot,
     group_photos,
+    layout_digest,
+    layout_digests,
     layout_similarity,
     same_picture,
 )
@@ -87,6 +89,19 @@ def test_a_far_hash_needs_a_layout_that_lines_up_and_a_missing_layout_needs_a_cl
     assert not same_picture(CANDIDATE_BITS + 1, 1.0)
     assert same_picture(4, None)
     assert not same_picture(15, None)
+
+
+def test_digests_made_together_are_those_made_one_at_a_time_and_a_missing_layout_has_none() -> None:
+    rng = np.random.default_rng(11)
+    layouts = [rng.integers(20, 200, 32 * 32, dtype=np.uint8).tobytes() for _ in range(20)]
+    layouts += [bytes(32 * 32), b""]  # a flat picture, and a photo analysed before layouts were kept
+    together = layout_digests(layouts)
+    assert together[:-1] == [layout_digest(layout) for layout in layouts[:-1]]
+    assert all(len(digest) == 64 for digest in together[:-1])
+    assert together[-1] == b""
+    # Each photo's digest is its own (nothing leaks between the photos of a batch), and it describes the
+    # layout alone: the same picture brighter has the same digest.
+    assert layout_digests([bytes(v + 10 for v in layouts[0])])[0] == together[0]
 
 
 def test_the_best_shot_is_the_largest_then_the_least_compressed_then_the_oldest() -> None:
