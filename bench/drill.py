@@ -359,7 +359,9 @@ def ingest_row(name: str, job: Any, photos: int, recover_seconds: float | None) 
     exact = (job.done, job.skipped, job.failed) == (photos, 0, 0) and stored == photos
     note = f"counts done {job.done}, skipped {job.skipped}, failed {job.failed} ({'exact' if exact else 'WRONG'})"
     if strays:
-        note += f"; {len(strays)} stray files"
+        media = Path(os.environ["IMGSITE_MEDIA_ROOT"])
+        names = ", ".join(str(path.relative_to(media)) for path in strays[:3])
+        note += f"; {len(strays)} stray files ({names})"
     return Row(
         name,
         f"{photos} photos",
