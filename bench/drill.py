@@ -231,7 +231,7 @@ def drill_whole_worker(photos: int, env: dict[str, str], folder: Path) -> Row:
     row = ingest_row(
         "2. SIGKILL the whole worker", IngestJob.objects.get(pk=job), photos, resumed - killed_at
     )
-    row.note = "incl. worker start-up; redelivery after the visibility timeout (10 s here)"
+    row.note = "incl. worker start-up; redelivery after the visibility timeout (10 s here); " + row.note
     return row
 
 
@@ -352,12 +352,18 @@ def rebuilt(users: list[Any]) -> int:
 
 def ingest_row(name: str, job: Any, photos: int, recover_seconds: float | None) -> Row:
     from gallery.models import AnalysisStatus, Image
+    from gallery.services.sweeper import remove_abandoned_temp_files
 
     analysed = Image.objects.filter(status=AnalysisStatus.DONE).count()
     stored = Image.objects.count()
+    # A SIGKILL during an atomic write leaves its hidden .partial- file, never a file under a photo's
+    # name; the sweeper (beat) removes them. Its pass is run here, so what is left is really stray.
+    swept = remove_abandoned_temp_files(older_than=0)
     strays = stray_files(Path(os.environ["IMGSITE_MEDIA_ROOT"]))
     exact = (job.done, job.skipped, job.failed) == (photos, 0, 0) and stored == photos
     note = f"counts done {job.done}, skipped {job.skipped}, failed {job.failed} ({'exact' if exact else 'WRONG'})"
+    if swept:
+        note += f"; {swept} partial file(s) of interrupted writes, removed by the sweeper's pass"
     if strays:
         media = Path(os.environ["IMGSITE_MEDIA_ROOT"])
         names = ", ".join(str(path.relative_to(media)) for path in strays[:3])
