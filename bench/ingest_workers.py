@@ -36,7 +36,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import boto3
 import numpy as np
 import redis
 from PIL import Image
@@ -46,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.drill import throwaway_database, wait  # noqa: E402
 from tests.support.images import encode  # noqa: E402
-from tests.support.machines import S3_KEY, S3_SECRET, s3_environment, s3_server  # noqa: E402
+from tests.support.machines import new_bucket, s3_environment, s3_server  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BUCKET = "imgsite-bench"
@@ -150,24 +149,13 @@ def run(args: argparse.Namespace, folder: Path) -> None:
         if args.storage == "s3":
             endpoint = stack.enter_context(s3_server(folder / "s3.log", port=args.s3_port))
             env.update(s3_environment(endpoint=endpoint, bucket=BUCKET))
-            create_bucket(endpoint)
+            new_bucket(endpoint=endpoint, bucket=BUCKET)
         os.environ.update(env)
         stack.enter_context(throwaway_database(args.pg, args.database))
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=REPO, env=env, check=True)
         stack.enter_context(mirror(args, folder))
         workers = [stack.enter_context(worker(env, folder, n)) for n in range(args.workers)]
         measure(args, workers)
-
-
-def create_bucket(endpoint: str) -> None:
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id=S3_KEY,
-        aws_secret_access_key=S3_SECRET,
-    )
-    client.create_bucket(Bucket=BUCKET)
 
 
 def measure(args: argparse.Namespace, workers: list[subprocess.Popen[bytes]]) -> None:

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
 from django.contrib.auth.models import User
@@ -26,7 +25,7 @@ from recommender.services import schedule_rebuild
 from tests.factories import make_user
 from tests.integration.conftest import WorkerStarter, wait_for
 from tests.support.images import encode, photo_like
-from tests.support.machines import S3_KEY, S3_SECRET, s3_environment, s3_server, web_processes
+from tests.support.machines import new_bucket, s3_environment, s3_server, web_processes
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -49,14 +48,7 @@ def site(
     """Two web processes and one worker on the bucket; yields the web base URLs and the bucket."""
     with ExitStack() as stack:
         endpoint = stack.enter_context(s3_server(tmp_path / "s3.log"))
-        client = boto3.client(
-            "s3",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id=S3_KEY,
-            aws_secret_access_key=S3_SECRET,
-        )
-        client.create_bucket(Bucket=BUCKET)
+        client = new_bucket(endpoint=endpoint, bucket=BUCKET)
         machine = {**celery_worker_env, **s3_environment(endpoint=endpoint, bucket=BUCKET)}
         listening = stack.enter_context(
             web_processes(machine, [tmp_path / "web-1.log", tmp_path / "web-2.log"])

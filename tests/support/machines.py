@@ -15,7 +15,9 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import boto3
 import requests
 
 REPO = Path(__file__).resolve().parents[2]
@@ -45,6 +47,19 @@ def s3_server(log: Path, port: int | None = None) -> Iterator[str]:
             yield endpoint
         finally:
             stop(process)
+
+
+def new_bucket(*, endpoint: str, bucket: str) -> Any:
+    """Create `bucket` on the local S3 server at `endpoint`; returns an S3 client for it."""
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEY,
+        aws_secret_access_key=S3_SECRET,
+    )
+    client.create_bucket(Bucket=bucket)
+    return client
 
 
 def s3_environment(*, endpoint: str, bucket: str) -> dict[str, str]:
