@@ -40,9 +40,9 @@ from bench.words import MOODS, SUBJECTS, WORDS
 from gallery.analysis.descriptor import DESCRIPTOR_LENGTH, DESCRIPTOR_VERSION, to_bytes
 from gallery.analysis.features import HISTOGRAM_LENGTH
 from gallery.analysis.near_duplicates import LAYOUT_SIZE, layout_digests
+from gallery.analysis.palette import FAMILIES, families_field
 from gallery.models import AnalysisStatus, Image, Orientation, SizeClass, Source, TagOrigin
 
-FAMILIES = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "grey", "white")
 CAMERAS = (
     ("Canon", "Canon EOS 5D Mark IV"),
     ("NIKON CORPORATION", "NIKON D750"),
@@ -454,6 +454,20 @@ def _copy_colours(catalogue: Catalogue, rng: np.random.Generator) -> None:
         "gallery_colour",
         ["id", "image_id", "rank", "hex", "red", "green", "blue", "share", "name", "family"],
         lines,
+    )
+    _store_colour_families(images, families, shares)
+
+
+def _store_colour_families(images: IntArray, families: IntArray, shares: npt.NDArray[np.float64]) -> None:
+    """Each photo's stored families from the colours just copied, by the palette's own rule."""
+    by_image: dict[int, list[tuple[str, float]]] = {}
+    for image, family, share in zip(images.tolist(), families.tolist(), shares.tolist(), strict=True):
+        by_image.setdefault(image + 1, []).append((FAMILIES[family], share))
+    _execute("CREATE TEMPORARY TABLE seeded_families (id bigint, colour_families text) ON COMMIT DROP")
+    _copy("seeded_families", ["id", "colour_families"], ((i, families_field(c)) for i, c in by_image.items()))
+    _execute(
+        "UPDATE gallery_image SET colour_families = f.colour_families FROM seeded_families f "
+        "WHERE gallery_image.id = f.id"
     )
 
 

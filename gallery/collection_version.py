@@ -19,8 +19,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -36,6 +37,10 @@ VERSION_KEY = "gallery:collection-version"
 # pages show (gallery.page_cache), so a like need not throw the filter counts away.
 LIKES_VERSION_KEY = "gallery:likes-version"
 CACHED_COUNTS_SECONDS = 600
+# How long the processes that want the same missing counts wait for the one computing them (a cold
+# count at 100,000 photos takes under a second), and how often they look.
+COMPUTE_LOCK_SECONDS = 10
+WAIT_STEP_SECONDS = 0.02
 
 
 def collection_version() -> str | None:
@@ -62,21 +67,50 @@ def _version(key: str) -> str | None:
 
 def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
     """`compute()`, or what it returned before for the same `name` and `key` since the collection
-    last changed. Computed afresh when the cache cannot be reached."""
+    last changed. Computed afresh when the cache cannot be reached.
+
+    When the value is missing, one process computes it while the others asking for it wait for its
+    result (`_wait_for`) instead of counting the collection too, as every one did before; a waiter
+    computes it itself after COMPUTE_LOCK_SECONDS, in case the first one died.
+    """
     version = collection_version()
     if version is None:
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     cache_key = f"gallery:{name}:{version}:{digest}"
+    lock_key = f"{cache_key}:lock"
     try:
         value = cache.get(cache_key)
+        holding_lock = value is None and cache.add(lock_key, 1, COMPUTE_LOCK_SECONDS)
     except CACHE_ERRORS:
         return compute()
+    if value is None and not holding_lock:
+        value = _wait_for(cache_key)
     if value is None:
-        value = compute()
-        with contextlib.suppress(*CACHE_ERRORS):  # counted afresh, just not kept
-            cache.set(cache_key, value, CACHED_COUNTS_SECONDS)
+        try:
+            value = compute()
+            with contextlib.suppress(*CACHE_ERRORS):  # counted afresh, just not kept
+                cache.set(cache_key, value, CACHED_COUNTS_SECONDS)
+        finally:
+            if holding_lock:
+                with contextlib.suppress(*CACHE_ERRORS):
+                    cache.delete(lock_key)
     return value
+
+
+def _wait_for(cache_key: str) -> Any:
+    """The value another process is computing under `cache_key`, or None if it has not come within
+    COMPUTE_LOCK_SECONDS."""
+    deadline = time.monotonic() + COMPUTE_LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(WAIT_STEP_SECONDS)
+        try:
+            value = cache.get(cache_key)
+        except CACHE_ERRORS:
+            return None
+        if value is not None:
+            return value
+    return None
 
 
 def collection_changed() -> None:

@@ -12,19 +12,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from gallery.analysis.palette import FAMILIES, FAMILY_MIN_SHARE
+from gallery.analysis.palette import FAMILIES, families_in_field, family_token
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
 from gallery.collection_version import cached_for_this_version
 from gallery.like_counts import stored_like_count
 from gallery.models import (
     AnalysisStatus,
-    Colour,
     Image,
     ImageTag,
     Like,
@@ -215,19 +214,10 @@ def liked_by(user_id: int | None) -> Exists:
     return Exists(Like.objects.filter(image=OuterRef("pk"), user_id=user_id))
 
 
-def _family_totals() -> QuerySet[Any, dict[str, Any]]:
-    """(image, family) groups whose colours together reach the palette's FAMILY_MIN_SHARE."""
-    return (
-        Colour.objects.order_by()
-        .values("image", "family")
-        .annotate(total=Sum("share"))
-        .filter(total__gte=FAMILY_MIN_SHARE)
-    )
-
-
-def in_colour_family(family: str) -> Exists:
-    """Images in `family` by the palette's rule (`photo_families`), as a filter expression."""
-    return Exists(_family_totals().filter(image=OuterRef("pk"), family=family))
+def in_colour_family(family: str) -> Q:
+    """Images in `family` by the palette's rule, as a filter expression: its stored families
+    (`Image.colour_families`, see gallery.analysis.palette.families_field) name it."""
+    return Q(colour_families__contains=family_token(family))
 
 
 @dataclass(frozen=True)
@@ -403,8 +393,11 @@ def author_or_404(name: str) -> str:
 
 
 def _colour_facet(images: QuerySet[Image]) -> list[FacetOption]:
-    # One row per (image, family) in the family, so counting rows by family counts images.
-    counts = Counter(_family_totals().filter(image__in=images.values("pk")).values_list("family", flat=True))
+    """How many photos each family has: one row per distinct set of families, added up here."""
+    counts: Counter[str] = Counter()
+    for families, n in images.order_by().values_list("colour_families").annotate(n=Count("pk")):
+        for family in families_in_field(families):
+            counts[family] += n
     known = [FacetOption(family, family.title(), counts.get(family, 0)) for family in FAMILIES]
     # A family the analysis names that this list lacks still shows, after the known ones.
     extra = [FacetOption(f, f.title(), n) for f, n in sorted(counts.items()) if f not in FAMILIES]

@@ -33,6 +33,7 @@ from gallery.models import (
     Tag,
     TagOrigin,
 )
+from gallery.services.analysis import refresh_colour_families
 from tests.support.images import solid_jpeg
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
@@ -128,8 +129,9 @@ def make_image(
 def make_colour(
     image: Image, *, family: str = "blue", share: float = 0.5, rank: int = 0, name: str = ""
 ) -> Colour:
+    """A colour row, with the photo's stored families brought up to date as an analysis would."""
     red, green, blue = FAMILY_RGB.get(family, (128, 128, 128))
-    return Colour.objects.create(
+    colour = Colour.objects.create(
         image=image,
         rank=rank,
         hex=f"#{red:02x}{green:02x}{blue:02x}",
@@ -140,6 +142,8 @@ def make_colour(
         name=name or f"{family}ish",
         family=family,
     )
+    refresh_colour_families(image)
+    return colour
 
 
 def make_tag(name: str) -> Tag:

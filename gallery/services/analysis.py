@@ -17,7 +17,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from gallery.analysis.near_duplicates import layout_digest
-from gallery.analysis.palette import photo_families
+from gallery.analysis.palette import families_field, photo_families
 from gallery.analysis.pipeline import analyse_bytes, analyse_decoded, assess_bytes
 from gallery.analysis.result import AnalysisResult, DominantColour, ImageRejected, QualityReport
 from gallery.analysis.validate import DecodedImage
@@ -180,6 +180,7 @@ def apply_result_fields(image: Image, result: AnalysisResult) -> None:
     image.gps_altitude = exif.gps_altitude
     image.exif = exif.raw
     image.colour_histogram = result.colour_histogram
+    image.colour_families = families_field((colour.family, colour.share) for colour in result.colours)
     image.phash = result.phash
     image.layout_signature = result.layout
     image.layout_digest = layout_digest(result.layout)
@@ -220,6 +221,13 @@ def reassess_quality(image_id: int) -> Image | None:
     apply_quality(image, report)
     image.save(update_fields=["quality_score", "quality_problems", "quality_values", "updated_at"])
     return image
+
+
+def refresh_colour_families(image: Image) -> None:
+    """Store the families of the colour rows `image` has now (for colours written by other means
+    than an analysis, which stores both at once)."""
+    image.colour_families = families_field(image.colours.values_list("family", "share"))
+    image.save(update_fields=["colour_families"])
 
 
 def replace_colours(image: Image, colours: list[DominantColour]) -> None:

@@ -8,12 +8,15 @@ caller with a threshold of its own (the old 15% filter, say) disagrees too.
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from gallery.analysis.features import HISTOGRAM_LENGTH
 from gallery.analysis.palette import FAMILY_MIN_SHARE, rgb_to_hex
 from gallery.analysis.result import AnalysisResult, DominantColour, ExifData, QualityReport
-from gallery.models import AnalysisStatus, Image, ImageTag, TagOrigin
+from gallery.models import AnalysisStatus, Colour, Image, ImageTag, TagOrigin
 from gallery.selectors import GalleryFilters, gallery_facets, gallery_images
 from gallery.services.analysis import save_analysis
 from profiles.selectors import profile_inputs
@@ -128,3 +131,21 @@ def _profile_families_of_someone_who_liked(photo: Image) -> dict[str, float]:
     make_like(fan, photo)
     families: dict[str, float] = build_profile(profile_inputs(fan))["colour_families"]
     return families
+
+
+def test_photos_stored_before_their_families_were_kept_get_them_from_their_colours() -> None:
+    """Migration 0012 fills Image.colour_families from the colour rows already stored."""
+    migration = importlib.import_module("gallery.migrations.0012_image_colour_families")
+    split_blue, plain = make_image(), make_image()
+    for image, palette in ((split_blue, PALETTES["23% blue"]), (plain, [("red", 1.0)])):
+        for rank, (family, share) in enumerate(palette):
+            Colour.objects.create(
+                image=image, rank=rank, hex="#000000", red=0, green=0, blue=0, share=share, family=family
+            )
+    Image.objects.update(colour_families="")
+
+    migration.fill_colour_families(django_apps, None)
+
+    assert set(gallery_images(GalleryFilters(colour="blue"))) == {split_blue}
+    assert set(gallery_images(GalleryFilters(colour="red"))) == {plain}
+    assert Image.objects.get(pk=split_blue.pk).colour_families == " white grey blue "
