@@ -8,12 +8,13 @@ counts are stored on each photo (gallery.like_counts), and tags come in one pref
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -21,6 +22,7 @@ from gallery.analysis.palette import FAMILIES, families_in_field, family_token
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
 from gallery.collection_version import cached_for_this_version
+from gallery.facet_counts import GROUPINGS, Counts, column_counts
 from gallery.like_counts import stored_like_count
 from gallery.models import (
     AnalysisStatus,
@@ -319,32 +321,74 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
 
 
 def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
-    """Every filter's options but "Liked by me", counted under the other filters."""
-    facets = Facets()
+    """Every filter's options but "Liked by me", counted under the other filters: the tag counts in
+    one query, the photos' own columns in one more (gallery.facet_counts), and one again for each
+    of those filters in use, since its options are counted without it."""
 
     def others(name: str) -> QuerySet[Image]:
         return _apply_filters(one_per_group(visible_images()), filters.without(name))
 
-    facets.options["tag"] = _tag_facet(others("tag"))
-    facets.options["colour"] = _colour_facet(others("colour"))
-    facets.options["orientation"] = _choice_facet(
-        others("orientation"), "orientation", dict(Orientation.choices)
-    )
-    facets.options["size"] = _choice_facet(others("size"), "size_class", dict(SizeClass.choices))
-    facets.options["year"] = _year_facet(others("year"))
-    facets.options["camera"] = _camera_facet(others("camera"))
-    facets.options["licence"] = _choice_facet(others("licence"), "licence", {})
-    facets.options["source"] = _choice_facet(others("source"), "source", dict(Source.choices))
-    facets.options["quality"] = _quality_facet(others("quality"))
-    return facets.options
+    options = {"tag": _tag_facet(others("tag"))}
+    in_use = [name for name in GROUPINGS if filters.without(name) != filters]
+    listed = _apply_filters(one_per_group(visible_images()), filters)
+    counts = column_counts(listed, [name for name in GROUPINGS if name not in in_use])
+    for name in in_use:
+        counts |= column_counts(others(name), [name])
+    for name in GROUPINGS:
+        options[name] = _COLUMN_OPTIONS[name](counts[name])
+    return options
 
 
-def _quality_facet(images: QuerySet[Image]) -> list[FacetOption]:
-    """How many photos each minimum score keeps; one query for all the levels."""
-    counts = images.aggregate(
-        **{level: Count("pk", filter=Q(quality_score__gte=score)) for level, score in QUALITY_LEVELS.items()}
+def _colour_options(counts: Counts) -> list[FacetOption]:
+    """Counts by stored set of families (" blue grey "), added up by family."""
+    by_family: Counter[str] = Counter()
+    for (families,), n in counts.items():
+        for family in families_in_field(families or ""):
+            by_family[family] += n
+    known = [FacetOption(family, family.title(), by_family.get(family, 0)) for family in FAMILIES]
+    # A family the analysis names that this list lacks still shows, after the known ones.
+    extra = [FacetOption(f, f.title(), n) for f, n in sorted(by_family.items()) if f not in FAMILIES]
+    return known + extra
+
+
+def _choice_options(counts: Counts, labels: dict[str, str]) -> list[FacetOption]:
+    present = {value: n for (value,), n in counts.items() if value}
+    # Known choices always show (with 0 when none match); free-text values only when present.
+    values = list(labels) + sorted(v for v in present if v not in labels)
+    return [FacetOption(v, str(labels.get(v, v)), present.get(v, 0)) for v in values]
+
+
+def _year_options(counts: Counts) -> list[FacetOption]:
+    years = sorted(((int(year), n) for (year,), n in counts.items() if year is not None), reverse=True)
+    return [FacetOption(str(year), str(year), n) for year, n in years]
+
+
+def _camera_options(counts: Counts) -> list[FacetOption]:
+    return camera_options(
+        [(make or "", model or "", n) for (make, model), n in counts.items() if make or model]
     )
-    return [FacetOption(level, QUALITY_LEVEL_LABELS[level], counts[level]) for level in QUALITY_LEVELS]
+
+
+def _quality_options(counts: Counts) -> list[FacetOption]:
+    """How many photos each minimum score keeps."""
+    scores = [(int(score), n) for (score,), n in counts.items() if score is not None]
+    return [
+        FacetOption(level, QUALITY_LEVEL_LABELS[level], sum(n for score, n in scores if score >= minimum))
+        for level, minimum in QUALITY_LEVELS.items()
+    ]
+
+
+# How each filter counted from the photos' own columns turns its counts into options.
+_COLUMN_OPTIONS: dict[str, Callable[[Counts], list[FacetOption]]] = {
+    "colour": _colour_options,
+    "orientation": lambda counts: _choice_options(counts, dict(Orientation.choices)),
+    "size": lambda counts: _choice_options(counts, dict(SizeClass.choices)),
+    "year": _year_options,
+    "camera": _camera_options,
+    "licence": lambda counts: _choice_options(counts, {}),
+    "source": lambda counts: _choice_options(counts, dict(Source.choices)),
+    "quality": _quality_options,
+}
 
 
 def _tag_facet(
@@ -390,51 +434,6 @@ def author_or_404(name: str) -> str:
     if not name or "\x00" in name or not visible_images().filter(author=name).exists():
         raise Http404("No photos by this author.")
     return name
-
-
-def _colour_facet(images: QuerySet[Image]) -> list[FacetOption]:
-    """How many photos each family has: one row per distinct set of families, added up here."""
-    counts: Counter[str] = Counter()
-    for families, n in images.order_by().values_list("colour_families").annotate(n=Count("pk")):
-        for family in families_in_field(families):
-            counts[family] += n
-    known = [FacetOption(family, family.title(), counts.get(family, 0)) for family in FAMILIES]
-    # A family the analysis names that this list lacks still shows, after the known ones.
-    extra = [FacetOption(f, f.title(), n) for f, n in sorted(counts.items()) if f not in FAMILIES]
-    return known + extra
-
-
-def _choice_facet(images: QuerySet[Image], column: str, labels: dict[str, str]) -> list[FacetOption]:
-    rows = images.exclude(**{column: ""}).order_by().values(column).annotate(n=Count("pk"))
-    counts = {row[column]: row["n"] for row in rows}
-    # Known choices always show (with 0 when none match); free-text values only when present.
-    values = list(labels) + sorted(v for v in counts if v not in labels)
-    return [FacetOption(v, str(labels.get(v, v)), counts.get(v, 0)) for v in values]
-
-
-def _year_facet(images: QuerySet[Image]) -> list[FacetOption]:
-    rows = (
-        images.filter(taken_at__isnull=False)
-        .annotate(year=ExtractYear("taken_at"))
-        .order_by()
-        .values("year")
-        .annotate(n=Count("pk"))
-    )
-    return [
-        FacetOption(str(row["year"]), str(row["year"]), row["n"])
-        for row in sorted(rows, key=lambda r: -r["year"])
-    ]
-
-
-def _camera_facet(images: QuerySet[Image]) -> list[FacetOption]:
-    """Makes with their models beneath; one query, since each image has one make and model."""
-    rows = (
-        images.exclude(camera_make="", camera_model="")
-        .order_by()
-        .values("camera_make", "camera_model")
-        .annotate(n=Count("pk"))
-    )
-    return camera_options([(r["camera_make"], r["camera_model"], r["n"]) for r in rows])
 
 
 def camera_options(rows: list[tuple[str, str, int]]) -> list[FacetOption]:
