@@ -19,8 +19,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, TypeVar
 from uuid import uuid4
 
@@ -114,9 +117,54 @@ def _wait_for(cache_key: str) -> Any:
 
 
 def collection_changed() -> None:
-    """Say that photos, their colours or their tags changed: counts cached so far are stale."""
+    """Say that photos, their colours or their tags changed: counts cached so far are stale.
+
+    Inside `changes_counted_every` (an ingest job), at most once per its interval, and at its end.
+    """
+    batch = _batch.get()
+    if batch is not None and not batch.due():
+        return
     _replace(VERSION_KEY)
     transaction.on_commit(lambda: _replace(VERSION_KEY))
+
+
+@dataclass
+class _Batch:
+    every: float
+    last: float = -math.inf  # when the version was last replaced; the first change replaces it at once
+    pending: bool = False  # a change not yet announced
+
+    def due(self) -> bool:
+        """Note a change; whether to announce it now (and so everything before it)."""
+        now = time.monotonic()
+        self.pending = now - self.last < self.every
+        if not self.pending:
+            self.last = now
+        return not self.pending
+
+
+_batch: ContextVar[_Batch | None] = ContextVar("gallery_collection_changes", default=None)
+
+
+@contextlib.contextmanager
+def changes_counted_every(seconds: float) -> Iterator[None]:
+    """Within this block, replace the collection's version at most once every `seconds`, and once
+    more at its end if anything changed since.
+
+    For a stream of machine-made changes, an ingest storing ten photos a second: each photo would
+    otherwise throw every cached count away before any request could use it, so that every page
+    counted the whole collection. The counts then include a new photo within `seconds`, as a
+    search engine's refresh interval does; a person's own changes (likes, tags, deletions) are
+    counted at once, since they are never made inside this block.
+    """
+    batch = _Batch(seconds)
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if batch.pending:
+            collection_changed()
 
 
 def likes_changed() -> None:

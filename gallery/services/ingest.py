@@ -53,6 +53,7 @@ from django.utils import timezone
 from gallery.analysis.dates import implausible_date_warning, is_plausible_taken_at
 from gallery.analysis.result import ImageRejected
 from gallery.analysis.validate import DecodedImage, ImageInfo, decode_bytes
+from gallery.collection_version import changes_counted_every
 from gallery.fields import clipped
 from gallery.models import Image, IngestJob
 from gallery.services import jobs
@@ -149,7 +150,8 @@ def run_ingest_job_slice(
         return RunEnd.BUSY if jobs.lease_seconds_left(job_id) else RunEnd.STOPPED
     deadline = None if slice_seconds is None else time.monotonic() + slice_seconds
     try:
-        end = _run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
+        with changes_counted_every(settings.IMGSITE_COUNTS_REFRESH_SECONDS):
+            end = _run_leased_job(job, owner=owner, progress=progress, deadline=deadline)
     except IngestJob.DoesNotExist:
         log.info("ingest job %s was deleted while it ran; stopping", job_id)
         end = RunEnd.STOPPED

@@ -295,6 +295,9 @@ IMGSITE_DEFAULT_INGEST_COUNT = env_int("IMGSITE_DEFAULT_INGEST_COUNT", 120)
 # current one (gallery/services/ingest.py). Two keep two cores busy from one process; a worker
 # machine running one Celery process per core gains less from more.
 IMGSITE_INGEST_THREADS = env_int("IMGSITE_INGEST_THREADS", 2)
+# While an ingest stores photos, the gallery's cached counts are thrown away at most this often
+# (gallery.collection_version.changes_counted_every): new photos are counted within this many seconds.
+IMGSITE_COUNTS_REFRESH_SECONDS = env_float("IMGSITE_COUNTS_REFRESH_SECONDS", 2.0)
 # Downloads: a hard size cap, (connect, read) timeouts in seconds, and retries with backoff.
 IMGSITE_MAX_DOWNLOAD_BYTES = env_int("IMGSITE_MAX_DOWNLOAD_BYTES", 40 * 1024 * 1024)
 IMGSITE_CONNECT_TIMEOUT = env_float("IMGSITE_CONNECT_TIMEOUT", 5.0)
