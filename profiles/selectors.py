@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -114,13 +114,6 @@ def share_of(images: QuerySet[Image], field: str) -> dict[str, float]:
     rows = images.exclude(**{field: ""}).values(field).annotate(n=Count("id")).order_by("-n", field)
     total = sum(row["n"] for row in rows)
     return {row[field]: round(row["n"] / total, 4) for row in rows} if total else {}
-
-
-def collection_version() -> str:
-    """Changes whenever an image is added, removed or re-analysed: keys the cached stats charts."""
-    summary = Image.objects.aggregate(count=Count("id"), latest=Max("updated_at"))
-    latest = summary["latest"].timestamp() if summary["latest"] else 0
-    return f"{summary['count']}-{latest:.6f}"
 
 
 # Image fields the collection charts read; the frame's columns have the same names, except that

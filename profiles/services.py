@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from gallery.collection_version import collection_changed
+from gallery.collection_version import cached_for_this_version, collection_changed
 from gallery.like_counts import recount_likes
 from gallery.models import ImageTag, Like, Tag, TagOrigin
 from gallery.tagging import InvalidTag, normalise_tag
@@ -118,27 +118,26 @@ def user_chart_svg(*, snapshot: ProfileSnapshot, name: str) -> str:
 
 
 def collection_chart(*, name: str, kind: str) -> str:
-    """One statistics chart as "svg", "csv" or "json" (rows); cached until an image is added, removed or re-analysed."""
+    """One statistics chart as "svg", "csv" or "json" (rows); cached until the collection changes
+    (gallery.collection_version, the version the gallery's counts are kept under)."""
     chart = COLLECTION_CHARTS[name]
-    key = f"profiles:stats:{selectors.collection_version()}:{name}:{kind}"
-    text = cache.get(key)
-    if text is None:
+
+    def draw() -> str:
         data = chart.data(selectors.collection_frames())
-        text = {"svg": chart.render, "csv": chart.csv, "json": chart.json}[kind](data)
-        cache.set(key, text, CHART_CACHE_SECONDS)
-    return str(text)
+        return str({"svg": chart.render, "csv": chart.csv, "json": chart.json}[kind](data))
+
+    return cached_for_this_version("stats", f"{name}:{kind}", draw)
 
 
 def collection_chart_coverage() -> dict[str, int]:
     """How many photos each statistics chart rests on (e.g. only those with a date taken), from one
     read of the collection; cached like the charts."""
-    key = f"profiles:stats:{selectors.collection_version()}:coverage"
-    counts = cache.get(key)
-    if counts is None:
+
+    def count() -> dict[str, int]:
         frames = selectors.collection_frames()
-        counts = {name: chart.covers(frames) for name, chart in COLLECTION_CHARTS.items()}
-        cache.set(key, counts, CHART_CACHE_SECONDS)
-    return {str(name): int(count) for name, count in counts.items()}
+        return {str(name): int(chart.covers(frames)) for name, chart in COLLECTION_CHARTS.items()}
+
+    return cached_for_this_version("stats", "coverage", count)
 
 
 def collection_chart_rows(*, name: str) -> list[dict[str, Any]]:
