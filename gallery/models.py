@@ -155,7 +155,8 @@ class Image(models.Model):
     )
     analysis_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: each process's duplicate index reads the photos changed since its last look-up.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,7 +1,8 @@
 """Each photo's colour families, stored with its colours (Image.colour_families) and filled from the
-colours already stored, and an index of the listed photos' facet columns for the gallery's counts.
+colours already stored, an index of the listed photos' facet columns for the gallery's counts, and
+an index on when each photo last changed (for the duplicate index of each process).
 
-On SQLite, adding a NOT NULL column rebuilds gallery_image, which drops the search triggers that
+On SQLite, adding a NOT NULL column and an index to a field rebuild gallery_image, which drops the search triggers that
 0010 put on it; they are made again here, as 0011 does.
 """
 
@@ -40,6 +41,11 @@ class Migration(migrations.Migration):
             model_name='image',
             name='colour_families',
             field=models.CharField(blank=True, editable=False, help_text='The colour families, as " blue grey ".', max_length=100),
+        ),
+        migrations.AlterField(
+            model_name='image',
+            name='updated_at',
+            field=models.DateTimeField(auto_now=True, db_index=True),
         ),
         migrations.RunPython(like_count_migration.recreate_sqlite_search_triggers, migrations.RunPython.noop),
         migrations.RunPython(fill_colour_families, migrations.RunPython.noop),

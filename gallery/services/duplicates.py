@@ -5,8 +5,8 @@ this module keeps their results on `Image.duplicate_group` and `Image.is_group_b
 filters an indexed column instead of grouping on every request.
 
 Each process holds one hash index with the 64-byte layout digests, built from the `phash` and
-`layout_digest` columns the first time it is needed and topped up with the rows added since (ids only
-grow), so web and worker processes share nothing but the database. At 100,000 photos that is about
+`layout_digest` columns the first time it is needed and topped up with the rows added, analysed or
+re-analysed since, so web and worker processes share nothing but the database. At 100,000 photos that is about
 8 MiB of index and 10 MiB of digests. The few candidates that pass the quick check are re-read from
 the database for their full layouts, so a photo deleted since the index saw it is never grouped.
 """
@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from gallery.analysis.near_duplicates import (
     CANDIDATE_BITS,
@@ -41,13 +43,16 @@ log = logging.getLogger(__name__)
 
 
 class _CollectionIndex:
-    """The process's hash index and layout digests over analysed photos, refreshed on each look-up."""
+    """The process's hash index and layout digests over analysed photos, refreshed on each look-up
+    with the photos added, analysed or re-analysed since the last (`Image.updated_at`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._index = HashIndex()
         self._digests: dict[int, bytes] = {}
+        self._held: dict[int, int] = {}  # the hash the index holds for each photo
         self._seen_up_to = 0
+        self._changed_since: datetime | None = None
 
     def candidates(self, value: int) -> list[tuple[int, int, bytes]]:
         """(id, bits apart, layout digest) of the photos within the candidate radius of `value`."""
@@ -61,25 +66,35 @@ class _CollectionIndex:
         if newest < self._seen_up_to:
             # The newest photos were deleted or the database was restored: start again.
             self._forget()
-        rows = (
-            analysed_with_hash()
-            .filter(pk__gt=self._seen_up_to)
-            .order_by("pk")
-            .values_list("pk", "phash", "layout_digest")
-        )
+        started = timezone.now()
+        changed = Q(pk__gt=self._seen_up_to)
+        if self._changed_since is not None:
+            # A photo analysed late (a retry) or again keeps its id; a write that committed just
+            # after the last look-up may carry an earlier time, hence the margin.
+            changed |= Q(updated_at__gte=self._changed_since - CHANGE_MARGIN)
+        rows = analysed_with_hash().filter(changed).order_by("pk").values_list("pk", "phash", "layout_digest")
         for image_id, phash, digest in rows.iterator(chunk_size=5000):
-            self._index.add(image_id, hash_value(phash))
+            value = hash_value(phash)
+            if self._held.get(image_id) != value:
+                # A replaced hash stays in the index too: the candidates are re-read before matching.
+                self._index.add(image_id, value)
+                self._held[image_id] = value
             self._digests[image_id] = bytes(digest or b"")
-            self._seen_up_to = image_id
+            self._seen_up_to = max(self._seen_up_to, image_id)
+        self._changed_since = started
 
     def _forget(self) -> None:
-        self._index, self._digests, self._seen_up_to = HashIndex(), {}, 0
+        self._index, self._digests, self._held = HashIndex(), {}, {}
+        self._seen_up_to, self._changed_since = 0, None
 
     def forget(self) -> None:
         with self._lock:
             self._forget()
 
 
+# How far before the last look-up the next one reads changed photos again: longer than a photo's
+# analysis transaction takes to commit.
+CHANGE_MARGIN = timedelta(seconds=30)
 collection_index = _CollectionIndex()
 
 

@@ -314,3 +314,35 @@ def test_merging_queues_a_profile_rebuild_for_each_person_whose_like_or_tag_move
     assert alice.pk in rebuilt
     assert bob.pk in rebuilt
     assert carol.pk not in rebuilt
+
+
+def test_a_photo_analysed_after_newer_ones_is_still_found_as_the_original_of_a_copy() -> None:
+    """The process's hash index takes in photos analysed late (a retried or re-queued analysis),
+    not only photos newer than the last it saw."""
+    picture = photo_like(seed=31)
+    name = default_storage.save("originals/late.jpg", ContentFile(encode(picture, "JPEG", quality=92)))
+    late = make_image(file=name, width=picture.width, height=picture.height, status="pending")
+    stored_photo(photo_like(seed=32))  # analysed first: the index now reaches past `late`
+    analyse_image(late.pk)
+
+    copy = stored_photo(half_size(picture))
+
+    late.refresh_from_db()
+    assert copy.duplicate_group is not None
+    assert copy.duplicate_group == late.duplicate_group
+
+
+def test_a_reanalysed_photo_is_matched_by_its_new_hash() -> None:
+    first, second = photo_like(seed=33), photo_like(seed=34)
+    photo = stored_photo(first)
+    stored_photo(photo_like(seed=35))
+    # The original file is replaced and the photo analysed again (as `analyse --missing` would).
+    name = default_storage.save("originals/replaced.jpg", ContentFile(encode(second, "JPEG", quality=92)))
+    Image.objects.filter(pk=photo.pk).update(file=name, width=second.width, height=second.height)
+    analyse_image(photo.pk)
+
+    copy = stored_photo(half_size(second))
+
+    photo.refresh_from_db()
+    assert copy.duplicate_group is not None
+    assert copy.duplicate_group == photo.duplicate_group
