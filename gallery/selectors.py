@@ -321,14 +321,15 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
 
 
 def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
-    """Every filter's options but "Liked by me", counted under the other filters: the tag counts in
-    one query, the photos' own columns in one more (gallery.facet_counts), and one again for each
-    of those filters in use, since its options are counted without it."""
+    """Every filter's options but "Liked by me", counted under the other filters: the tags in one
+    query (none when the collection's tag counts are cached and no other filter is in use), the
+    photos' own columns in one more (gallery.facet_counts), and one again for each of those
+    filters in use, since its options are counted without it."""
 
     def others(name: str) -> QuerySet[Image]:
         return _apply_filters(one_per_group(visible_images()), filters.without(name))
 
-    options = {"tag": _tag_facet(others("tag"))}
+    options = {"tag": _tag_options(filters)}
     in_use = [name for name in GROUPINGS if filters.without(name) != filters]
     listed = _apply_filters(one_per_group(visible_images()), filters)
     counts = column_counts(listed, [name for name in GROUPINGS if name not in in_use])
@@ -408,19 +409,47 @@ def _tag_facet(
 
 def tag_suggestions(filters: GalleryFilters, text: str, *, limit: int) -> list[FacetOption]:
     """Tags whose name contains `text`, with how many photos each would leave given the other filters,
-    most common first: what the gallery's tag box completes to. One query."""
-    others = _apply_filters(one_per_group(visible_images()), filters.without("tag"))
-    return _tag_facet(others, containing=text.strip().lower(), limit=limit)
+    most common first: what the gallery's tag box completes to."""
+    return _tag_options(filters, containing=text.strip().lower(), limit=limit)
 
 
-def all_tags() -> QuerySet[Any, dict[str, Any]]:
-    """Every tag on a visible picture with its number of pictures, by name: the tags index."""
-    return (
-        ImageTag.objects.filter(image__in=one_per_group(visible_images()).values("pk"))
-        .values("tag__name")
-        .annotate(n=Count("image", distinct=True))
-        .order_by("tag__name")
+def _tag_options(
+    filters: GalleryFilters, *, containing: str = "", limit: int = TAG_FACET_LIMIT
+) -> list[FacetOption]:
+    """The most common tags among the photos `filters` leave but for its tag (those whose name
+    contains `containing`): read off `listed_tag_counts` when no other filter is in use, as on the
+    gallery's first page and a tag's own page, and counted otherwise."""
+    others = filters.without("tag")
+    if others.active:
+        return _tag_facet(
+            _apply_filters(one_per_group(visible_images()), others), containing=containing, limit=limit
+        )
+    counts = sorted(
+        ((name, n) for name, n in listed_tag_counts().items() if containing in name),
+        key=lambda item: (-item[1], item[0]),
     )
+    return [FacetOption(name, name, n) for name, n in counts[:limit]]
+
+
+def listed_tag_counts() -> dict[str, int]:
+    """How many listed photos (visible, one per group) carry each tag, whatever its origins: counted
+    once per collection version, for the tags index, the tag counts and the tag box's suggestions."""
+
+    def count() -> dict[str, int]:
+        rows = (
+            ImageTag.objects.filter(image__in=one_per_group(visible_images()).values("pk"))
+            .values_list("tag__name")
+            .annotate(n=Count("image", distinct=True))
+            .order_by()
+        )
+        return {str(name): int(n) for name, n in rows}
+
+    return cached_for_this_version("tag-counts", "listed", count)
+
+
+def all_tags() -> list[dict[str, Any]]:
+    """Every tag on a visible picture with its number of pictures, by name: the tags index."""
+    return [{"tag__name": name, "n": n} for name, n in sorted(listed_tag_counts().items())]
 
 
 def tag_or_404(name: str) -> Tag:

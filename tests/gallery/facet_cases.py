@@ -15,9 +15,9 @@ import pytest
 
 from gallery.analysis.palette import photo_families
 from gallery.analysis.quality import QUALITY_LEVELS
-from gallery.models import AnalysisStatus, Image, SizeClass, Source
-from gallery.selectors import GalleryFilters, gallery_facets
-from tests.factories import make_image
+from gallery.models import AnalysisStatus, Image, SizeClass, Source, TagOrigin
+from gallery.selectors import GalleryFilters, all_tags, gallery_facets, tag_suggestions
+from tests.factories import make_image, make_image_tag, make_user
 
 Photo = dict[str, object]
 
@@ -101,9 +101,22 @@ def photos() -> list[Photo]:
             size_class=spec.get("size", SizeClass.SMALL),
         )
         made.append({**spec, "image": image})
+    # Tags: a photo may carry one tag twice (from its source and from a person, or from the
+    # source and the automatic tagger); it is counted once.
+    tags = {0: ["harbour", "boat"], 1: ["harbour", "night"], 3: ["boat"], 4: ["harbour"]}
+    for index, names in tags.items():
+        for name in names:
+            make_image_tag(made[index]["image"], name)  # type: ignore[arg-type]
+        made[index]["tags"] = names
+    make_image_tag(made[0]["image"], "harbour", user=make_user())  # type: ignore[arg-type]
+    make_image_tag(made[1]["image"], "night", origin=TagOrigin.AUTO)  # type: ignore[arg-type]
     # Not counted: a second version of the first photo, and a photo still being analysed.
     copy = make_image(
-        colours=[("blue", 1.0)], with_files=False, thumbnail="thumbs/x.jpg", is_group_best=False
+        colours=[("blue", 1.0)],
+        tags=["boat"],
+        with_files=False,
+        thumbnail="thumbs/x.jpg",
+        is_group_best=False,
     )
     pending = make_image(colours=[("blue", 1.0)], status=AnalysisStatus.PENDING, with_files=False)
     assert not copy.is_group_best
@@ -123,6 +136,7 @@ def _orientation(photo: Photo) -> str:
 
 # What each filter keeps, and the values a photo offers it, read off the photo as a person would.
 KEEPS: dict[str, Callable[[Photo, str], bool]] = {
+    "tag": lambda p, v: v in p.get("tags", []),  # type: ignore[operator]
     "colour": lambda p, v: v in _families(p),
     "orientation": lambda p, v: _orientation(p) == v,
     "size": lambda p, v: p.get("size", SizeClass.SMALL) == v,
@@ -133,6 +147,7 @@ KEEPS: dict[str, Callable[[Photo, str], bool]] = {
     "quality": lambda p, v: p["score"] is not None and int(p["score"]) >= QUALITY_LEVELS[v],  # type: ignore[call-overload]
 }
 VALUES: dict[str, Callable[[Photo], list[str]]] = {
+    "tag": lambda p: list(p.get("tags", [])),  # type: ignore[call-overload]
     "colour": _families,
     "orientation": lambda p: [_orientation(p)],
     "size": lambda p: [str(p.get("size", SizeClass.SMALL))],
@@ -161,6 +176,8 @@ COMBINATIONS = [
     {"year": "2019", "licence": "CC BY 4.0"},
     {"camera": "Canon", "quality": "good"},
     {"size": SizeClass.SMALL, "camera": "iPhone 12"},
+    {"tag": "harbour"},
+    {"tag": "boat", "colour": "blue"},
     {"source": Source.OPENVERSE, "colour": "red"},
 ]
 
@@ -174,3 +191,21 @@ def test_each_filter_counts_the_photos_each_option_would_leave(
     for name in KEEPS:
         nonzero = {option.value: option.count for option in shown[name] if option.count}
         assert nonzero == expected_counts(photos, filters, name), name
+
+
+@pytest.mark.parametrize("filters", [{}, {"colour": "blue"}, {"tag": "boat"}], ids=["none", "colour", "tag"])
+def test_the_tag_box_suggests_the_tags_containing_the_text_with_the_photos_each_would_leave(
+    photos: list[Photo], filters: dict[str, str]
+) -> None:
+    suggested = tag_suggestions(GalleryFilters(**filters), "  ha ", limit=10)
+
+    expected = {name: n for name, n in expected_counts(photos, filters, "tag").items() if "ha" in name}
+    assert {option.value: option.count for option in suggested} == expected
+
+
+def test_the_tags_index_lists_every_tag_on_a_listed_photo_once_per_photo(photos: list[Photo]) -> None:
+    assert all_tags() == [
+        {"tag__name": "boat", "n": 2},
+        {"tag__name": "harbour", "n": 3},
+        {"tag__name": "night", "n": 1},
+    ]
