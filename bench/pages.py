@@ -187,6 +187,7 @@ def measure_size(
             notes += rebuilds
         notes += worker_memory(master)
         load = os.getloadavg()
+    notes += count_figures(seeded.common_tag)
     if not args.skip_for_you:
         notes += lookup_figures(seeded.image_ids)
     notes.append(f"load average after this size: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -559,6 +560,61 @@ def _in_threads(work: Callable[[int], None], count: int) -> None:
 # --- The look-ups behind the pages, in this process -----------------------------------------------
 
 LOOKUPS = 200
+COLD_RUNS = 3
+WARM_RUNS = 20
+
+
+def count_figures(common_tag: str) -> list[str]:
+    """What the gallery's counts cost in this process: counted afresh, as the first request after
+    a change does (median of COLD_RUNS), and read from the cache (p50 of WARM_RUNS)."""
+    from gallery.selectors import GalleryFilters
+
+    lists = {
+        "no filter": GalleryFilters(),
+        "?colour=blue": GalleryFilters(colour="blue"),
+        "blue + landscape": GalleryFilters(colour="blue", orientation="landscape"),
+        f"?tag={common_tag}": GalleryFilters(tag=common_tag),
+        "?q=boats": GalleryFilters(q="boats"),
+        "?q=light&colour=blue": GalleryFilters(q="light", colour="blue"),
+    }
+    lines = ["filter counts (gallery_facets + gallery_count), counted afresh / from the cache:"]
+    lines += [
+        f"  {label}: {_cold_and_warm(partial(_count_list, filters))}" for label, filters in lists.items()
+    ]
+    lines.append(f"  tags index: {_cold_and_warm(_tags_index)}")
+    lines.append(f"  tag box, 'ta' with ?colour=blue: {_cold_and_warm(_blue_tag_box)}")
+    return lines
+
+
+def _count_list(filters: Any) -> None:
+    from gallery.selectors import gallery_count, gallery_facets
+
+    gallery_facets(filters)
+    gallery_count(filters)
+
+
+def _tags_index() -> None:
+    from gallery.selectors import all_tags
+
+    all_tags()
+
+
+def _blue_tag_box() -> None:
+    from gallery.selectors import GalleryFilters, tag_suggestions
+
+    tag_suggestions(GalleryFilters(colour="blue"), "ta", limit=10)
+
+
+def _cold_and_warm(work: Callable[[], None]) -> str:
+    from gallery.collection_version import collection_changed
+
+    cold = []
+    for _ in range(COLD_RUNS):
+        collection_changed()  # as after any change to photos, colours or tags: nothing cached
+        cold.append(_timed(work)[0])
+    warm = [_timed(work)[0] for _ in range(WARM_RUNS)]
+    wall, cpu = (float(np.median([t[i] for t in cold])) for i in (0, 1))
+    return f"{wall:.0f} ms ({cpu:.0f} ms CPU) / {np.percentile([w for w, _ in warm], 50):.1f} ms"
 
 
 def lookup_figures(image_ids: list[int]) -> list[str]:
@@ -587,7 +643,7 @@ def _duplicate_check_figures() -> str:
     from gallery.models import AnalysisStatus, Image
     from gallery.services.duplicates import collection_index, place_in_group
 
-    # The process's index assumes stored photos keep their hashes; --scale reseeds the same ids.
+    # --scale reseeds the same ids with other hashes and the same dates: start the index again.
     collection_index.forget()
 
     rng = np.random.default_rng(5)
