@@ -137,7 +137,9 @@ class Image(models.Model):
     source_page_url = models.URLField(max_length=2000, blank=True)
     licence = models.CharField(max_length=100, db_index=True)
     licence_url = models.URLField(max_length=500, blank=True)
-    author = models.CharField(max_length=500, blank=True)
+    # Indexed for an author's page, which lists and counts one author's photos (at most 500
+    # characters: within PostgreSQL's limit for an index entry whatever the characters).
+    author = models.CharField(max_length=500, blank=True, db_index=True)
     attribution = models.TextField(blank=True)
     title = models.CharField(max_length=500, blank=True)
     description = models.TextField(blank=True)

@@ -1,6 +1,7 @@
 """Each photo's colour families, stored with its colours (Image.colour_families) and filled from the
 colours already stored, an index of the listed photos' facet columns for the gallery's counts, and
-an index on when each photo last changed (for the duplicate index of each process).
+an index on when each photo last changed (for the duplicate index of each process) and one on its
+author (for an author's page).
 
 On SQLite, adding a NOT NULL column and an index to a field rebuild gallery_image, which drops the search triggers that
 0010 put on it; they are made again here, as 0011 does.
@@ -46,6 +47,11 @@ class Migration(migrations.Migration):
             model_name='image',
             name='updated_at',
             field=models.DateTimeField(auto_now=True, db_index=True),
+        ),
+        migrations.AlterField(
+            model_name='image',
+            name='author',
+            field=models.CharField(blank=True, db_index=True, max_length=500),
         ),
         migrations.RunPython(like_count_migration.recreate_sqlite_search_triggers, migrations.RunPython.noop),
         migrations.RunPython(fill_colour_families, migrations.RunPython.noop),
