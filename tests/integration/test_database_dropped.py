@@ -45,7 +45,7 @@ def test_a_request_after_the_database_dropped_the_connection_succeeds() -> None:
 
     terminate_backend(pid)
 
-    # The tags index: a signed-out visitor's gallery would now come from the page cache, without
-    # the database.
-    assert get(handler, "/tags/") == "200 OK"
+    # The API's photo list: a signed-out visitor's gallery, and the tags index, would now come from
+    # the cache without the database.
+    assert get(handler, "/api/v1/photos") == "200 OK"
     assert connection.connection.info.backend_pid != pid
