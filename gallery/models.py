@@ -393,6 +393,17 @@ class Like(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "image"], name="like_unique_user_image")]
+        indexes = [
+            # A photo's latest fans ("People who liked this also liked" counts their likes): read from
+            # the photo's own likes, newest first, instead of scanning all likes by date (65 ms for
+            # a popular photo among a million likes, bench/README.md).
+            models.Index(
+                models.F("image"),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="like_latest_fans",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} likes {self.image_id}"
