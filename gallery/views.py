@@ -46,9 +46,9 @@ from gallery.selectors import (
     GalleryFilters,
     all_tags,
     author_or_404,
+    gallery_cards,
     gallery_count,
     gallery_facets,
-    gallery_images,
     get_own_image_tag_or_404,
     group_tags,
     image_for_page,
@@ -61,6 +61,7 @@ from gallery.selectors import (
     tag_suggestions,
     user_likes_image,
     visible_image_or_404,
+    with_card_tags,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.services.tag_suggestions import answer_suggestion as record_answer
@@ -137,12 +138,13 @@ def _without_blanks(request: HttpRequest) -> str | None:
 
 def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
     page = gallery_page(
-        gallery_images(filters),
+        gallery_cards(filters),
         sort=list_sort(filters),
         count=gallery_count(filters),
         per_page=PAGE_SIZE,
         query=request.GET,
     )
+    with_card_tags(page.object_list)
     fields = _filter_fields(filters, gallery_facets(filters))
     colour = next(field for field in fields if field.name == "colour")
     context = {
