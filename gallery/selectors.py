@@ -348,17 +348,34 @@ def gallery_facets(filters: GalleryFilters) -> Facets:
     kept in the shared cache until the collection changes (gallery.collection_version), so a
     request only counts the viewer's own likes.
     """
-    key = _shared_cache_key(filters)
-    facets = Facets()
-    if key is None:
-        facets.options = _collection_facets(filters)
-    else:
-        facets.options = dict(cached_for_this_version("facets", key, lambda: _collection_facets(filters)))
+    facets = Facets(shared_facets(filters))
     if filters.viewer_id is not None:
-        liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
-        count = liked.filter(liked_by(filters.viewer_id)).count()
-        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
+        facets.options["liked"] = liked_facet(filters)
     return facets
+
+
+def shared_list_key(filters: GalleryFilters) -> str | None:
+    """What names the list `filters` describe alike for everyone, for what is cached about it under
+    the collection's version; None when its counts are one person's own ("Liked by me")."""
+    return _shared_cache_key(filters)
+
+
+def shared_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
+    """Every filter's options but "Liked by me", with their counts: from the shared cache while the
+    collection is unchanged, unless they count one person's likes."""
+    key = _shared_cache_key(filters)
+    if key is None:
+        return _collection_facets(filters)
+    return dict(cached_for_this_version("facets", key, lambda: _collection_facets(filters)))
+
+
+def liked_facet(filters: GalleryFilters) -> list[FacetOption]:
+    """ "Liked by me" with how many photos of the list the viewer liked: one indexed count; none signed out."""
+    if filters.viewer_id is None:
+        return []
+    liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
+    count = liked.filter(liked_by(filters.viewer_id)).count()
+    return [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
 
 
 def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
