@@ -161,6 +161,16 @@ class Image(models.Model):
                 models.F("id").desc(),
                 name="image_most_liked",
             ),
+            # The home page's best photos, so it reads 10 rows: on the score alone, the many photos
+            # of equal score were sorted (11 ms at 100,000 photos). Empty scores come first in it, as
+            # PostgreSQL sorts them descending (SQLite's indexes cannot put them last): the
+            # gallery's "Best quality" order, which puts them last, does not use it.
+            models.Index(
+                models.F("quality_score").desc(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_best_quality",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
