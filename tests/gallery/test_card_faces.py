@@ -1,5 +1,6 @@
-"""Photo cards whose faces are rendered once and reused (gallery.card_faces): what a card shows stays
-true after every change, and one person's likes never show on another's cards."""
+"""What pages render once and reuse for every viewer, photo cards' faces (gallery.card_faces) and the
+gallery's filter form (gallery.views.FilterParts): what they show stays true after every change, and
+one person's likes never show on another's page."""
 
 from __future__ import annotations
 
@@ -105,3 +106,23 @@ def test_a_card_shows_its_other_versions_as_they_change():
     assert "+1 other version<" in card(html, best.pk)
     make_image(duplicate_group=7, is_group_best=False)
     assert "+2 other versions<" in card(Client().get("/gallery/").content.decode(), best.pk)
+
+
+def test_the_shared_filter_form_shows_each_viewer_their_own_liked_by_me_count(alice, bob):
+    first, second = make_image(), make_image()
+    make_like(alice, first)
+    make_like(alice, second)
+    make_like(bob, first)
+    # Alice's page renders the form's shared fields first; Bob's reuses them with his own count.
+    assert "Liked by me (2)" in logged_in(alice).get("/gallery/").content.decode()
+    bobs = logged_in(bob).get("/gallery/").content.decode()
+    assert "Liked by me (1)" in bobs
+    assert "Liked by me (2)" not in bobs
+    assert "Liked by me" not in Client().get("/gallery/").content.decode()
+    # A list of one person's likes shares nothing: its counts are theirs.
+    assert (
+        '<h1 id="results-heading">Filtered photos</h1>'
+        in logged_in(bob).get("/gallery/?liked=me").content.decode()
+    )
+    only_bobs = card(logged_in(bob).get("/gallery/?liked=me").content.decode(), first.pk)
+    assert heart_pressed(only_bobs)
