@@ -7,7 +7,7 @@ script that likes without a reload.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -146,10 +146,12 @@ def _filter_parts(filters: GalleryFilters) -> FilterParts:
     key = shared_list_key(filters)
     if key is None:  # counts of one person's likes
         return _render_filter_parts(filters)
-    # The links keep the list's sort, which its counts do not depend on.
-    return cached_for_this_version(
-        "filter-parts", f"{key} {filters.sort}", lambda: _render_filter_parts(filters)
+    # The links keep the list's sort, which its counts do not depend on. Kept as plain values, so a
+    # new version of the class never meets an old pickle of it.
+    fields, swatches, chips, active_count = cached_for_this_version(
+        "filter-parts", f"{key} {filters.sort}", lambda: astuple(_render_filter_parts(filters))
     )
+    return FilterParts(fields, swatches, chips, active_count)
 
 
 def _render_filter_parts(filters: GalleryFilters) -> FilterParts:
