@@ -11,6 +11,7 @@ import pytest
 from django.conf import LazySettings
 from django.contrib.auth.models import User
 
+from gallery.card_faces import forget_card_faces
 from gallery.collection_version import forget_collection_version
 from recommender.services import forget_loaded_model
 from tests.factories import make_user
@@ -30,6 +31,12 @@ def media_root(settings: LazySettings, tmp_path: Path) -> Path:
 def fresh_collection_version() -> None:
     """Each test's database starts afresh, so no counts cached by an earlier test may be read."""
     forget_collection_version()
+
+
+@pytest.fixture(autouse=True)
+def fresh_card_faces() -> None:
+    """Cards rendered by an earlier test linked its media settings (a folder, a bucket): none is reused."""
+    forget_card_faces()
 
 
 @pytest.fixture

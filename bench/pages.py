@@ -178,7 +178,9 @@ def measure_size(
         ]
         if not args.skip_for_you:
             builds = (("untuned model", ("--no-tune",)),) if args.no_tuned else BUILDS
-            for_you, rebuilds = measure_for_you(port, cookies, env, args.seconds, args.clients, builds)
+            for_you, rebuilds = measure_for_you(
+                port, seeded.image_ids, cookies, env, args.seconds, args.clients, builds
+            )
             results += for_you
             results += [
                 measure(port, target, args.seconds, args.clients)
@@ -378,23 +380,41 @@ def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
 BUILDS: tuple[tuple[str, tuple[str, ...]], ...] = (("tuned model", ()), ("untuned model", ("--no-tune",)))
 
 
+def signed_in_targets(image_ids: list[int], cookies: tuple[str, ...]) -> list[Target]:
+    """Pages no cache answers whole: the gallery, the home page and photos' pages for signed-in people."""
+    users = len(cookies)
+    return [
+        Target(f"gallery, {users} users signed in", ("/gallery/",), cookies),
+        Target(f"gallery ?colour=blue, {users} users signed in", ("/gallery/?colour=blue",), cookies),
+        Target(f"home, {users} users, no model", ("/",), cookies),
+        Target(
+            f"image page (50 photos), {users} users signed in",
+            tuple(f"/photos/{pk}/" for pk in image_ids),
+            cookies,
+        ),
+    ]
+
+
 def measure_for_you(
     port: int,
+    image_ids: list[int],
     cookies: tuple[str, ...],
     env: dict[str, str],
     seconds: float,
     clients: int,
     builds: tuple[tuple[str, tuple[str, ...]], ...] = BUILDS,
 ) -> tuple[list[Measurement], list[str]]:
-    """/for-you/ on the fallback, then with each model as it is built, then "/" signed in.
+    """The signed-in gallery, home and photo pages and /for-you/ on the fallback, then /for-you/ with
+    each model as it is built, then "/" signed in.
 
     Returns the measurements and a line per rebuild saying how long it took.
     """
     users = len(cookies)
     _expect_fallback(port, cookies[0], fallback=True)
-    results = [
+    results = [measure(port, target, seconds, clients) for target in signed_in_targets(image_ids, cookies)]
+    results.append(
         measure(port, Target(f"for-you, {users} users, no model", ("/for-you/",), cookies), seconds, clients)
-    ]
+    )
     rebuilds = []
     label = ""
     for label, options in builds:

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, F, Field, Func, Q, QuerySet, Value
 
 from gallery.models import Image
 from gallery.selectors import SORT_COLUMNS, SortColumn
@@ -104,17 +104,40 @@ def _beyond(sort: str, key: list[Any], *, after: bool) -> Q:
         if step is not None:
             condition |= prefix & step
         prefix &= _equal(column, value)
-    return _bound(columns[0], values[0], after=after) & condition
+    return _bound(columns, values, after=after) & condition
 
 
-def _bound(column: SortColumn, value: Any, *, after: bool) -> Q:
-    """The same rows' range in the first column alone (implied by the condition, so it changes no
-    result): a plain comparison lets PostgreSQL start its index scan at the key, where the OR of
-    the full condition would make it read every row before it (page 2,000 of 100,000 photos: 37 ms
-    to 0.3 ms, bench/README.md)."""
-    if column.nullable or value is None:
+def _bound(columns: tuple[SortColumn, ...], values: list[Any], *, after: bool) -> Q:
+    """The same rows' range in the leading columns that have no empty values, as one row comparison
+    (implied by the condition, so it changes no result). PostgreSQL starts its index scan at the key
+    with it, where the OR of the full condition makes it read every row before it: page 2,000 of
+    100,000 photos took 37 ms, now 0.3 ms; the photo after one deep in a list sorted by likes, among
+    thousands with as many likes, took 62 ms on the like count alone, now 0.5 ms (bench/README.md)."""
+    leading = []
+    for column, value in zip(columns, values, strict=True):
+        if column.nullable or value is None:
+            break
+        leading.append((column, value))
+    if not leading:
         return Q()
-    return Q(**{f"{column.name}__{'lte' if after else 'gte'}": value})
+    columns_row = _row([F(column.name) for column, _ in leading])
+    values_row = _row([Value(value) for _, value in leading])
+    operator = "<=" if after else ">="
+    # `(a, b, c) <= (x, y, z)`: SQL's row comparison, read column by column as the sorts are, on
+    # PostgreSQL and SQLite alike; an index on the same columns answers it directly.
+    return Q(
+        Func(
+            columns_row,
+            values_row,
+            template="%(expressions)s",
+            arg_joiner=f" {operator} ",
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _row(expressions: list[F] | list[Value]) -> Func:
+    return Func(*expressions, template="(%(expressions)s)", output_field=Field())
 
 
 def after_key(images: QuerySet[Image], sort: str, key: list[Any]) -> QuerySet[Image]:

@@ -188,6 +188,16 @@ class Image(models.Model):
                 condition=Q(status=AnalysisStatus.DONE, is_group_best=True) & ~Q(thumbnail=""),
                 name="image_listed_facets",
             ),
+            # The home page's best photos, so it reads 10 rows: on the score alone, the many photos
+            # of equal score were sorted (11 ms at 100,000 photos). Empty scores come first in it, as
+            # PostgreSQL sorts them descending (SQLite's indexes cannot put them last): the
+            # gallery's "Best quality" order, which puts them last, does not use it.
+            models.Index(
+                models.F("quality_score").desc(),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="image_best_quality",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -420,6 +430,17 @@ class Like(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["user", "image"], name="like_unique_user_image")]
+        indexes = [
+            # A photo's latest fans ("People who liked this also liked" counts their likes): read from
+            # the photo's own likes, newest first, instead of scanning all likes by date (65 ms for
+            # a popular photo among a million likes, bench/README.md).
+            models.Index(
+                models.F("image"),
+                models.F("created_at").desc(),
+                models.F("id").desc(),
+                name="like_latest_fans",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} likes {self.image_id}"

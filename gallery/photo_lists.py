@@ -107,7 +107,9 @@ def position_in_list(
     previous = before.first()
     following = after_key(images, sort, key).first()
     reach = page_size * numbered_pages
-    ahead = before[:reach].count()
+    # Any `reach` of them will do: unordered, the count stops at the first it finds instead of
+    # sorting every photo before it (87 -> 14 ms for a photo 4,900 deep in a list sorted by likes).
+    ahead = before.order_by()[:reach].count()
     if ahead >= reach and previous is not None:
         return ListPosition(previous, following, None, encode_cursor(sort, previous))
     return ListPosition(previous, following, ahead // page_size + 1)

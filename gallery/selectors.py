@@ -13,7 +13,18 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -274,12 +285,33 @@ def gallery_order(filters: GalleryFilters) -> QuerySet[Image]:
     return images.order_by(*_ordering(list_sort(filters)))
 
 
+def gallery_cards(filters: GalleryFilters) -> QuerySet[Image]:
+    """The grid, one card per picture: filtered, sorted, with like and version counts; once a page is
+    fetched, `with_card_tags` completes its cards."""
+    return gallery_order(filters).annotate(other_versions=other_versions_annotation())
+
+
 def gallery_images(filters: GalleryFilters) -> QuerySet[Image]:
-    """The grid, one card per picture: filtered, sorted, with like and version counts and tags for alt text."""
-    tags = Prefetch(
+    """The grid's photos with all their tags (the API lists them)."""
+    return gallery_cards(filters).prefetch_related(_card_tags())
+
+
+def _card_tags() -> Prefetch:
+    return Prefetch(
         "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
     )
-    return gallery_order(filters).annotate(other_versions=other_versions_annotation()).prefetch_related(tags)
+
+
+def with_card_tags(images: list[Image]) -> list[Image]:
+    """Prefetch tags (one query) for the cards that show them: alt text describes an untitled photo
+    by its tags and never reads them for a titled one.
+
+    Fetching every card's tags made the tag rows and their model instances the largest single cost
+    of /for-you/ and the home page, and 4 of the gallery's 25 ms (bench/README.md), for photos that
+    nearly all have titles.
+    """
+    prefetch_related_objects([image for image in images if not image.title.strip()], _card_tags())
+    return images
 
 
 def _shared_cache_key(filters: GalleryFilters) -> str | None:
@@ -303,21 +335,38 @@ def gallery_count(filters: GalleryFilters) -> int:
 def gallery_facets(filters: GalleryFilters) -> Facets:
     """For each filter, the options and how many images each would leave, given the other filters.
 
-    One grouped query per filter, so nine queries whatever the collection's size (ten signed in);
-    kept in the shared cache until the collection changes (gallery.collection_version), so a
-    request only counts the viewer's own likes.
+    A few grouped queries whatever the collection's size (see `_collection_facets`), kept in the
+    shared cache until the collection changes (gallery.collection_version), so a request only
+    counts the viewer's own likes.
     """
-    key = _shared_cache_key(filters)
-    facets = Facets()
-    if key is None:
-        facets.options = _collection_facets(filters)
-    else:
-        facets.options = dict(cached_for_this_version("facets", key, lambda: _collection_facets(filters)))
+    facets = Facets(shared_facets(filters))
     if filters.viewer_id is not None:
-        liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
-        count = liked.filter(liked_by(filters.viewer_id)).count()
-        facets.options["liked"] = [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
+        facets.options["liked"] = liked_facet(filters)
     return facets
+
+
+def shared_list_key(filters: GalleryFilters) -> str | None:
+    """What names the list `filters` describe alike for everyone, for what is cached about it under
+    the collection's version; None when its counts are one person's own ("Liked by me")."""
+    return _shared_cache_key(filters)
+
+
+def shared_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
+    """Every filter's options but "Liked by me", with their counts: from the shared cache while the
+    collection is unchanged, unless they count one person's likes."""
+    key = _shared_cache_key(filters)
+    if key is None:
+        return _collection_facets(filters)
+    return dict(cached_for_this_version("facets", key, lambda: _collection_facets(filters)))
+
+
+def liked_facet(filters: GalleryFilters) -> list[FacetOption]:
+    """ "Liked by me" with how many photos of the list the viewer liked: one indexed count; none signed out."""
+    if filters.viewer_id is None:
+        return []
+    liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
+    count = liked.filter(liked_by(filters.viewer_id)).count()
+    return [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
 
 
 def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:

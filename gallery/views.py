@@ -7,7 +7,7 @@ script that likes without a reload.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import astuple, dataclass, replace
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,14 +16,17 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from gallery import pagination
 from gallery.analysis.search_terms import clean_search_text
 from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
+from gallery.collection_version import cached_for_this_version
 from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
@@ -42,25 +45,27 @@ from gallery.selectors import (
     RELEVANCE,
     SORTS,
     FacetOption,
-    Facets,
     GalleryFilters,
     all_tags,
     author_or_404,
+    gallery_cards,
     gallery_count,
-    gallery_facets,
-    gallery_images,
     get_own_image_tag_or_404,
     group_tags,
     image_for_page,
     like_count,
+    liked_facet,
     list_sort,
     other_versions,
     quality_breakdown,
     quality_reasons,
+    shared_facets,
+    shared_list_key,
     tag_or_404,
     tag_suggestions,
     user_likes_image,
     visible_image_or_404,
+    with_card_tags,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.services.tag_suggestions import answer_suggestion as record_answer
@@ -109,21 +114,65 @@ class FilterField:
         return next((o.label for o in self.options if o.value == self.current), self.current)
 
 
-def _filter_fields(filters: GalleryFilters, facets: Facets) -> list[FilterField]:
-    fields = []
-    for name in FILTER_NAMES:
-        label, any_label, kind = FILTER_LABELS[name]
-        current = getattr(filters, name)
-        current = "" if current is None else str(current)
-        options = facets.options.get(name, [])
-        if name == "liked" and not options and not current:
-            continue  # signed out: there are no likes of yours to filter by
-        # A value from a shared link that has no images right now still shows as chosen.
-        if kind == "select" and current and all(option.value != current for option in options):
-            options = [FacetOption(current, current, 0), *options]
-        remove_url = gallery_url(filters.without(name))
-        fields.append(FilterField(name, label, any_label, kind, options, current, remove_url))
-    return fields
+def _filter_field(filters: GalleryFilters, name: str, options: list[FacetOption]) -> FilterField | None:
+    label, any_label, kind = FILTER_LABELS[name]
+    current = getattr(filters, name)
+    current = "" if current is None else str(current)
+    if name == "liked" and not options and not current:
+        return None  # signed out: there are no likes of yours to filter by
+    # A value from a shared link that has no images right now still shows as chosen.
+    if kind == "select" and current and all(option.value != current for option in options):
+        options = [FacetOption(current, current, 0), *options]
+    remove_url = gallery_url(filters.without(name))
+    return FilterField(name, label, any_label, kind, options, current, remove_url)
+
+
+@dataclass(frozen=True)
+class FilterParts:
+    """The filter form's fields, the colour swatches and the active filters' chips, all but "Liked by
+    me": the same for everyone looking at one list, so rendered once per list and collection version
+    (rendering them was a fifth of a signed-in gallery page's time, bench/README.md)."""
+
+    fields: str
+    swatches: str
+    chips: str
+    active_count: int
+
+    def safe(self, name: str) -> SafeString:
+        return mark_safe(getattr(self, name))  # rendered by the template engine, which escaped it
+
+
+def _filter_parts(filters: GalleryFilters) -> FilterParts:
+    key = shared_list_key(filters)
+    if key is None:  # counts of one person's likes
+        return _render_filter_parts(filters)
+    # The links keep the list's sort, which its counts do not depend on. Kept as plain values, so a
+    # new version of the class never meets an old pickle of it.
+    fields, swatches, chips, active_count = cached_for_this_version(
+        "filter-parts", f"{key} {filters.sort}", lambda: astuple(_render_filter_parts(filters))
+    )
+    return FilterParts(fields, swatches, chips, active_count)
+
+
+def _render_filter_parts(filters: GalleryFilters) -> FilterParts:
+    options = shared_facets(filters)
+    shared = [_filter_field(filters, name, options.get(name, [])) for name in FILTER_NAMES if name != "liked"]
+    fields = [field for field in shared if field is not None]
+    colour = next(field for field in fields if field.name == "colour")
+    colour_links = [
+        (option, gallery_url(replace(filters, colour="" if option.value == colour.current else option.value)))
+        for option in colour.options
+        if option.count or option.value == colour.current
+    ]
+    active = [field for field in fields if field.current]
+    return FilterParts(
+        fields=render_to_string("gallery/partials/filter_fields.html", {"fields": fields}),
+        swatches=render_to_string(
+            "gallery/partials/swatches.html", {"colour_links": colour_links, "current": colour.current}
+        ),
+        chips=render_to_string("gallery/partials/filter_chips.html", {"fields": active}),
+        active_count=len(active),
+    )
 
 
 def _without_blanks(request: HttpRequest) -> str | None:
@@ -137,29 +186,23 @@ def _without_blanks(request: HttpRequest) -> str | None:
 
 def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
     page = gallery_page(
-        gallery_images(filters),
+        gallery_cards(filters),
         sort=list_sort(filters),
         count=gallery_count(filters),
         per_page=PAGE_SIZE,
         query=request.GET,
     )
-    fields = _filter_fields(filters, gallery_facets(filters))
-    colour = next(field for field in fields if field.name == "colour")
+    with_card_tags(page.object_list)
+    parts = _filter_parts(filters)
+    liked_field = _filter_field(filters, "liked", liked_facet(filters))
     context = {
         "page": page,
         "filters": filters,
         "heading": heading,
         "terms": filters.terms,
-        "filter_fields": fields,
-        "active_fields": [field for field in fields if field.current],
-        "colour_links": [
-            (
-                option,
-                gallery_url(replace(filters, colour="" if option.value == colour.current else option.value)),
-            )
-            for option in colour.options
-            if option.count or option.value == colour.current
-        ],
+        "filter_parts": {name: parts.safe(name) for name in ("fields", "swatches", "chips")},
+        "liked_field": liked_field,
+        "active_count": parts.active_count + (1 if liked_field is not None and liked_field.current else 0),
         "sorts": {**SORTS, RELEVANCE: "Relevance"} if filters.terms else SORTS,
         "clear_url": reverse("gallery:index"),
         "header_search": filters.q,

@@ -11,13 +11,11 @@ import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     Count,
-    Prefetch,
     QuerySet,
-    prefetch_related_objects,
 )
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
-from gallery.selectors import one_per_group, visible_images
+from gallery.selectors import one_per_group, visible_images, with_card_tags
 from gallery.visual_features import vectors_from_rows
 from profiles.models import SimulatedTaste
 from recommender.engine import InteractionData
@@ -144,28 +142,14 @@ def not_interested_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int
 
 def card_images() -> QuerySet[Image]:
     """Visible photos with their like counts, one version of each near-duplicate group (its best
-    shot), as the gallery shows them; `_with_card_tags` completes them once fetched."""
+    shot), as the gallery shows them; `with_card_tags` completes them once fetched."""
     return one_per_group(visible_images())
-
-
-def _with_card_tags(images: list[Image]) -> list[Image]:
-    """Prefetch tags (one query) for the cards that show them: alt text describes an untitled photo
-    by its tags and never reads them for a titled one.
-
-    Fetching every card's tags made the tag rows and their model instances the largest single cost
-    of /for-you/ and the home page (bench/pages.py), for photos that nearly all have titles.
-    """
-    tags = Prefetch(
-        "image_tags", queryset=ImageTag.objects.select_related("tag").order_by("origin", "tag__name")
-    )
-    prefetch_related_objects([image for image in images if not image.title.strip()], tags)
-    return images
 
 
 def images_in_order(image_ids: Sequence[int]) -> list[Image]:
     """The cards among image_ids, in that order; hidden or deleted photos and the other versions of
     a near-duplicate group are left out, so a list never shows one picture twice."""
-    found = _with_card_tags(list(card_images().filter(pk__in=list(image_ids))))
+    found = with_card_tags(list(card_images().filter(pk__in=list(image_ids))))
     by_id = {image.pk: image for image in found}
     return [by_id[image_id] for image_id in image_ids if image_id in by_id]
 
@@ -185,11 +169,11 @@ def popular_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:
         .exclude(pk__in=list(exclude))
         .order_by("-like_count", "-created_at", "-id")
     )
-    return _with_card_tags(list(most_liked[:limit]))
+    return with_card_tags(list(most_liked[:limit]))
 
 
 def fresh_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:
-    return _with_card_tags(
+    return with_card_tags(
         list(card_images().exclude(pk__in=list(exclude)).order_by("-created_at", "-id")[:limit])
     )
 

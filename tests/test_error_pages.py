@@ -37,7 +37,7 @@ def test_the_500_page_renders_without_a_request_or_the_database(django_db_blocke
 
 def test_a_view_that_crashes_answers_with_the_500_page(client, settings, monkeypatch):
     settings.DEBUG = False
-    monkeypatch.setattr("gallery.views.gallery_facets", _explode)
+    monkeypatch.setattr("gallery.views.liked_facet", _explode)
     client.raise_request_exception = False
     response = client.get("/gallery/")
     assert response.status_code == 500

@@ -134,8 +134,8 @@ def _profile_families_of_someone_who_liked(photo: Image) -> dict[str, float]:
 
 
 def test_photos_stored_before_their_families_were_kept_get_them_from_their_colours() -> None:
-    """Migration 0012 fills Image.colour_families from the colour rows already stored."""
-    migration = importlib.import_module("gallery.migrations.0012_image_colour_families")
+    """Migration 0013 fills Image.colour_families from the colour rows already stored."""
+    migration = importlib.import_module("gallery.migrations.0013_image_colour_families")
     split_blue, plain = make_image(), make_image()
     for image, palette in ((split_blue, PALETTES["23% blue"]), (plain, [("red", 1.0)])):
         for rank, (family, share) in enumerate(palette):

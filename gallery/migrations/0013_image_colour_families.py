@@ -34,7 +34,7 @@ def fill_colour_families(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('gallery', '0011_image_like_count'),
+        ('gallery', '0012_page_indexes'),
     ]
 
     operations = [
