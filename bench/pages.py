@@ -121,6 +121,7 @@ def main() -> None:
         "--keep-database", action="store_true", help="leave the last size's database in place"
     )
     parser.add_argument("--seed-only", action="store_true", help="seed, print the timings and stop")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free one)")
     args = parser.parse_args()
     sizes = (
         [(n, n // 10, n * LIKES_PER_IMAGE) for n in SCALE_IMAGES]
@@ -165,7 +166,7 @@ def measure_size(
         return SizeRun(label, [], notes)
     cache.clear()  # pages cached from the previous size must not answer for this one
     cookies = seeded.session_cookies
-    with gunicorn(env, folder) as (port, master):
+    with gunicorn(env, folder, args.port) as (port, master):
         print(
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
             f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n",
@@ -242,9 +243,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], folder: Path) -> Iterator[tuple[int, int]]:
-    """Serve the site; yields the port and the master's pid."""
-    port = _free_port()
+def gunicorn(env: dict[str, str], folder: Path, port: int = 0) -> Iterator[tuple[int, int]]:
+    """Serve the site on `port` (0: any free one); yields the port and the master's pid."""
+    port = port or _free_port()
     log = (folder / "gunicorn.log").open("wb")
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
