@@ -121,6 +121,7 @@ def main() -> None:
         "--keep-database", action="store_true", help="leave the last size's database in place"
     )
     parser.add_argument("--seed-only", action="store_true", help="seed, print the timings and stop")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free one)")
     args = parser.parse_args()
     sizes = (
         [(n, n // 10, n * LIKES_PER_IMAGE) for n in SCALE_IMAGES]
@@ -165,7 +166,7 @@ def measure_size(
         return SizeRun(label, [], notes)
     cache.clear()  # pages cached from the previous size must not answer for this one
     cookies = seeded.session_cookies
-    with gunicorn(env, folder) as (port, master):
+    with gunicorn(env, folder, args.port) as (port, master):
         print(
             f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
             f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n",
@@ -179,7 +180,7 @@ def measure_size(
         if not args.skip_for_you:
             builds = (("untuned model", ("--no-tune",)),) if args.no_tuned else BUILDS
             for_you, rebuilds = measure_for_you(
-                port, seeded.image_ids, cookies, env, args.seconds, args.clients, builds
+                port, seeded.image_ids, cookies, env, args.seconds, args.clients, builds, master=master
             )
             results += for_you
             results += [
@@ -245,9 +246,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], folder: Path) -> Iterator[tuple[int, int]]:
-    """Serve the site; yields the port and the master's pid."""
-    port = _free_port()
+def gunicorn(env: dict[str, str], folder: Path, port: int = 0) -> Iterator[tuple[int, int]]:
+    """Serve the site on `port` (0: any free one); yields the port and the master's pid."""
+    port = port or _free_port()
     log = (folder / "gunicorn.log").open("wb")
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -403,6 +404,8 @@ def measure_for_you(
     seconds: float,
     clients: int,
     builds: tuple[tuple[str, tuple[str, ...]], ...] = BUILDS,
+    *,
+    master: int,
 ) -> tuple[list[Measurement], list[str]]:
     """The signed-in gallery, home and photo pages and /for-you/ on the fallback, then /for-you/ with
     each model as it is built, then "/" signed in.
@@ -420,7 +423,7 @@ def measure_for_you(
     for label, options in builds:
         print(f"building the {label}: rebuild_recommender {' '.join(options)}", flush=True)
         rebuilds.append(f"{label}: {rebuild_model(env, options)}")
-        rebuilds.append(f"  {_warm_model(port, cookies)}")
+        rebuilds.append(f"  {_warm_model(port, cookies, master)}")
         _expect_fallback(port, cookies[0], fallback=False)
         target = Target(f"for-you, {users} users, {label}", ("/for-you/",), cookies)
         results.append(measure(port, target, seconds, clients))
@@ -437,11 +440,24 @@ def similar_targets(image_ids: list[int]) -> list[Target]:
     ]
 
 
+def worker_pids(master: int) -> list[str]:
+    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+
+def worker_cpu_seconds(master: int) -> dict[str, float]:
+    """Each gunicorn worker's CPU time so far (user and system), by pid."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in worker_pids(master):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()  # after the name
+        found[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return found
+
+
 def worker_memory(master: int) -> list[str]:
     """Each gunicorn worker's peak and current resident memory (VmHWM, VmRSS), after the pages."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     lines = []
-    for pid in children:
+    for pid in worker_pids(master):
         status = dict(
             line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
         )
@@ -463,11 +479,13 @@ def _expect_fallback(port: int, cookie: str, *, fallback: bool) -> None:
         raise RuntimeError(f"/for-you/ {'is not' if fallback else 'is still'} on the fallback")
 
 
-def _warm_model(port: int, cookies: tuple[str, ...]) -> str:
+def _warm_model(port: int, cookies: tuple[str, ...], master: int) -> str:
     # Each gunicorn worker loads the new model on its first request after the rebuild. Requests
     # sent together land on different workers (a sync worker busy with one cannot accept another),
     # so a few rounds of WORKERS simultaneous requests load it everywhere before anything is timed.
     first: list[float] = []
+    cpu_before = worker_cpu_seconds(master)
+    cpu_spent: list[float] = []
     for round_ in range(3):
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             timed = pool.map(
@@ -476,8 +494,13 @@ def _warm_model(port: int, cookies: tuple[str, ...]) -> str:
             latencies = list(timed)
         if round_ == 0:
             first = latencies
-    line = "first requests after the rebuild (each worker loads the model): " + ", ".join(
-        f"{ms:.0f} ms" for ms in first
+            cpu_after = worker_cpu_seconds(master)
+            cpu_spent = sorted(cpu_after[pid] - cpu_before.get(pid, 0.0) for pid in cpu_after)
+    line = (
+        "first requests after the rebuild (each worker loads the model): "
+        + ", ".join(f"{ms:.0f} ms" for ms in first)
+        + "; the workers' CPU in them: "
+        + ", ".join(f"{seconds:.1f} s" for seconds in cpu_spent)
     )
     print(f"  {line}", flush=True)
     return line

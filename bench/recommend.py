@@ -4,7 +4,8 @@
     .venv/bin/python bench/recommend.py --items 20000 --users 2000 --interactions 200000   # quick look
 
 Prints: time to generate the data, fit time of each component and of the full hybrid rebuild (and of the
-rebuild with weight tuning, if time allows), p50/p99 of hybrid recommend(user, k=20) over a few hundred
+rebuild with weight tuning, if time allows), the time to store the model as the site does and to load
+it back (wall and CPU), p50/p99 of hybrid recommend(user, k=20) over a few hundred
 users (then of each step of a request and of each component's scoring, to show where the time goes),
 and peak memory. Targets from the issue: hybrid recommend p99 < 20 ms, full rebuild < 1 minute.
 EASE is part of the hybrid up to EASE_MAX_ITEMS items (recommender/engine/ease.py); the run says
@@ -35,6 +36,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from recommender.artefacts import AlsSettings, hybrid_from_bytes, hybrid_to_bytes  # noqa: E402
 from recommender.engine import HybridRecommender, Recommender  # noqa: E402
 from recommender.engine.ease import EASE_MAX_ITEMS, ease_memory_bytes  # noqa: E402
 from recommender.engine.hybrid import DEFAULT_WEIGHTS, default_components  # noqa: E402
@@ -158,6 +160,7 @@ def main() -> None:
         print(f"fit {name:<11}{seconds:7.2f} s")
     print(f"full rebuild   {rebuild:7.2f} s   (all components, fixed weights; target < 60 s)   {load()}")
     print(f"peak RSS so far {peak_rss_mb():,.0f} MB")
+    print(stored_model_line(hybrid))
 
     users = np.random.default_rng(args.seed).choice(
         data.n_users, min(args.requests, data.n_users), replace=False
@@ -189,6 +192,20 @@ def main() -> None:
             f"traced peak (Python and numpy allocations) {tracemalloc.get_traced_memory()[1] / 2**20:,.0f} MB"
         )
     print(f"peak RSS {peak_rss_mb():,.0f} MB; total {time.perf_counter() - began:.1f} s")
+
+
+def stored_model_line(hybrid: HybridRecommender) -> str:
+    """The model stored as the site stores it and loaded back, as each web process loads it (the
+    database read aside: bench/model_load.py times that on a seeded site)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    blob = hybrid_to_bytes(hybrid, AlsSettings())
+    saved_wall, saved_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter(), time.process_time()
+    hybrid_from_bytes(blob)
+    return (
+        f"stored model   {len(blob) / 2**20:,.0f} MB: saved in {saved_wall:.2f} s ({saved_cpu:.2f} s CPU), "
+        f"loaded in {time.perf_counter() - wall:.2f} s ({time.process_time() - cpu:.2f} s CPU)"
+    )
 
 
 def components_without_ease() -> dict[str, Recommender]:

@@ -10,9 +10,11 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
+    BinaryField,
     Count,
     QuerySet,
 )
+from django.db.models.functions import Length, Substr
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
 from gallery.selectors import one_per_group, visible_images, with_card_tags
@@ -31,6 +33,9 @@ from recommender.features import (
 )
 from recommender.models import BuildStatus, NotInterested, RecommenderModel
 
+# A stored model is read in parts of this size: read whole, PostgreSQL's hex text of a 100 MB
+# artefact stayed in the connection's buffer (200 MB more per web process, for good).
+ARTEFACT_CHUNK_BYTES = 8 << 20
 # How many co-liked photos, similar photos and cards per home-page section to show.
 RELATED_COUNT = 6
 # How many of a photo's latest fans "also liked" counts the likes of (see also_liked_image_ids).
@@ -122,8 +127,14 @@ def latest_ready_model() -> RecommenderModel | None:
 
 
 def model_artefact(model_id: int) -> bytes:
-    blob = RecommenderModel.objects.filter(pk=model_id).values_list("artefact", flat=True).first()
-    return bytes(blob or b"")
+    """The stored model's bytes (b"" for no such model), fetched ARTEFACT_CHUNK_BYTES at a time."""
+    rows = RecommenderModel.objects.filter(pk=model_id)
+    size = rows.annotate(size=Length("artefact")).values_list("size", flat=True).first() or 0
+    parts = []
+    for start in range(1, size + 1, ARTEFACT_CHUNK_BYTES):  # SQL counts bytes from 1
+        part = Substr("artefact", start, ARTEFACT_CHUNK_BYTES, output_field=BinaryField())
+        parts.append(bytes(rows.annotate(part=part).values_list("part", flat=True).get()))
+    return b"".join(parts)
 
 
 def liked_image_ids(user: AbstractBaseUser | AnonymousUser) -> list[int]:

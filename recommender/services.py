@@ -34,6 +34,7 @@ from recommender.artefacts import (
     ALS_CANDIDATES,
     EASE_CANDIDATES,
     AlsSettings,
+    UnreadableArtefact,
     als_recommender,
     ease_recommender,
     hybrid_from_bytes,
@@ -224,20 +225,41 @@ def schedule_rebuild() -> bool:
 
 _lock = threading.Lock()
 _cache: dict[str, LoadedModel] = {}
+# (id, built_at) of stored models this code cannot read, so that each is tried (and logged) once.
+_unreadable: set[tuple[int, datetime | None]] = set()
 
 
 def current_model() -> LoadedModel | None:
-    """The newest ready model; one small query per call, the arrays only when a newer model appears."""
+    """The newest ready model; one small query per call, the arrays only when a newer model appears.
+
+    None, as with no model yet, when the newest one was stored in a format this code cannot read
+    (built by another version of the site, or damaged): the pages fall back, and the log says to
+    rebuild it.
+    """
     latest = selectors.latest_ready_model()
     if latest is None:
         return None
+    key = (latest.pk, latest.built_at)
     cached = _cache.get("model")
-    if cached is not None and (cached.model_id, cached.built_at) == (latest.pk, latest.built_at):
+    if cached is not None and (cached.model_id, cached.built_at) == key:
         return cached
+    if key in _unreadable:
+        return None
     with _lock:
         cached = _cache.get("model")
-        if cached is None or (cached.model_id, cached.built_at) != (latest.pk, latest.built_at):
-            cached = _load(latest)
+        if cached is None or (cached.model_id, cached.built_at) != key:
+            try:
+                cached = _load(latest)
+            except UnreadableArtefact as exc:
+                logger.error(
+                    "Recommender model #%s cannot be loaded: %s. Rebuild it (manage.py "
+                    "rebuild_recommender, or 'Rebuild now' on the admin's recommender models); until then "
+                    "/for-you/ shows popular and new photos.",
+                    latest.pk,
+                    exc,
+                )
+                _unreadable.add(key)
+                return None
             _cache["model"] = cached
     return cached
 
@@ -258,6 +280,7 @@ def _load(model: RecommenderModel) -> LoadedModel:
 def forget_loaded_model() -> None:
     """Drop this process's cached model (tests, and after deleting models by hand)."""
     _cache.clear()
+    _unreadable.clear()
 
 
 # --- Serving ------------------------------------------------------------------------------------

@@ -12,8 +12,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.engine.base import Recommender, UserHistory
-from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows, l2_normalise_rows
-from recommender.engine.interests import CatalogueVocabulary, Interest, find_interests
+from recommender.engine.data import (
+    CatalogueVocabulary,
+    FeatureMatrix,
+    InteractionData,
+    dense_rows,
+    l2_normalise_rows,
+)
+from recommender.engine.interests import Interest, find_interests
 from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
 
 
@@ -51,7 +57,7 @@ class ContentRecommender(Recommender):
     def _fit(self, data: InteractionData) -> None:
         weighted = weighted_features(data.item_features, data.feature_groups, self.group_weights)
         self.vectors = l2_normalise_rows(weighted)
-        self.vocabulary = CatalogueVocabulary.of(data.metadata)
+        self.vocabulary = data.metadata.vocabulary
         self._last_interests = None
 
     def interests(self, history: UserHistory) -> list[Interest]:

@@ -14,8 +14,11 @@ Conventions:
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import math
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeAlias
 
 import numpy as np
@@ -63,6 +66,12 @@ class ItemMetadata:
             titles=[f"item {i}" for i in range(n_items)], tags=[()] * n_items, colour_families=[()] * n_items
         )
 
+    @cached_property
+    def vocabulary(self) -> CatalogueVocabulary:
+        """This catalogue's tag and colour statistics, counted on first use and then shared by every
+        component fitted on it (counting 100,000 photos' tags was a quarter second each time)."""
+        return CatalogueVocabulary.of(self)
+
     def check(self, n_items: int) -> None:
         for name, values in (
             ("titles", self.titles),
@@ -71,6 +80,27 @@ class ItemMetadata:
         ):
             if len(values) != n_items:
                 raise ValueError(f"ItemMetadata.{name} has {len(values)} entries for {n_items} items")
+
+
+@dataclass(frozen=True)
+class CatalogueVocabulary:
+    """What makes a tag or colour telling: computed once per catalogue (ItemMetadata.vocabulary), not
+    per request."""
+
+    idf: Mapping[str, float]  # ln((1 + N) / (1 + images with the tag)): 0 for a tag on every image
+    family_share: Mapping[str, float]  # share of the collection in each colour family
+    unique_idf: float = math.inf  # the idf of a tag on one image only
+
+    @classmethod
+    def of(cls, metadata: ItemMetadata) -> CatalogueVocabulary:
+        n_items = len(metadata.tags)
+        counts = Counter(tag for tags in metadata.tags for tag in set(tags))
+        families = Counter(family for found in metadata.colour_families for family in set(found))
+        return cls(
+            idf={tag: math.log((1 + n_items) / (1 + count)) for tag, count in counts.items()},
+            family_share={family: count / max(n_items, 1) for family, count in families.items()},
+            unique_idf=math.log((1 + n_items) / 2),
+        )
 
 
 @dataclass(frozen=True, init=False)
@@ -157,10 +187,20 @@ def _checked_features(features: FeatureMatrix | None, n_items: int) -> FeatureMa
 def l2_normalise_rows(features: FeatureMatrix) -> FeatureMatrix:
     """Rows scaled to unit length, so a dot product is a cosine; all-zero rows stay zero."""
     if sp.issparse(features):
-        sparse = sp.csr_matrix(features)
-        squared = np.asarray(sparse.multiply(sparse).sum(axis=1)).ravel()
+        # On the CSR arrays: scipy's multiply() and diagonal product took half a second at 100,000
+        # photos (a stored model's load refits this).
+        sparse = sp.csr_matrix(features, dtype=np.float32)
+        if not sparse.has_canonical_format:
+            sparse = sparse.copy()
+            sparse.sum_duplicates()
+        counts = np.diff(sparse.indptr)
+        squared = np.zeros(sparse.shape[0], dtype=np.float32)
+        if sparse.nnz:  # row sums as scipy's sum(axis=1) adds them; empty rows stay 0
+            squared[counts > 0] = np.add.reduceat(sparse.data * sparse.data, sparse.indptr[:-1][counts > 0])
         scale = _inverse_norms(np.sqrt(squared))
-        return sp.csr_matrix(sp.diags(scale) @ sparse, dtype=np.float32)
+        scaled = sparse.data * np.repeat(scale, counts)
+        # The structure is the input's: shared, not copied (42 MB at 100,000 photos); neither changes it.
+        return sp.csr_matrix((scaled, sparse.indices, sparse.indptr), shape=sparse.shape)
     dense = np.asarray(features, dtype=np.float32)
     return (dense * _inverse_norms(np.linalg.norm(dense, axis=1))[:, None]).astype(np.float32)
 

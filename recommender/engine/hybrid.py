@@ -29,10 +29,10 @@ from recommender.engine.als import ALSRecommender
 from recommender.engine.base import Recommendation, Recommender, UserHistory, top_k
 from recommender.engine.blend import WeightedPart, blend_parts, sparse_weighted_part, weighted_part
 from recommender.engine.content import ContentRecommender
-from recommender.engine.data import FeatureMatrix, InteractionData, dense_rows
+from recommender.engine.data import CatalogueVocabulary, FeatureMatrix, InteractionData, dense_rows
 from recommender.engine.diversity import DEFAULT_LAMBDA, mmr_order
 from recommender.engine.ease import SMALL_COLLECTION_REGULARIZATION, EaseRecommender
-from recommender.engine.interests import CatalogueVocabulary, Interest
+from recommender.engine.interests import Interest
 from recommender.engine.item_knn import ItemKNNRecommender
 from recommender.engine.popularity import PopularityRecommender
 from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
@@ -121,7 +121,7 @@ class HybridRecommender(Recommender):
             started = time.perf_counter()
             component.fit(data)
             self.fit_seconds[name] = time.perf_counter() - started
-        self.vocabulary = CatalogueVocabulary.of(data.metadata)
+        self.vocabulary = data.metadata.vocabulary
 
     def weights_for(self, history: UserHistory) -> dict[str, float]:
         return self.cold_weights if history.n_likes <= self.cold_likes else self.weights

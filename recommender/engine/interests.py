@@ -20,15 +20,14 @@ another photo of the collection: a tag no other photo has says nothing about wha
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 
-from recommender.engine.data import ItemMetadata
+from recommender.engine.data import CatalogueVocabulary, ItemMetadata
 
 INTEREST_DISTANCE = 0.5
 MAX_INTERESTS = 4
@@ -41,26 +40,6 @@ UNNAMED = "assorted photos"
 # than in the whole collection: "blue" says nothing about a collection that is half sky.
 NAME_MIN_SHARE = 0.5
 COLOUR_LIFT = 1.5
-
-
-@dataclass(frozen=True)
-class CatalogueVocabulary:
-    """What makes a tag or colour telling: computed once per fitted catalogue, not per request."""
-
-    idf: Mapping[str, float]  # ln((1 + N) / (1 + images with the tag)): 0 for a tag on every image
-    family_share: Mapping[str, float]  # share of the collection in each colour family
-    unique_idf: float = math.inf  # the idf of a tag on one image only
-
-    @classmethod
-    def of(cls, metadata: ItemMetadata) -> CatalogueVocabulary:
-        n_items = len(metadata.tags)
-        counts = Counter(tag for tags in metadata.tags for tag in set(tags))
-        families = Counter(family for found in metadata.colour_families for family in set(found))
-        return cls(
-            idf={tag: math.log((1 + n_items) / (1 + count)) for tag, count in counts.items()},
-            family_share={family: count / max(n_items, 1) for family, count in families.items()},
-            unique_idf=math.log((1 + n_items) / 2),
-        )
 
 
 @dataclass(frozen=True)

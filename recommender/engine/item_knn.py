@@ -14,8 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from recommender.engine.base import Recommender, UserHistory
-from recommender.engine.data import InteractionData
-from recommender.engine.interests import CatalogueVocabulary
+from recommender.engine.data import CatalogueVocabulary, InteractionData
 from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
 
 
@@ -97,7 +96,7 @@ class ItemKNNRecommender(Recommender):
             self.similarity = stored
         else:
             self.similarity = cosine_neighbours(data.interactions, self.neighbours)
-        self.vocabulary = CatalogueVocabulary.of(data.metadata)
+        self.vocabulary = data.metadata.vocabulary
 
     def _score(self, history: UserHistory) -> np.ndarray:
         scores = np.full(self.data.n_items, -np.inf, dtype=np.float32)

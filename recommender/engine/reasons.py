@@ -28,8 +28,8 @@ from enum import StrEnum
 import numpy as np
 import scipy.sparse as sp
 
-from recommender.engine.data import FeatureMatrix, ItemMetadata, dense_rows
-from recommender.engine.interests import CatalogueVocabulary, Interest
+from recommender.engine.data import CatalogueVocabulary, FeatureMatrix, ItemMetadata, dense_rows
+from recommender.engine.interests import Interest
 
 # Calibrated with bench/reason_thresholds.py on the 136 sample photos and 50 simulated users: from
 # these similarities up, the cited photo shares the hidden taste of the pick in 90% of cases or more

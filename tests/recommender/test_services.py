@@ -122,3 +122,47 @@ def test_the_rebuild_command_reports_the_model(site: TwoTasteSite) -> None:
 
     assert "Built recommender model" in out.getvalue()
     assert "12 photos" in out.getvalue()
+
+
+def unreadable(model: RecommenderModel) -> None:
+    """As a model stored by a later version of the site (or damaged) would look to this code."""
+    RecommenderModel.objects.filter(pk=model.pk).update(artefact=b"PK\x03\x04 not a model this code reads")
+
+
+def test_a_stored_model_that_cannot_be_read_gives_the_popular_page_and_logs_rebuild_it(
+    site: TwoTasteSite, caplog: pytest.LogCaptureFixture
+) -> None:
+    model = services.build_model(tune=False)
+    unreadable(model)
+    client = Client()
+    client.force_login(site.alice)
+
+    response = client.get("/for-you/")
+    again = client.get("/for-you/")
+
+    assert response.status_code == again.status_code == 200
+    assert b"data-fallback" in response.content
+    assert services.for_you(site.alice).fallback
+    logged = [record.getMessage() for record in caplog.records if "cannot be loaded" in record.getMessage()]
+    assert len(logged) == 1  # tried once per process, not on every request
+    assert f"model #{model.pk}" in logged[0]
+    assert "rebuild_recommender" in logged[0]
+
+
+def test_a_rebuild_after_an_unreadable_model_serves_personal_picks_again(site: TwoTasteSite) -> None:
+    unreadable(services.build_model(tune=False))
+    assert services.for_you(site.alice).fallback
+
+    services.build_model(tune=False)
+
+    assert not services.for_you(site.alice).fallback
+
+
+def test_a_stored_model_is_read_back_whole_in_parts(
+    site: TwoTasteSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = services.build_model(tune=False)
+    monkeypatch.setattr(selectors, "ARTEFACT_CHUNK_BYTES", 1000)  # many parts, the last one short
+
+    assert selectors.model_artefact(model.pk) == bytes(model.artefact)
+    assert selectors.model_artefact(model.pk + 1) == b""
