@@ -18,7 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import partial
 
@@ -308,9 +308,17 @@ def _ranked(
     return ranked
 
 
+def _ranked_shape() -> str:
+    """The classes a cached ranking is pickled as, with their fields: part of its key, so a release
+    that changes them never reads another release's entries."""
+    classes = (Recommendation, Reason, TasteInterest)
+    described = [f"{c.__module__}.{c.__qualname__}({','.join(f.name for f in fields(c))})" for c in classes]
+    return ";".join([*described, ",".join(ReasonKind)])
+
+
 def _ranked_key(model: LoadedModel, history: UserHistory, count: int) -> str:
     built = model.built_at.isoformat() if model.built_at is not None else ""
-    digest = hashlib.sha256(f"{model.model_id}:{built}:{count}:".encode())
+    digest = hashlib.sha256(f"{RANKED_SHAPE}:{model.model_id}:{built}:{count}:".encode())
     digest.update(np.asarray(history.liked, dtype=np.int64).tobytes())
     digest.update(b":")
     digest.update(np.asarray(history.not_interested, dtype=np.int64).tobytes())
@@ -360,6 +368,9 @@ def _taste_interests(interests: list[Interest], item_ids: Sequence[int]) -> list
         )
         for interest in interests
     ]
+
+
+RANKED_SHAPE = _ranked_shape()
 
 
 def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pick]:
