@@ -7,7 +7,8 @@ admin) and stored in a RecommenderModel row. Each web process loads the newest r
 keeps it until a newer one appears. Picks are always computed from the user's *current* likes and
 "not interested" photos (the model folds them in), so a like or a hidden photo counts at once, not
 only after the next rebuild; the ranked picks are kept in the shared cache under the model and those
-likes and hidden photos, so a visit with nothing new reuses them. With no model yet, /for-you/ falls back on popular and new photos.
+likes and hidden photos, so a visit with nothing new reuses them. With no model yet, /for-you/ falls
+back on popular and new photos.
 """
 
 from __future__ import annotations
