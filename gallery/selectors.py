@@ -141,9 +141,14 @@ def visible_image_or_404(pk: int) -> Image:
     return get_object_or_404(visible_images(), pk=pk)
 
 
+# The best shot of its near-duplicate group (a photo without other versions is its own): the one
+# version lists show.
+GROUP_BEST = Q(is_group_best=True)
+
+
 def one_per_group(images: QuerySet[Image]) -> QuerySet[Image]:
-    """Only the best shot of each near-duplicate group (a photo without other versions is its own)."""
-    return images.filter(is_group_best=True)
+    """Only the best shot of each near-duplicate group."""
+    return images.filter(GROUP_BEST)
 
 
 def other_versions_annotation() -> Coalesce:

@@ -11,13 +11,15 @@ import pandas as pd
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import (
     BinaryField,
+    BooleanField,
     Count,
+    ExpressionWrapper,
     QuerySet,
 )
 from django.db.models.functions import Length, Substr
 
 from gallery.models import Colour, Image, ImageTag, Like, TagOrigin
-from gallery.selectors import one_per_group, visible_images, with_card_tags
+from gallery.selectors import GROUP_BEST, one_per_group, visible_images, with_card_tags
 from gallery.visual_features import vectors_from_rows
 from profiles.models import SimulatedTaste
 from recommender.engine import InteractionData
@@ -165,9 +167,29 @@ def images_in_order(image_ids: Sequence[int]) -> list[Image]:
     return [by_id[image_id] for image_id in image_ids if image_id in by_id]
 
 
-def visible_images_by_id(image_ids: Sequence[int]) -> dict[int, Image]:
-    """Visible photos by id, any version: what a reason may cite ("Because you liked …")."""
-    return {image.pk: image for image in visible_images().filter(pk__in=list(image_ids))}
+# What a pick's card and its reason's link read of a photo (pick_card.html with gallery_extras.alt_text
+# and thumbnail_img; the API's gallery.api.photo_card): the other columns include JSON and binary ones
+# (EXIF, the colour histogram, the visual vectors) that cost more to decode than the rest of the row.
+PICK_FIELDS = ("id", "title", "thumbnail", "width", "height", "orientation", "like_count")
+IS_CARD = "is_card"  # annotated: the version of its near-duplicate group that lists show
+
+
+def pick_images(
+    card_ids: Sequence[int], cited_ids: Sequence[int]
+) -> tuple[dict[int, Image], dict[int, Image]]:
+    """In one query, each by id: the cards among card_ids (visible, one version of each near-duplicate
+    group, as `images_in_order` keeps them) and the visible photos among cited_ids, any version (what
+    a reason may cite); with tags for the untitled ones."""
+    rows = (
+        visible_images()
+        .filter(pk__in=sorted({*card_ids, *cited_ids}))
+        .only(*PICK_FIELDS)
+        .annotate(**{IS_CARD: ExpressionWrapper(GROUP_BEST, output_field=BooleanField())})
+    )
+    by_id = {image.pk: image for image in with_card_tags(list(rows))}
+    cards = {i: by_id[i] for i in card_ids if i in by_id and getattr(by_id[i], IS_CARD)}
+    cited = {i: by_id[i] for i in cited_ids if i in by_id}
+    return cards, cited
 
 
 def popular_images(*, limit: int, exclude: Sequence[int] = ()) -> list[Image]:

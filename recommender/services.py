@@ -6,26 +6,32 @@ A model is built in the background (`rebuild_model_task`, on the Celery beat sch
 admin) and stored in a RecommenderModel row. Each web process loads the newest ready model once and
 keeps it until a newer one appears. Picks are always computed from the user's *current* likes and
 "not interested" photos (the model folds them in), so a like or a hidden photo counts at once, not
-only after the next rebuild. With no model yet, /for-you/ falls back on popular and new photos.
+only after the next rebuild; the ranked picks are kept in the shared cache under the model and those
+likes and hidden photos, so a visit with nothing new reuses them. With no model yet, /for-you/ falls
+back on popular and new photos.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import partial
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from gallery.models import Image
 from imgsite import background
+from imgsite.background import CACHE_ERRORS
 from profiles.selectors import simulation_catalogue
 from profiles.simulation import Interest as SimulatedInterest
 from profiles.simulation import affinity
@@ -51,7 +57,7 @@ from recommender.engine import (
     Recommender,
     reason_words,
 )
-from recommender.engine.base import history_from_likes, top_k
+from recommender.engine.base import UserHistory, history_from_likes, top_k
 from recommender.engine.data import InteractionData, dense_rows
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.interests import Interest
@@ -67,6 +73,9 @@ logger = logging.getLogger(__name__)
 MIN_TUNING_USERS = 5
 MODELS_KEPT = 5  # older rows (and their arrays) are deleted after each successful build
 FOR_YOU_COUNT = 24
+# How long a person's ranked picks stay in the shared cache (`_ranked`); a new model or a new like or
+# hidden photo gives another key, so this only bounds how long unused entries take up room.
+RANKED_CACHE_SECONDS = 6 * 3600
 # A photo matches a simulated user's hidden taste when its affinity for one of their interests (see
 # profiles.simulation: 3 x family share + 2 x tag share + 0.5 orientation + 0.3 size) reaches this:
 # e.g. half its palette in the interest's colours and one of its two tags. About a quarter of the
@@ -292,11 +301,52 @@ def for_you(user: AbstractBaseUser, *, count: int = FOR_YOU_COUNT) -> ForYou:
     model = current_model()
     if model is None:
         return ForYou(_fallback_picks(liked, hidden, count), True, None, len(liked))
-    hybrid = model.hybrid
-    history = history_from_likes(model.indices(liked), hybrid.data.n_items, model.indices(hidden))
-    recommendations = hybrid.rank(history, count)
-    interests = _taste_interests(hybrid.interests(history), model.item_ids)
+    history = history_from_likes(model.indices(liked), model.hybrid.data.n_items, model.indices(hidden))
+    recommendations, interests = _ranked(model, history, count)
     return ForYou(_picks(model, recommendations), False, model.built_at, len(liked), interests)
+
+
+def _ranked(
+    model: LoadedModel, history: UserHistory, count: int
+) -> tuple[list[Recommendation], list[TasteInterest]]:
+    """The model's picks with their reasons, and the interests, for these likes and hidden photos.
+
+    They depend on nothing else, so they are kept in the shared cache under the model and the
+    history: a person who comes back before liking or hiding anything gets them without the ranking
+    (most of the page's cost at 100,000 photos). Which of them are still visible is checked on each
+    request (`_picks`).
+    """
+    key = _ranked_key(model, history, count)
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:
+        cached = None
+    if isinstance(cached, tuple):
+        return cached
+    ranked = (
+        model.hybrid.rank(history, count),
+        _taste_interests(model.hybrid.interests(history), model.item_ids),
+    )
+    with contextlib.suppress(*CACHE_ERRORS):  # shown all the same, just not kept
+        cache.set(key, ranked, RANKED_CACHE_SECONDS)
+    return ranked
+
+
+def _ranked_shape() -> str:
+    """The classes a cached ranking is pickled as, with their fields: part of its key, so a release
+    that changes them never reads another release's entries."""
+    classes = (Recommendation, Reason, TasteInterest)
+    described = [f"{c.__module__}.{c.__qualname__}({','.join(f.name for f in fields(c))})" for c in classes]
+    return ";".join([*described, ",".join(ReasonKind)])
+
+
+def _ranked_key(model: LoadedModel, history: UserHistory, count: int) -> str:
+    built = model.built_at.isoformat() if model.built_at is not None else ""
+    digest = hashlib.sha256(f"{RANKED_SHAPE}:{model.model_id}:{built}:{count}:".encode())
+    digest.update(np.asarray(history.liked, dtype=np.int64).tobytes())
+    digest.update(b":")
+    digest.update(np.asarray(history.not_interested, dtype=np.int64).tobytes())
+    return f"recommender:ranked:{digest.hexdigest()[:40]}"
 
 
 def taste_for_likes(liked_image_ids: Sequence[int]) -> Taste:
@@ -344,11 +394,13 @@ def _taste_interests(interests: list[Interest], item_ids: Sequence[int]) -> list
     ]
 
 
+RANKED_SHAPE = _ranked_shape()
+
+
 def _picks(model: LoadedModel, recommendations: list[Recommendation]) -> list[Pick]:
     image_ids = [model.item_ids[r.item] for r in recommendations]
     reason_ids = [model.item_ids[r.reason.item] for r in recommendations if r.reason.item is not None]
-    images = {image.pk: image for image in selectors.images_in_order(image_ids)}
-    cited = selectors.visible_images_by_id(reason_ids)
+    images, cited = selectors.pick_images(image_ids, reason_ids)
     picks = []
     for recommendation, image_id in zip(recommendations, image_ids, strict=True):
         image = images.get(image_id)
@@ -384,7 +436,7 @@ def similar_image_ids(image_id: int, *, count: int = selectors.RELATED_COUNT) ->
     target = dense_rows(content.vectors, np.array([index]))[0]
     # Scaling only the query's columns weighs each feature group's share of the cosine.
     target *= group_scale(content.data.feature_groups, len(target), SIMILAR_PHOTOS_EMPHASIS)
-    similarity = np.asarray(content.vectors @ target).ravel()
+    similarity = content.product.times(target[np.newaxis, :])[:, 0]
     similarity[index] = -np.inf
     # top_k picks without sorting the whole catalogue (a full sort was 12 of 30 ms at 100,000 photos).
     return [model.item_ids[i] for i in top_k(similarity, count) if similarity[i] > 0]

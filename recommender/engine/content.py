@@ -20,6 +20,7 @@ from recommender.engine.data import (
     l2_normalise_rows,
 )
 from recommender.engine.interests import Interest, find_interests
+from recommender.engine.products import CatalogueProduct
 from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
 
 
@@ -49,6 +50,7 @@ class ContentRecommender(Recommender):
         self.not_interested_penalty = not_interested_penalty
         self.group_weights = dict(group_weights or {})
         self.vectors: FeatureMatrix = np.zeros((0, 0), dtype=np.float32)
+        self.product = CatalogueProduct.of(self.vectors)  # the same vectors, laid out for products
         self.vocabulary = CatalogueVocabulary(idf={}, family_share={})
         # The last history's interests: a request asks for them for its scores and again for its
         # reasons. One slot, replaced as a whole, so concurrent requests never see another's.
@@ -57,6 +59,7 @@ class ContentRecommender(Recommender):
     def _fit(self, data: InteractionData) -> None:
         weighted = weighted_features(data.item_features, data.feature_groups, self.group_weights)
         self.vectors = l2_normalise_rows(weighted)
+        self.product = CatalogueProduct.of(self.vectors)
         self.vocabulary = data.metadata.vocabulary
         self._last_interests = None
 
@@ -84,20 +87,23 @@ class ContentRecommender(Recommender):
         interests = self.interests(history)
         if not interests:
             return np.full(n_items, -np.inf)  # no likes (or featureless ones): no evidence about anything
-        scores = self._best_match(np.stack([interest.centroid for interest in interests]))
-        if len(history.not_interested) and self.not_interested_penalty:
-            closeness = self._best_match(dense_rows(self.vectors, history.not_interested))
-            scores -= self.not_interested_penalty * np.clip(closeness, 0.0, None)
+        centroids = np.stack([interest.centroid for interest in interests])
+        penalised = len(history.not_interested) and self.not_interested_penalty
+        if not penalised:
+            return self._best_match(self.product.times(centroids))
+        # One pass over the catalogue for the interests and the "not interested" photos together.
+        products = self.product.times(
+            np.vstack([centroids, dense_rows(self.vectors, history.not_interested)])
+        )
+        scores = self._best_match(products[:, : len(centroids)])
+        closeness = self._best_match(products[:, len(centroids) :])
+        scores -= self.not_interested_penalty * np.clip(closeness, 0.0, None)
         return scores
 
-    def _best_match(self, targets: np.ndarray) -> np.ndarray:
-        """Each item's highest cosine to any of the target rows."""
-        if len(targets) == 1:  # one interest: a matrix-vector product, and no maximum to take
-            return np.asarray(self.vectors @ targets[0]).ravel()
-        products = np.asarray(self.vectors @ targets.T)
-        # A running maximum over the few columns: 3x faster than .max(axis=1) along rows of length 3, and
-        # items x features @ features x targets is the product order OpenBLAS does fast (its transpose
-        # was 4x slower at 100k items).
+    @staticmethod
+    def _best_match(products: np.ndarray) -> np.ndarray:
+        """Each item's highest product (row maximum) over a few target columns."""
+        # A running maximum over the few columns: 3x faster than .max(axis=1) along rows of length 3.
         best = products[:, 0].copy()
         for column in range(1, products.shape[1]):
             np.maximum(best, products[:, column], out=best)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 # Celery discovers tasks lazily and jobs are sent by name: importing registers the task for the eager run.
 import gallery.tasks  # noqa: F401
@@ -32,6 +34,20 @@ def test_recommendations_follow_your_taste_and_give_structured_reasons_naming_yo
     for reason in because:
         assert reason["liked_photo_id"] in liked
         assert reason["text"].startswith("Because you liked Sea ")
+
+
+def test_recommendations_take_as_many_queries_for_many_picks_as_for_few():
+    site = two_taste_site()
+    services.build_model(tune=False)
+    api = token_client(site.alice, "read")
+    api.get("/api/v1/me/recommendations", count=1)  # the model loaded, as in a warm process
+
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get("/api/v1/me/recommendations", count=2).json()["items"]) == 2
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get("/api/v1/me/recommendations", count=8).json()["items"]) == 8
+
+    assert len(many) == len(few)  # every field a card shows comes with its row
 
 
 def test_not_interested_hides_a_photo_from_your_picks_until_you_take_it_back():

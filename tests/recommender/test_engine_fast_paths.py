@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import scipy.sparse as sp
 
 from recommender.engine import HybridRecommender, ItemKNNRecommender
 from recommender.engine.base import history_from_likes, top_k
 from recommender.engine.blend import blend_parts, rescaled, sparse_weighted_part, weighted_part
+from recommender.engine.products import CatalogueProduct
 from recommender.engine.synthetic import planted_tastes
 
 
@@ -99,3 +101,22 @@ def test_the_hybrid_list_is_the_blend_of_its_components_best_first_without_mmr()
         scores = plain_blend(weighted, planted.data.n_items)
         scores[history.liked] = -np.inf
         assert [r.item for r in hybrid.recommend(user, k=20)] == full_sort_top_k(scores, 20)
+
+
+def test_the_catalogue_product_equals_the_plain_product_of_the_vectors() -> None:
+    rng = np.random.default_rng(3)
+    n_items = 500
+    dense_part = rng.random((n_items, 6)) * (rng.random((n_items, 6)) < 0.8)  # on most items
+    tag_part = rng.random((n_items, 40)) * (rng.random((n_items, 40)) < 0.02)  # on a few each
+    features = np.hstack([tag_part[:, :20], dense_part, tag_part[:, 20:], np.zeros((n_items, 3))])
+    features[7] = 0.0  # a featureless item
+    vectors = sp.csr_matrix(features, dtype=np.float32)
+    targets = rng.random((5, features.shape[1])).astype(np.float32)
+
+    product = CatalogueProduct.of(vectors)
+
+    assert len(product.dense_columns) == 6  # the columns most items use, kept dense
+    np.testing.assert_allclose(product.times(targets), features @ targets.T, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        CatalogueProduct.of(features).times(targets[:1]), features @ targets[:1].T, rtol=1e-5, atol=1e-6
+    )

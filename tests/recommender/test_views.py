@@ -149,6 +149,19 @@ def test_a_hidden_photo_counts_against_its_look_alikes_at_once(client: Client, s
     assert hidden.pk not in [pick.image.pk for pick in after.picks]
 
 
+def test_a_like_after_a_visit_counts_at_once(site: TwoTasteSite) -> None:
+    services.build_model(tune=False)
+    before = services.for_you(site.alice)
+    liked = before.picks[0].image
+
+    make_like(site.alice, liked)
+    after = services.for_you(site.alice)
+
+    assert liked.pk not in [pick.image.pk for pick in after.picks]
+    assert after.like_count == before.like_count + 1
+    assert liked.pk in {pk for interest in after.interests for pk in interest.image_ids}
+
+
 def test_the_image_page_shows_similar_photos_and_co_likes(
     client: Client, site: TwoTasteSite, django_assert_max_num_queries
 ) -> None:
