@@ -45,7 +45,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.drill import throwaway_database, wait  # noqa: E402
 from tests.support.images import encode  # noqa: E402
-from tests.support.machines import new_bucket, s3_environment, s3_server  # noqa: E402
+from tests.support.machines import new_bucket, s3_environment, s3_server, stop  # noqa: E402
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 BUCKET = "imgsite-bench"
@@ -220,7 +220,7 @@ def mirror(args: argparse.Namespace, folder: Path) -> Iterator[None]:
             raise SystemExit(f"the mirror exited:\n{log.read_text(errors='replace')[-2000:]}")
         yield
     finally:
-        stop(process)
+        stop(process, timeout=30)
 
 
 @contextmanager
@@ -240,7 +240,7 @@ def worker(env: dict[str, str], folder: Path, number: int) -> Iterator[subproces
             raise SystemExit(f"worker exited:\n{log.read_text(errors='replace')[-2000:]}")
         yield process
     finally:
-        stop(process)
+        stop(process, timeout=30)
 
 
 def children(pid: int) -> list[str]:
@@ -248,16 +248,6 @@ def children(pid: int) -> list[str]:
         return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     except OSError:
         return []
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 if __name__ == "__main__":

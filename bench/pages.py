@@ -21,7 +21,6 @@ import argparse
 import gzip
 import http.client
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from PIL import Image as PILImage
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.support.machines import stop  # noqa: E402
 
 IMAGES = 2_000
 USERS = 200
@@ -267,12 +267,7 @@ def gunicorn(env: dict[str, str], folder: Path, port: int = 0) -> Iterator[tuple
         _wait_until_serving(port, process, folder / "gunicorn.log")
         yield port, process.pid
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)
         log.close()
         print("stopped gunicorn")
 

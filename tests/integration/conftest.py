@@ -20,6 +20,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.support.machines import stop
+
 REPO = Path(__file__).resolve().parents[2]
 WorkerStarter = Callable[[dict[str, str]], "subprocess.Popen[bytes]"]
 
@@ -100,11 +102,7 @@ def start_worker(celery_worker_env: dict[str, str], tmp_path: Path) -> Iterator[
 
     yield start
     for process in started:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
     # The worker's database connections must be gone before pytest-django flushes or drops the DB.
     connection.close()
 

@@ -97,11 +97,13 @@ def web_processes(env: dict[str, str], logs: list[Path]) -> Iterator[Callable[[]
         ]
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
+def stop(process: subprocess.Popen[Any], *, timeout: float = 20) -> None:
+    """Ask a process to stop (SIGTERM, so gunicorn and Celery finish their work and close their
+    connections), and kill it if it has not within `timeout` seconds."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
