@@ -36,7 +36,7 @@ def cached_for_visitors(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        key = _page_key(request) if _is_cacheable_request(request) else None
+        key = versioned_path_key("page", request) if _is_cacheable_request(request) else None
         if key is None:
             return view(request, *args, **kwargs)
         page = _cached(key)
@@ -67,12 +67,14 @@ def _is_cacheable_response(response: HttpResponseBase) -> TypeGuard[HttpResponse
     )
 
 
-def _page_key(request: HttpRequest) -> str | None:
+def versioned_path_key(kind: str, request: HttpRequest) -> str | None:
+    """The shared cache's key for what a page at the request's full path shows alike to everyone,
+    under the collection's and the likes' versions; None when the cache is unreachable."""
     collection, likes = collection_version(), likes_version()
     if collection is None or likes is None:
-        return None  # the cache is unreachable: render as usual
+        return None  # render as usual
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"gallery:page:{collection}:{likes}:{path}"
+    return f"gallery:{kind}:{collection}:{likes}:{path}"
 
 
 def _cached(key: str) -> CachedPage | None:

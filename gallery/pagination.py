@@ -21,6 +21,7 @@ from gallery.models import Image
 from gallery.photo_lists import paged_query
 from gallery.selectors import SORT_COLUMNS
 
+PAGE_SIZE = 24  # cards on a gallery page
 OFFSET_PAGES = 10
 
 

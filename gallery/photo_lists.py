@@ -9,7 +9,7 @@ definition of each filter and each order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -137,10 +137,16 @@ def _key_in_list(image: Image, images: QuerySet[Image], sort: str) -> list[Any] 
 
 def liked_image_ids(user: User | AnonymousUser, images: Iterable[Image]) -> set[int]:
     """Which of `images` the user liked: one query for a page of cards, none when signed out."""
-    if not user.is_authenticated:
+    return liked_ids_among(user, [image.pk for image in images])
+
+
+def liked_ids_among(user: User | AnonymousUser, image_ids: Collection[int]) -> set[int]:
+    """Which of the photos `image_ids` the user liked: one query, none when signed out or for none."""
+    if not user.is_authenticated or not image_ids:
         return set()
-    ids = [image.pk for image in images]
-    return set(Like.objects.filter(user_id=user.pk, image_id__in=ids).values_list("image_id", flat=True))
+    return set(
+        Like.objects.filter(user_id=user.pk, image_id__in=image_ids).values_list("image_id", flat=True)
+    )
 
 
 def liked_images(user: User) -> QuerySet[Image]:

@@ -31,15 +31,15 @@ from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
 from gallery.page_cache import cached_for_visitors
-from gallery.pagination import gallery_page
 from gallery.photo_lists import (
     gallery_list_url,
     gallery_url,
-    liked_image_ids,
+    liked_ids_among,
     liked_images,
     list_query,
     position_in_list,
 )
+from gallery.results_grid import results_grid
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -48,14 +48,12 @@ from gallery.selectors import (
     GalleryFilters,
     all_tags,
     author_or_404,
-    gallery_cards,
     gallery_count,
     get_own_image_tag_or_404,
     group_tags,
     image_for_page,
     like_count,
     liked_facet,
-    list_sort,
     other_versions,
     quality_breakdown,
     quality_reasons,
@@ -65,17 +63,14 @@ from gallery.selectors import (
     tag_suggestions,
     user_likes_image,
     visible_image_or_404,
-    with_card_tags,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.services.tag_suggestions import answer_suggestion as record_answer
 from gallery.tag_selectors import photo_suggestions, suggestion_for_user_or_404
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag
+from gallery.templatetags.cards import HeartViewer
 from gallery.templatetags.gallery_extras import scaled_size
 from imgsite.auth import signed_in_user
-
-PAGE_SIZE = 24
-
 
 # Each filter's label, the words for "any", and how the form shows it (FILTER_NAMES orders them).
 FILTER_LABELS: dict[str, tuple[str, str, str]] = {
@@ -185,18 +180,13 @@ def _without_blanks(request: HttpRequest) -> str | None:
 
 
 def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
-    page = gallery_page(
-        gallery_cards(filters),
-        sort=list_sort(filters),
-        count=gallery_count(filters),
-        per_page=PAGE_SIZE,
-        query=request.GET,
-    )
-    with_card_tags(page.object_list)
+    count = gallery_count(filters)
+    grid = results_grid(request, filters, count=count)
     parts = _filter_parts(filters)
     liked_field = _filter_field(filters, "liked", liked_facet(filters))
     context = {
-        "page": page,
+        "count": count,
+        "grid": grid.html_for(HeartViewer.of(request), liked_ids_among(request.user, grid.image_ids)),
         "filters": filters,
         "heading": heading,
         "terms": filters.terms,
@@ -206,9 +196,6 @@ def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -
         "sorts": {**SORTS, RELEVANCE: "Relevance"} if filters.terms else SORTS,
         "clear_url": reverse("gallery:index"),
         "header_search": filters.q,
-        "list_query": list_query(filters),
-        "liked_ids": liked_image_ids(request.user, page.object_list),
-        "in_gallery_list": True,
     }
     return render(request, "gallery/index.html", context)
 
@@ -277,7 +264,9 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
 def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, object]:
     """What the photo page and the viewer show about the list the photo was opened from."""
     filters = requested_filters(request)
-    position = position_in_list(image, filters, page_size=PAGE_SIZE, numbered_pages=pagination.OFFSET_PAGES)
+    position = position_in_list(
+        image, filters, page_size=pagination.PAGE_SIZE, numbered_pages=pagination.OFFSET_PAGES
+    )
     web_width, web_height = scaled_size(image.width, image.height, PREVIEW_LONG_EDGE)
     return {
         "image": image,
@@ -323,7 +312,7 @@ def image_viewer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_likes(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    page = Paginator(liked_images(user), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(liked_images(user), pagination.PAGE_SIZE).get_page(request.GET.get("page"))
     # Every photo here is liked; the hearts read this like any grid's.
     context = {"page": page, "liked_ids": {image.pk for image in page.object_list}}
     return render(request, "gallery/my_likes.html", context)

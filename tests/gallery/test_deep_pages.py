@@ -9,7 +9,7 @@ import re
 import pytest
 from django.test import Client
 
-from gallery import pagination, views
+from gallery import pagination
 from gallery.selectors import GalleryFilters, gallery_images
 from gallery.services.social import like_image
 from tests.factories import aware, make_image, make_user
@@ -22,7 +22,7 @@ PAGE_SIZE = 2
 
 @pytest.fixture
 def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", PAGE_SIZE)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", PAGE_SIZE)
     monkeypatch.setattr(pagination, "OFFSET_PAGES", 2)
 
 

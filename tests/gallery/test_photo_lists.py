@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from gallery import views
+from gallery import pagination
 from gallery.forms import GalleryFilterForm
 from gallery.models import Image
 from gallery.photo_lists import list_query, position_in_list
@@ -84,7 +84,7 @@ def test_the_list_query_keeps_only_valid_filters_and_drops_defaults():
 
 
 def test_the_photo_page_links_to_its_neighbours_and_back_to_its_page_in_the_list(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
     blue = [make_image(colours=[("blue", 0.5)], title=f"Blue {n}") for n in range(5)]
     make_image(colours=[("red", 0.5)], title="Red between")
     middle = blue[2]  # newest first: Blue 4, Blue 3, [Blue 2], Blue 1, Blue 0

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gallery import views
+from gallery import pagination
 from tests.factories import aware, make_image, make_image_tag, make_like, make_user
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_the_active_filter_chip_removes_just_that_filter(client):
 
 
 def test_pages_hold_the_page_size_and_keep_the_filters(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
     images = [make_image(tags=["sea"]) for _ in range(5)]
     newest_first = [image.pk for image in reversed(images)]
     first = client.get(GALLERY, {"tag": "sea"})
@@ -134,7 +134,7 @@ def test_pages_hold_the_page_size_and_keep_the_filters(client, monkeypatch):
 
 
 def test_a_page_past_the_end_shows_the_last_page(client, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 2)
     images = [make_image() for _ in range(3)]
     assert _shown_ids(client.get(GALLERY, {"page": "99"})) == [images[0].pk]
 
@@ -162,7 +162,7 @@ def _gallery_queries(client, count: int) -> int:
 
 
 def test_the_number_of_queries_does_not_grow_with_the_page(client, monkeypatch, django_user_model):
-    monkeypatch.setattr(views, "PAGE_SIZE", 50)
+    monkeypatch.setattr(pagination, "PAGE_SIZE", 50)
     small = _gallery_queries(client, 5)
     django_user_model.objects.all().delete()
     from gallery.models import Image
