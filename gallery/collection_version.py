@@ -56,7 +56,39 @@ def likes_version() -> str | None:
     return _version(LIKES_VERSION_KEY)
 
 
+# Within a request (gallery.middleware), the versions read so far: a page asks for them several
+# times (counts, filters, its grid), and each read is a round trip to the cache.
+_read: ContextVar[dict[str, str] | None] = ContextVar("gallery_versions_read", default=None)
+
+
+@contextlib.contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within this block, both versions are read from the cache together, once, and a change made
+    inside it is seen at once: what one request shows is counted under one pair of versions."""
+    token = _read.set({})
+    try:
+        yield
+    finally:
+        _read.reset(token)
+
+
 def _version(key: str) -> str | None:
+    read = _read.get()
+    if read is None:
+        return _read_version(key)
+    if key not in read:
+        with contextlib.suppress(*CACHE_ERRORS):
+            read.update(
+                {name: str(value) for name, value in cache.get_many([VERSION_KEY, LIKES_VERSION_KEY]).items()}
+            )
+    if key not in read:  # not started yet, or the cache is unreachable
+        version = _read_version(key)
+        if version is not None:
+            read[key] = version
+    return read.get(key)
+
+
+def _read_version(key: str) -> str | None:
     try:
         version = cache.get(key)
         if version is None:
@@ -98,6 +130,26 @@ def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
             if holding_lock:
                 with contextlib.suppress(*CACHE_ERRORS):
                     cache.delete(lock_key)
+    return value
+
+
+def cached_until_likes_change(name: str, key: str, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it returned before for the same `name` and `key` while neither the
+    collection nor any like changed: for what counts one person's likes among the photos ("Liked by
+    me"). No lock: it is one person's, and cheap to count."""
+    collection, likes = collection_version(), likes_version()
+    if collection is None or likes is None:
+        return compute()
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    cache_key = f"gallery:{name}:{collection}:{likes}:{digest}"
+    try:
+        value = cache.get(cache_key)
+    except CACHE_ERRORS:
+        return compute()
+    if value is None:
+        value = compute()
+        with contextlib.suppress(*CACHE_ERRORS):  # counted afresh, just not kept
+            cache.set(cache_key, value, CACHED_COUNTS_SECONDS)
     return value
 
 
@@ -176,11 +228,17 @@ def likes_changed() -> None:
 def forget_collection_version() -> None:
     """Drop the tokens: the next reader starts new ones (for a database emptied by other means,
     e.g. between tests)."""
+    read = _read.get()
+    if read is not None:
+        read.clear()
     with contextlib.suppress(*CACHE_ERRORS):
         cache.delete_many([VERSION_KEY, LIKES_VERSION_KEY])
 
 
 def _replace(key: str) -> None:
+    read = _read.get()
+    if read is not None:
+        read.pop(key, None)
     try:
         cache.set(key, uuid4().hex, timeout=None)
     except CACHE_ERRORS:

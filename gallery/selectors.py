@@ -32,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from gallery.analysis.palette import FAMILIES, families_in_field, family_token
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
-from gallery.collection_version import cached_for_this_version
+from gallery.collection_version import cached_for_this_version, cached_until_likes_change
 from gallery.facet_counts import GROUPINGS, Counts, column_counts
 from gallery.like_counts import stored_like_count
 from gallery.models import (
@@ -367,11 +367,16 @@ def shared_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
 
 def liked_facet(filters: GalleryFilters) -> list[FacetOption]:
     """ "Liked by me" with how many photos of the list the viewer liked: one indexed count; none signed out."""
-    if filters.viewer_id is None:
+    viewer_id = filters.viewer_id
+    if viewer_id is None:
         return []
-    liked = _apply_filters(one_per_group(visible_images()), filters.without("liked"))
-    count = liked.filter(liked_by(filters.viewer_id)).count()
-    return [FacetOption(LIKED_BY_VIEWER, "Liked by me", count)]
+    others = filters.without("liked")
+
+    def count() -> int:
+        return _apply_filters(one_per_group(visible_images()), others).filter(liked_by(viewer_id)).count()
+
+    key = f"{viewer_id} {_shared_cache_key(others)}"
+    return [FacetOption(LIKED_BY_VIEWER, "Liked by me", cached_until_likes_change("liked-facet", key, count))]
 
 
 def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:

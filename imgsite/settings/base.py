@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "imgsite.api_problems.ApiProblemMiddleware",
     "imgsite.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gallery.middleware.VersionsReadOncePerRequest",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

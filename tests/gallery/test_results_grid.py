@@ -11,12 +11,18 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from gallery.collection_version import (
+    collection_changed,
+    collection_version,
+    likes_version,
+    versions_read_once,
+)
 from gallery.models import Like
 from gallery.results_grid import grid_of
 from gallery.services.social import like_image, unlike_image
 from gallery.services.storage import delete_image
 from gallery.templatetags.cards import Heart
-from tests.factories import DEFAULT_PASSWORD, make_image
+from tests.factories import DEFAULT_PASSWORD, make_image, make_like
 
 pytestmark = pytest.mark.django_db
 
@@ -76,9 +82,31 @@ def test_the_shared_grid_follows_new_deleted_and_liked_photos(alice, bob):
     assert "♥ 1<" not in viewer.get("/gallery/").content.decode()
 
 
+def test_liked_by_me_counts_each_viewers_likes_after_each_change(alice, bob):
+    first, second = make_image(), make_image()
+    make_like(alice, first)
+    alices, bobs = logged_in(alice), logged_in(bob)
+    assert "Liked by me (1)" in alices.get("/gallery/").content.decode()
+    assert "Liked by me (0)" in bobs.get("/gallery/").content.decode()
+    like_image(user=alice, image=second)
+    assert "Liked by me (2)" in alices.get("/gallery/").content.decode()
+    delete_image(first)
+    assert "Liked by me (1)" in alices.get("/gallery/").content.decode()
+    assert "Liked by me (0)" in bobs.get("/gallery/").content.decode()
+
+
 def test_a_grid_whose_slots_are_not_its_cards_is_refused():
     hearts = [Heart(1, "One", "/photos/1/like/"), Heart(2, "Two", "/photos/2/like/")]
     grid = grid_of("<ul><!--heart 1--><!--heart 2--></ul>", hearts)
     assert grid.pieces == ("<ul>", "", "</ul>")
     with pytest.raises(ValueError, match="heart slots"):
         grid_of("<ul><!--heart 2--><!--heart 1--></ul>", hearts)
+
+
+def test_a_change_within_a_request_is_seen_by_the_rest_of_it():
+    with versions_read_once():
+        before = collection_version(), likes_version()
+        assert (collection_version(), likes_version()) == before
+        collection_changed()
+        assert collection_version() != before[0]
+        assert likes_version() == before[1]
