@@ -26,20 +26,20 @@ from django.views.decorators.http import require_GET, require_POST
 from gallery import pagination
 from gallery.analysis.search_terms import clean_search_text
 from gallery.analysis.thumbnails import PREVIEW_LONG_EDGE
+from gallery.card_grids import Grid, grid_html_for, render_grid, shared_grid
 from gallery.collection_version import cached_for_this_version
 from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
-from gallery.page_cache import cached_for_visitors
+from gallery.page_cache import cached_for_visitors, versioned_path_key
+from gallery.pagination import gallery_page
 from gallery.photo_lists import (
     gallery_list_url,
     gallery_url,
-    liked_ids_among,
     liked_images,
     list_query,
     position_in_list,
 )
-from gallery.results_grid import results_grid
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -48,12 +48,14 @@ from gallery.selectors import (
     GalleryFilters,
     all_tags,
     author_or_404,
+    gallery_cards,
     gallery_count,
     get_own_image_tag_or_404,
     group_tags,
     image_for_page,
     like_count,
     liked_facet,
+    list_sort,
     other_versions,
     quality_breakdown,
     quality_reasons,
@@ -63,12 +65,12 @@ from gallery.selectors import (
     tag_suggestions,
     user_likes_image,
     visible_image_or_404,
+    with_card_tags,
 )
 from gallery.services.social import add_user_tag, like_image, remove_user_tag, unlike_image
 from gallery.services.tag_suggestions import answer_suggestion as record_answer
 from gallery.tag_selectors import photo_suggestions, suggestion_for_user_or_404
 from gallery.tagging import MAX_TAG_LENGTH, InvalidTag
-from gallery.templatetags.cards import HeartViewer
 from gallery.templatetags.gallery_extras import scaled_size
 from imgsite.auth import signed_in_user
 
@@ -181,12 +183,12 @@ def _without_blanks(request: HttpRequest) -> str | None:
 
 def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -> HttpResponse:
     count = gallery_count(filters)
-    grid = results_grid(request, filters, count=count)
+    grid = _results_grid(request, filters, count)
     parts = _filter_parts(filters)
     liked_field = _filter_field(filters, "liked", liked_facet(filters))
     context = {
         "count": count,
-        "grid": grid.html_for(HeartViewer.of(request), liked_ids_among(request.user, grid.image_ids)),
+        "grid": grid_html_for(request, grid),
         "filters": filters,
         "heading": heading,
         "terms": filters.terms,
@@ -198,6 +200,27 @@ def _gallery_page(request: HttpRequest, filters: GalleryFilters, heading: str) -
         "header_search": filters.q,
     }
     return render(request, "gallery/index.html", context)
+
+
+def _results_grid(request: HttpRequest, filters: GalleryFilters, count: int) -> Grid:
+    """The cards and pagination of the page of `filters`' list (of `count` cards) that the request
+    asks for, shared by every viewer of that page but for a list of one person's likes."""
+    key = versioned_path_key("grid", request) if shared_list_key(filters) is not None else None
+    return shared_grid(key, lambda: _render_results_grid(request, filters, count))
+
+
+def _render_results_grid(request: HttpRequest, filters: GalleryFilters, count: int) -> Grid:
+    page = gallery_page(
+        gallery_cards(filters),
+        sort=list_sort(filters),
+        count=count,
+        per_page=pagination.PAGE_SIZE,
+        query=request.GET,
+    )
+    if not page.object_list:
+        return Grid(("",), ())
+    context = {"page": page, "list_query": list_query(filters), "in_gallery_list": True}
+    return render_grid("gallery/partials/results_grid.html", context, with_card_tags(page.object_list))
 
 
 def _heading(filters: GalleryFilters) -> str:

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gallery.page_cache import cached_for_visitors
+from gallery.card_grids import Grid, grid_html_for, render_grid, shared_grid
+from gallery.page_cache import cached_for_visitors, versioned_path_key
 from gallery.selectors import best_images, visible_image_or_404, visible_images
 from imgsite.auth import signed_in_user
 from recommender import selectors, services
@@ -24,11 +25,19 @@ def home(request: HttpRequest) -> HttpResponse:
     picks = []
     if request.user.is_authenticated:
         picks = services.for_you(signed_in_user(request), count=HOME_PICKS).picks
+    sections = shared_grid(versioned_path_key("home", request), _render_home_sections)
+    return render(
+        request, "recommender/home.html", {"picks": picks, "sections": grid_html_for(request, sections)}
+    )
+
+
+def _render_home_sections() -> Grid:
+    """The popular, best and newest photos, the same for everyone (gallery.card_grids)."""
     popular = selectors.popular_images(limit=HOME_SECTION_SIZE)
     fresh = selectors.fresh_images(limit=HOME_SECTION_SIZE, exclude=[image.pk for image in popular])
     best = best_images(limit=HOME_SECTION_SIZE)
-    context = {"picks": picks, "popular": popular, "best": best, "fresh": fresh}
-    return render(request, "recommender/home.html", context)
+    context = {"popular": popular, "best": best, "fresh": fresh}
+    return render_grid("recommender/partials/home_sections.html", context, [*popular, *best, *fresh])
 
 
 @require_GET

@@ -3,7 +3,7 @@
 
 The heart is built here rather than in a template: it is rendered for every card of every
 signed-in page, where a template with its nested include, CSRF tag and URL tag cost a tenth of
-the gallery's time (bench/README.md). A grid rendered once for every viewer (gallery.results_grid)
+the gallery's time (bench/README.md). A grid rendered once for every viewer (gallery.card_grids)
 asks for a slot instead (`heart_slots` in the context) and puts each viewer's heart in it with
 `heart_html`.
 """
@@ -83,7 +83,7 @@ def like_heart(context: template.Context, image: Image, liked: bool) -> SafeStri
 
 
 def heart_slot(pk: int) -> SafeString:
-    """Where photo `pk`'s heart goes in a grid rendered for every viewer (gallery.results_grid).
+    """Where photo `pk`'s heart goes in a grid rendered for every viewer (gallery.card_grids).
     A photo's own text can't end up as a comment: the template engine escapes its "<"."""
     return mark_safe(f"<!--heart {pk}-->")
 

@@ -1,5 +1,5 @@
 """A gallery page's grid is rendered once for everyone who opens the same page of the same list
-(gallery.results_grid): each viewer still gets their own working hearts, the grid follows every
+(gallery.card_grids): each viewer still gets their own working hearts, the grid follows every
 change, and a second viewer's page reads no photo rows."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from gallery.card_grids import grid_of
 from gallery.collection_version import (
     collection_changed,
     collection_version,
@@ -18,7 +19,6 @@ from gallery.collection_version import (
     versions_read_once,
 )
 from gallery.models import Like
-from gallery.results_grid import grid_of
 from gallery.services.social import like_image, unlike_image
 from gallery.services.storage import delete_image
 from gallery.templatetags.cards import Heart

@@ -1,32 +1,31 @@
-"""A gallery page's cards and pagination, rendered once for everyone who opens the same page of the
-same list, with each viewer's hearts put in per request.
+"""Grids of photo cards rendered once for everyone who sees them, with each viewer's hearts put in
+per request: a gallery page's cards and pagination, the home page's sections.
 
-Reading a page's 24 photos and rendering their cards was about half of a signed-in gallery page's
-CPU (bench/README.md), and all of it but the hearts is the same for every viewer: the cards' faces,
-the order, the links to the next and previous pages. So the grid is rendered without a request,
-with a slot for each heart (`heart_slots`, gallery.templatetags.cards), and kept in the shared cache
-under the collection's and the likes' versions and the page's full path, as a signed-out visitor's
-whole page is (gallery.page_cache). Per request, only the viewer's likes among the cards are read
-and their hearts written into the slots. A list of one person's own ("Liked by me") is never kept.
+Reading a page's photos and rendering their cards was about half of a signed-in gallery page's CPU
+and more of the home page's (bench/README.md), and all of it but the hearts is the same for every
+viewer: the cards' faces, their order, the links to the next and previous pages. So such a grid is
+rendered without a request, with a slot for each heart (`heart_slots`, gallery.templatetags.cards),
+and kept in the shared cache under a key its caller gives, which names everything it shows (the
+collection's and the likes' versions and the page's address: gallery.page_cache.versioned_path_key).
+Per request, only the viewer's likes among the cards are read and their hearts put in the slots.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from gallery import pagination
 from gallery.collection_version import CACHED_COUNTS_SECONDS
-from gallery.page_cache import versioned_path_key
-from gallery.photo_lists import list_query
-from gallery.selectors import GalleryFilters, gallery_cards, list_sort, shared_list_key, with_card_tags
+from gallery.models import Image
+from gallery.photo_lists import liked_ids_among
 from gallery.templatetags.cards import Heart, HeartViewer, heart_html
 from imgsite.background import CACHE_ERRORS
 
@@ -37,8 +36,7 @@ Plain = tuple[tuple[str, ...], tuple[tuple[int, str, str], ...]]
 
 @dataclass(frozen=True)
 class Grid:
-    """The cards of one page and its pagination, without the hearts: `pieces` is the HTML around
-    them, one more piece than there are hearts."""
+    """Cards without their hearts: `pieces` is the HTML around them, one more than there are hearts."""
 
     pieces: tuple[str, ...]
     hearts: tuple[Heart, ...]
@@ -62,38 +60,24 @@ class Grid:
         return cls(pieces, tuple(Heart(*heart) for heart in hearts))
 
 
-def results_grid(request: HttpRequest, filters: GalleryFilters, *, count: int) -> Grid:
-    """The grid of the page of `filters`' list (of `count` cards) that the request asks for."""
-    key = versioned_path_key("grid", request) if shared_list_key(filters) is not None else None
+def shared_grid(key: str | None, render: Callable[[], Grid]) -> Grid:
+    """The grid kept under `key`, or `render()`'s, kept there for the next viewer (None: never kept)."""
     if key is not None:
         with contextlib.suppress(*CACHE_ERRORS):
             plain = cache.get(key)
             if plain is not None:
                 return Grid.from_plain(plain)
-    grid = _render_grid(request, filters, count)
+    grid = render()
     if key is not None:
         with contextlib.suppress(*CACHE_ERRORS):  # shown all the same, just not kept
             cache.set(key, grid.plain(), CACHED_COUNTS_SECONDS)
     return grid
 
 
-def _render_grid(request: HttpRequest, filters: GalleryFilters, count: int) -> Grid:
-    page = pagination.gallery_page(
-        gallery_cards(filters),
-        sort=list_sort(filters),
-        count=count,
-        per_page=pagination.PAGE_SIZE,
-        query=request.GET,
-    )
-    images = with_card_tags(page.object_list)
-    context = {
-        "page": page,
-        "list_query": list_query(filters),
-        "in_gallery_list": True,
-        "liked_ids": (),  # every card has a heart
-        "heart_slots": True,
-    }
-    html = render_to_string("gallery/partials/results_grid.html", context) if images else ""
+def render_grid(template_name: str, context: dict[str, Any], images: Sequence[Image]) -> Grid:
+    """`template_name` rendered with `context`, leaving a slot for each heart; `images` are the
+    cards' photos in the order the template shows them. No request: nothing of a viewer's gets in."""
+    html = render_to_string(template_name, {**context, "liked_ids": (), "heart_slots": True})
     return grid_of(html, [Heart.of(image) for image in images])
 
 
@@ -104,3 +88,8 @@ def grid_of(html: str, hearts: list[Heart]) -> Grid:
     if slotted != [heart.pk for heart in hearts]:
         raise ValueError(f"the grid's heart slots {slotted} are not its cards' {[h.pk for h in hearts]}")
     return Grid(tuple(split[0::2]), tuple(hearts))
+
+
+def grid_html_for(request: HttpRequest, grid: Grid) -> SafeString:
+    """The grid with the requesting viewer's hearts in it: one query for their likes among the cards."""
+    return grid.html_for(HeartViewer.of(request), liked_ids_among(request.user, grid.image_ids))
