@@ -110,3 +110,16 @@ def test_a_change_within_a_request_is_seen_by_the_rest_of_it():
         collection_changed()
         assert collection_version() != before[0]
         assert likes_version() == before[1]
+
+
+def test_the_home_pages_sections_show_each_viewer_their_own_hearts_and_new_photos(alice, bob):
+    liked = make_image(title="Liked by Alice")
+    make_like(alice, liked)
+    alices = logged_in(alice).get("/").content.decode()  # renders the sections everyone shares
+    bobs = logged_in(bob).get("/").content.decode()
+    pressed = r'aria-pressed="true" aria-label="Like Liked by Alice"'
+    assert re.search(pressed, alices)
+    assert not re.search(pressed, bobs)
+    assert "Like Liked by Alice" in bobs
+    make_image(title="Just arrived")
+    assert "Like Just arrived" in logged_in(bob).get("/").content.decode()
