@@ -8,7 +8,8 @@ On a database seeded by `bench/pages.py --seed-only --keep-database` with a mode
 `manage.py rebuild_recommender --no-tune`. Calls `recommender.services.similar_image_ids` for random
 photos as the photo page and the API do, with the served model as loaded, then again with its stored
 neighbours set aside (as a model built before they were kept serves), and prints wall and CPU p50 /
-p99 of each and how many photos got the same similar photos both ways. Also the model's build
+p99 of each and how many photos got the same similar photos both ways; then the same for the API's
+`/api/v1/photos/<id>/similar` through Django's test client (the whole request but HTTP). Also the model's build
 metrics (the neighbours' share of the build) and its stored size. No assertions: figures only.
 """
 
@@ -27,6 +28,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imgsite.settings.local")
 import django  # noqa: E402
 
 django.setup()
+
+from django.test import Client  # noqa: E402
 
 from bench.model_load import load_average  # noqa: E402
 from bench.pages import _percentiles, _timed  # noqa: E402
@@ -57,12 +60,16 @@ def main() -> None:
     stored = content.similar
     ways = {"stored neighbours": stored, "product with every photo": None} if stored else {"product": None}
     answers = {}
+    client = Client(HTTP_HOST="localhost")
+    client.get(f"/api/v1/photos/{ids[0]}/similar")  # the API's first request sets up its routes
     for name, similar in ways.items():
         content.similar = similar
         times, answers[name] = zip(
             *(_timed(partial(services.similar_image_ids, pk)) for pk in ids), strict=True
         )
         print(f"{name}: {_percentiles(list(times))}", flush=True)
+        api = [_timed(partial(client.get, f"/api/v1/photos/{pk}/similar"))[0] for pk in ids]
+        print(f"  the API's similar photos: {_percentiles(api)}", flush=True)
     content.similar = stored
     if stored is not None:
         same = sum(a == b for a, b in zip(*answers.values(), strict=True))
