@@ -6,7 +6,7 @@ the query's unit vector scaled column by column (`scale`: the caller's emphasis 
 groups); only candidates with a similarity above 0 count, and the query itself never does.
 
 `most_similar` computes it exactly for a few queries, a product with every item's vector: its cost
-grows with the catalogue (13.5 ms of CPU per photo at 100,000 photos). `nearest_neighbours` runs
+grows with the catalogue (8-14 ms of CPU per photo at 100,000 photos). `nearest_neighbours` runs
 it for every item once, when a model is built, in blocks of queries, so that serving is a look-up
 in `SimilarItems` whatever the catalogue's size. Both pick with `top_k`, so the stored neighbours
 are the ones the product gives, in the same order (ties to the lower index); only the products'
@@ -78,7 +78,7 @@ def nearest_neighbours(vectors: FeatureMatrix, scale: np.ndarray, width: int) ->
     """Every item's `width` most similar items, as `most_similar` gives them, block by block.
 
     A product of every item with every item: 100,000 x 100,000 x 277 columns at 100,000 photos, about
-    80 s of CPU (see bench/README.md, issue 16).
+    75 s of CPU (see bench/README.md, issue 16).
     """
     n_items = vectors.shape[0]
     product = CatalogueProduct.of(vectors, dense_share=BLOCK_DENSE_SHARE)
