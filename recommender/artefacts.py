@@ -1,12 +1,15 @@
 """A fitted hybrid as bytes and back: numpy's .npz, loaded with allow_pickle=False. Pure; no Django.
 
 Stored: the data the model was fitted on (likes, "not interested", item features, ids and the
-metadata reasons are made of, as JSON), the blend weights and settings, the ALS factors and the
-item-item neighbours. On load the other deterministic components (content, popularity, EASE) are
+metadata reasons are made of, as JSON), the blend weights and settings, the ALS factors, the
+item-item neighbours and each photo's similar photos (`similar_neighbours`, when the build computed
+them). On load the other deterministic components (content, popularity, EASE) are
 refitted from the stored data, which takes little time (EASE, a closed form, about 5 s at its
 5,000-item limit; it is not refitted when its weight is 0); the ALS factors, the one iterative part,
-and the item-item neighbours (seconds of CPU at 100,000 photos and a million likes) are put back as
-they were fitted, so the served model is exactly the one that was built.
+the item-item neighbours (seconds of CPU at 100,000 photos and a million likes) and the similar
+photos are put back as they were computed, so the served model is exactly the one that was built.
+A model stored without similar photos (any built before they were kept) loads all the same, and its
+similar photos are computed per request.
 
 Loading is each web process's first request after a rebuild, so version 2 is laid out for reading:
 arrays that deflate well (indices, the neighbours' similarities) are compressed and the others
@@ -50,6 +53,7 @@ from recommender.engine.ease import (
     EaseRecommender,
 )
 from recommender.engine.hybrid import SMOOTH_ALS
+from recommender.engine.similar import SimilarItems
 
 FORMAT_VERSION = 2
 # 1: the JSON as a numpy unicode string, tags as lists, every array deflated, features unsorted.
@@ -116,7 +120,10 @@ def als_recommender(
     )
 
 
-def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
+def hybrid_to_bytes(
+    hybrid: HybridRecommender, als: AlsSettings, *, similar: SimilarItems | None = None
+) -> bytes:
+    """The model's bytes; `similar`: each item's similar items (default: the content component's)."""
     data = hybrid.data
     factors = hybrid.components["als"]
     if not isinstance(factors, ALSRecommender):
@@ -131,6 +138,11 @@ def hybrid_to_bytes(hybrid: HybridRecommender, als: AlsSettings) -> bytes:
     item_knn = hybrid.components.get("item_knn")
     if isinstance(item_knn, ItemKNNRecommender):
         _put_csr(arrays, "item_knn", item_knn.similarity)
+    content = hybrid.components.get("content")
+    if similar is None and isinstance(content, ContentRecommender):
+        similar = content.similar
+    if similar is not None:
+        arrays["similar_neighbours"] = similar.neighbours
     ids = data.ids or IdMap()
     config = {
         "version": FORMAT_VERSION,
@@ -214,6 +226,8 @@ def hybrid_from_bytes(blob: bytes) -> HybridRecommender:
     components["als"] = als_recommender(als, (arrays["als_user_factors"], arrays["als_item_factors"]))
     if "item_knn_shape" in arrays:
         components["item_knn"] = ItemKNNRecommender(similarity=_get_csr(arrays, "item_knn"))
+    if "similar_neighbours" in arrays:
+        components["content"] = ContentRecommender(similar=SimilarItems(arrays["similar_neighbours"]))
     hybrid = HybridRecommender(
         weights=config["weights"],
         make_components=lambda: components,

@@ -57,11 +57,12 @@ from recommender.engine import (
     Recommender,
     reason_words,
 )
-from recommender.engine.base import UserHistory, history_from_likes, top_k
-from recommender.engine.data import InteractionData, dense_rows
+from recommender.engine.base import UserHistory, history_from_likes
+from recommender.engine.data import InteractionData
 from recommender.engine.hybrid import DEFAULT_WEIGHTS
 from recommender.engine.interests import Interest
 from recommender.engine.reason_agreement import HiddenInterest
+from recommender.engine.similar import SimilarItems, most_similar, nearest_neighbours
 from recommender.engine.split import aligned_times
 from recommender.engine.tuning import tune_weights
 from recommender.features import SIMILAR_PHOTOS_EMPHASIS, group_scale
@@ -81,6 +82,9 @@ RANKED_CACHE_SECONDS = 6 * 3600
 # e.g. half its palette in the interest's colours and one of its two tags. About a quarter of the
 # 136 sample photos match a typical interest.
 TASTE_MATCH = 2.5
+# Similar photos kept per photo in a built model: the pages show RELATED_COUNT; a caller asking for
+# more than this gets them from the product with every photo's vector, computed per request.
+SIMILAR_KEPT = 2 * selectors.RELATED_COUNT
 
 
 @dataclass(frozen=True)
@@ -153,7 +157,10 @@ def build_model(*, tune: bool = True, als: AlsSettings | None = None) -> Recomme
     try:
         data = selectors.load_site_data()
         hybrid, chosen_als, metrics = _fit_hybrid(data, tune=tune, als=als)
-        blob = hybrid_to_bytes(hybrid, chosen_als)
+        similar_started = time.perf_counter()
+        similar = _similar_photos(hybrid)
+        metrics["similar_seconds"] = round(time.perf_counter() - similar_started, 3)
+        blob = hybrid_to_bytes(hybrid, chosen_als, similar=similar)
     except Exception as exc:  # a failed build must be visible in the admin, not only in a log
         logger.exception("Recommender build #%s failed", model.pk)
         model.status, model.error = BuildStatus.FAILED, f"{type(exc).__name__}: {exc}"
@@ -202,6 +209,14 @@ def _fit_hybrid(
     ).fit(data)
     metrics["fit_seconds"] = {name: round(seconds, 3) for name, seconds in hybrid.fit_seconds.items()}
     return hybrid, chosen_als, metrics
+
+
+def _similar_photos(hybrid: HybridRecommender) -> SimilarItems | None:
+    """Each photo's SIMILAR_KEPT similar photos, as `similar_image_ids` would compute them."""
+    content = _content_with_vectors(hybrid)
+    if content is None:
+        return None
+    return nearest_neighbours(content.vectors, _similar_scale(content), SIMILAR_KEPT)
 
 
 def _delete_old_models(*, keep_from: RecommenderModel) -> None:
@@ -425,21 +440,37 @@ def _fallback_picks(liked: Sequence[int], hidden: Sequence[int], count: int) -> 
 
 
 def similar_image_ids(image_id: int, *, count: int = selectors.RELATED_COUNT) -> list[int]:
-    """Nearest neighbours on the feature vectors (cosine); [] when the photo is not in the model."""
+    """Nearest neighbours on the feature vectors (cosine); [] when the photo is not in the model.
+
+    The photos of the model's build: callers show only those still visible (`images_in_order`).
+    """
     model = current_model()
     if model is None or image_id not in model.item_index:
         return []
-    content = model.hybrid.components.get("content")
-    if not isinstance(content, ContentRecommender) or not content.vectors.shape[1]:
+    content = _content_with_vectors(model.hybrid)
+    if content is None:
         return []
     index = model.item_index[image_id]
-    target = dense_rows(content.vectors, np.array([index]))[0]
-    # Scaling only the query's columns weighs each feature group's share of the cosine.
-    target *= group_scale(content.data.feature_groups, len(target), SIMILAR_PHOTOS_EMPHASIS)
-    similarity = content.product.times(target[np.newaxis, :])[:, 0]
-    similarity[index] = -np.inf
-    # top_k picks without sorting the whole catalogue (a full sort was 12 of 30 ms at 100,000 photos).
-    return [model.item_ids[i] for i in top_k(similarity, count) if similarity[i] > 0]
+    stored = content.similar
+    if stored is not None and count <= stored.width:
+        similar = stored.of(index, count)  # computed when the model was built: a look-up
+    else:  # a model stored before they were kept: the product with every photo's vector
+        similar = most_similar(
+            content.product, content.vectors, np.array([index]), _similar_scale(content), count
+        )[0]
+    return [model.item_ids[i] for i in similar]
+
+
+def _content_with_vectors(hybrid: HybridRecommender) -> ContentRecommender | None:
+    content = hybrid.components.get("content")
+    if not isinstance(content, ContentRecommender) or not content.vectors.shape[1]:
+        return None
+    return content
+
+
+def _similar_scale(content: ContentRecommender) -> np.ndarray:
+    """Similar photos weigh each feature group's share of the cosine by scaling only the query's columns."""
+    return group_scale(content.data.feature_groups, content.vectors.shape[1], SIMILAR_PHOTOS_EMPHASIS)
 
 
 def mark_not_interested(*, user: AbstractBaseUser, image: Image) -> NotInterested:

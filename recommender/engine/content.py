@@ -22,6 +22,7 @@ from recommender.engine.data import (
 from recommender.engine.interests import Interest, find_interests
 from recommender.engine.products import CatalogueProduct
 from recommender.engine.reasons import Reason, ReasonEvidence, explain_picks
+from recommender.engine.similar import SimilarItems
 
 
 def weighted_features(
@@ -44,11 +45,19 @@ class ContentRecommender(Recommender):
     name = "content"
 
     def __init__(
-        self, not_interested_penalty: float = 0.5, group_weights: Mapping[str, float] | None = None
+        self,
+        not_interested_penalty: float = 0.5,
+        group_weights: Mapping[str, float] | None = None,
+        similar: SimilarItems | None = None,
     ) -> None:
+        """`similar`: each item's similar items, computed when the model was built
+        (`similar.nearest_neighbours` on these vectors) and stored with it; kept only for a
+        catalogue of as many items."""
         super().__init__()
         self.not_interested_penalty = not_interested_penalty
         self.group_weights = dict(group_weights or {})
+        self.stored_similar = similar
+        self.similar: SimilarItems | None = None
         self.vectors: FeatureMatrix = np.zeros((0, 0), dtype=np.float32)
         self.product = CatalogueProduct.of(self.vectors)  # the same vectors, laid out for products
         self.vocabulary = CatalogueVocabulary(idf={}, family_share={})
@@ -61,6 +70,8 @@ class ContentRecommender(Recommender):
         self.vectors = l2_normalise_rows(weighted)
         self.product = CatalogueProduct.of(self.vectors)
         self.vocabulary = data.metadata.vocabulary
+        stored = self.stored_similar
+        self.similar = stored if stored is not None and stored.n_items == data.n_items else None
         self._last_interests = None
 
     def interests(self, history: UserHistory) -> list[Interest]:
