@@ -15,7 +15,9 @@ cache). Faces expire after FACE_SECONDS all the same, as whole pages do, so a si
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.template.loader import render_to_string
@@ -47,10 +49,6 @@ class CardFace:
     list_query: str  # the gallery list the card opens the photo in ("" for none)
     in_gallery_list: bool  # the card opens the full-screen viewer
 
-    @property
-    def key(self) -> str:
-        return hashlib.sha256(repr(self).encode()).hexdigest()
-
 
 def card_face_of(image: Image, *, list_query: str, in_gallery_list: bool) -> CardFace:
     width, height = scaled_size(image.width, image.height, THUMBNAIL_LONG_EDGE)
@@ -70,11 +68,19 @@ def card_face_of(image: Image, *, list_query: str, in_gallery_list: bool) -> Car
 def card_face_html(image: Image, *, list_query: str, in_gallery_list: bool) -> SafeString:
     """The face of `image`'s card, from this process's cache when it was rendered before."""
     face = card_face_of(image, list_query=list_query, in_gallery_list=in_gallery_list)
-    html = _faces.get(face.key)
+    return rendered_once(
+        "partials/card_face.html", face, lambda: {"face": face, "thumbnail_url": image.thumbnail.url}
+    )
+
+
+def rendered_once(template_name: str, face: object, context: Callable[[], dict[str, Any]]) -> SafeString:
+    """`template_name` rendered with `context()`, once per process for each distinct `face`, which
+    must hold everything the template shows (a frozen dataclass: its repr is the key)."""
+    key = hashlib.sha256(f"{template_name} {face!r}".encode()).hexdigest()
+    html = _faces.get(key)
     if html is None:
-        context = {"face": face, "thumbnail_url": image.thumbnail.url}
-        html = render_to_string("partials/card_face.html", context)
-        _faces.set(face.key, html)
+        html = render_to_string(template_name, context())
+        _faces.set(key, html)
     return mark_safe(html)  # rendered by the template engine, which escaped it
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from gallery.models import Image, Like
 from recommender import services
 from recommender.models import NotInterested
-from tests.factories import make_image, make_like
+from tests.factories import make_image, make_like, make_user
 from tests.recommender.site_factories import TwoTasteSite
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_model_cache")]
@@ -225,3 +225,33 @@ def test_picks_and_home_lists_show_one_version_of_a_near_duplicate_group(
     assert copy.pk not in popular
     assert copy.pk not in picks
     assert copy.pk not in card_ids(client.get(f"/photos/{site.sea[2].pk}/").content.decode())
+
+
+def hide_form(html: str, pk: int) -> dict[str, str]:
+    """The fields of the "Not interested" form on photo `pk`'s pick card, and where it posts ("url")."""
+    found = re.search(
+        rf'<form method="post" action="(/for-you/not-interested/{pk}/)" class="pick__hide">(.*?)</form>',
+        html,
+        re.S,
+    )
+    assert found, f"no hide form for photo {pk}"
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', found.group(2)))
+    return {"url": found.group(1), **fields}
+
+
+def test_each_persons_pick_cards_carry_their_own_token_and_follow_like_counts(site: TwoTasteSite) -> None:
+    services.build_model(tune=False)
+    bobs = Client(enforce_csrf_checks=True)
+    bobs.force_login(site.bob)
+    alices = Client(enforce_csrf_checks=True)
+    alices.force_login(site.alice)
+    alices.get(FOR_YOU)  # her cards are rendered first, and kept
+    html = bobs.get(FOR_YOU).content.decode()
+    first = card_ids(html)[0]
+    make_like(make_user(), Image.objects.get(pk=first))
+    likes = Like.objects.filter(image_id=first).count()
+    assert f'aria-label="{likes} likes">♥ {likes}<' in bobs.get(FOR_YOU).content.decode()
+
+    form = hide_form(html, first)
+    assert bobs.post(form.pop("url"), form).status_code == 302
+    assert list(NotInterested.objects.values_list("user_id", "image_id")) == [(site.bob.pk, first)]
