@@ -68,15 +68,16 @@ def _version(key: str) -> str | None:
     return None if version is None else str(version)
 
 
-def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
+def cached_for_this_version(name: str, key: str, compute: Callable[[], T], *, likes: bool = False) -> T:
     """`compute()`, or what it returned before for the same `name` and `key` since the collection
-    last changed. Computed afresh when the cache cannot be reached.
+    last changed, and with `likes`, since a like was last added or removed too (for what shows like
+    counts or is ordered by them). Computed afresh when the cache cannot be reached.
 
     When the value is missing, one process computes it while the others asking for it wait for its
     result (`_wait_for`) instead of counting the collection too, as every one did before; a waiter
     computes it itself after COMPUTE_LOCK_SECONDS, in case the first one died.
     """
-    version = collection_version()
+    version = _versions(likes=likes)
     if version is None:
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -99,6 +100,15 @@ def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
                 with contextlib.suppress(*CACHE_ERRORS):
                     cache.delete(lock_key)
     return value
+
+
+def _versions(*, likes: bool) -> str | None:
+    """The token a cached value is kept under; None when the cache cannot be reached."""
+    collection = collection_version()
+    if not likes or collection is None:
+        return collection
+    liked = likes_version()
+    return None if liked is None else f"{collection}-{liked}"
 
 
 def _wait_for(cache_key: str) -> Any:

@@ -173,6 +173,7 @@ def other_versions(image: Image) -> QuerySet[Image]:
         visible_images()
         .filter(duplicate_group=image.duplicate_group)
         .exclude(pk=image.pk)
+        .defer(*UNSHOWN_COLUMNS)
         .order_by("-is_group_best", "-width", "pk")
     )
 
@@ -538,12 +539,15 @@ def camera_options(rows: list[tuple[str, str, int]]) -> list[FacetOption]:
 # --- The image page ------------------------------------------------------------------------------
 
 
+# What no page shows of a photo, the largest of its columns (the visual vectors, the histogram, the
+# layout hashes and the EXIF): pages that read whole photos leave them in the database.
+UNSHOWN_COLUMNS = ("exif", "colour_histogram", "layout_signature", "layout_digest", "visual_features")
+
+
 def image_for_page(pk: int) -> Image:
     """One visible image with its palette and tags, or 404."""
-    tags = Prefetch(
-        "image_tags", queryset=ImageTag.objects.select_related("tag", "user").order_by("tag__name", "pk")
-    )
-    queryset = visible_images().prefetch_related("colours", tags)
+    tags = Prefetch("image_tags", queryset=ImageTag.objects.select_related("tag").order_by("tag__name", "pk"))
+    queryset = visible_images().defer(*UNSHOWN_COLUMNS).prefetch_related("colours", tags)
     return get_object_or_404(queryset, pk=pk)
 
 
