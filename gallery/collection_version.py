@@ -28,7 +28,9 @@ from typing import Any, TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.dispatch import receiver
 
 from imgsite.background import CACHE_ERRORS
 
@@ -39,6 +41,7 @@ VERSION_KEY = "gallery:collection-version"
 # Likes have a version of their own: they change no filter count, only the like counts that whole
 # pages show (gallery.page_cache), so a like need not throw the filter counts away.
 LIKES_VERSION_KEY = "gallery:likes-version"
+TOKEN_KEYS = (VERSION_KEY, LIKES_VERSION_KEY)
 CACHED_COUNTS_SECONDS = 600
 # How long the processes that want the same missing counts wait for the one computing them (a cold
 # count at 100,000 photos takes under a second), and how often they look.
@@ -57,15 +60,41 @@ def likes_version() -> str | None:
 
 
 def _version(key: str) -> str | None:
+    remembered = _this_request.get()
+    if remembered is not None and key in remembered:
+        return remembered[key]
     try:
-        version = cache.get(key)
-        if version is None:
+        # Both tokens in one round trip: a page that needs one mostly needs the other.
+        versions = {name: str(value) for name, value in cache.get_many(TOKEN_KEYS).items()}
+        if key not in versions:
             # add, so that processes starting together settle on one token.
             cache.add(key, uuid4().hex, timeout=None)
-            version = cache.get(key)
+            found = cache.get(key)
+            if found is None:
+                return None
+            versions[key] = str(found)
     except CACHE_ERRORS:
         return None
-    return None if version is None else str(version)
+    if remembered is not None:
+        remembered.update(versions)
+    return versions[key]
+
+
+# The tokens as the current request first read them. A page asks for them several times (its
+# counts, its facets, a photo's shared parts), and each read was a round trip to the cache; a request
+# reads them once and keeps to them, as if it had started a moment later. Outside a request (tasks,
+# commands, tests calling functions directly) nothing is remembered.
+_this_request: ContextVar[dict[str, str] | None] = ContextVar("gallery_versions_this_request", default=None)
+
+
+@receiver(request_started, dispatch_uid="gallery_versions_request_started")
+def _request_started(**kwargs: Any) -> None:
+    _this_request.set({})
+
+
+@receiver(request_finished, dispatch_uid="gallery_versions_request_finished")
+def _request_finished(**kwargs: Any) -> None:
+    _this_request.set(None)
 
 
 def cached_for_this_version(name: str, key: str, compute: Callable[[], T], *, likes: bool = False) -> T:
@@ -186,11 +215,17 @@ def likes_changed() -> None:
 def forget_collection_version() -> None:
     """Drop the tokens: the next reader starts new ones (for a database emptied by other means,
     e.g. between tests)."""
+    remembered = _this_request.get()
+    if remembered is not None:
+        remembered.clear()
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.delete_many([VERSION_KEY, LIKES_VERSION_KEY])
+        cache.delete_many(TOKEN_KEYS)
 
 
 def _replace(key: str) -> None:
+    remembered = _this_request.get()
+    if remembered is not None:
+        remembered.pop(key, None)  # this request reads its own change
     try:
         cache.set(key, uuid4().hex, timeout=None)
     except CACHE_ERRORS:

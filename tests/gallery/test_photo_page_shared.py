@@ -236,3 +236,21 @@ def test_a_related_cards_like_count_is_exact_after_a_like(alice: User, bob: User
 
 def _card_like_counts(html: str) -> list[str]:
     return re.findall(r'data-like-count="card"[^>]*>♥ (\d+)<', html)
+
+
+def test_a_photo_page_asked_again_reads_only_the_persons_own_state(
+    alice: User, bob: User, django_assert_max_num_queries
+) -> None:
+    photo, other, older = make_image(tags=["sea"]), make_image(), make_image()
+    make_like(alice, photo)
+    make_like(alice, other)
+    _page(_signed_in(alice), photo)
+    as_bob = _signed_in(bob)
+    _page(as_bob, older)  # bob's session and user are read once per request, as any page does
+
+    # The session, the user, the newest model, bob's like and count, and his suggestions.
+    with django_assert_max_num_queries(5):
+        html = _page(as_bob, photo)
+
+    assert _like_button(html) == "Like"
+    assert _also_liked_ids(html) == [other.pk]
