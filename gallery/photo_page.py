@@ -29,7 +29,7 @@ LIKES_ORDER = "liked"  # the one sort that a like moves photos in (gallery.selec
 class PhotoFacts:
     """What a photo's page shows of the photo itself, the same for every viewer."""
 
-    image: Image  # its tags prefetched (alt text); its like count as it was when read
+    image: Image  # its tags prefetched (alt text); its like count as it was when read: read it anew
     colours: list[Colour]
     image_tags: list[ImageTag]  # all of them, each with its user's id, so a viewer's own can be marked
     versions: list[Image]

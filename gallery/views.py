@@ -330,6 +330,7 @@ def image_viewer(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _viewer_body(request: HttpRequest, pk: int) -> HttpResponse:
     # The same for everyone who opens the photo from the same list: nothing in it is a person's own.
     image = photo_facts(pk).image
+    image.like_count = like_count(image)  # its place in a list sorted by likes reads the count now
     return render(request, "gallery/partials/viewer_body.html", _photo_in_list_context(request, image))
 
 

@@ -254,3 +254,17 @@ def test_a_photo_page_asked_again_reads_only_the_persons_own_state(
 
     assert _like_button(html) == "Like"
     assert _also_liked_ids(html) == [other.pk]
+
+
+def test_a_like_on_the_photo_itself_moves_its_neighbours_in_the_viewer(alice: User, bob: User) -> None:
+    first, second, third = make_image(), make_image(), make_image()
+    make_like(alice, first)
+    make_like(bob, first)
+    make_like(alice, second)
+    assert _next_id(_viewer(Client(), third, "?sort=liked")) is None  # no likes: last in the list
+
+    for person in (alice, bob, make_user()):
+        make_like(person, third)
+
+    assert _next_id(_viewer(Client(), third, "?sort=liked")) == first.pk
+    assert _next_id(_page(_signed_in(bob), third, "?sort=liked")) == first.pk
