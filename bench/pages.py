@@ -56,6 +56,7 @@ CLIENT_TIMEOUT = 120
 HOST = "127.0.0.1"
 # /for-you/ cycles through this many signed-in users, so no single user's picks stay in any cache.
 SIGNED_IN_USERS = 50
+BARE = "bare Django view"
 FALLBACK_MARK = b"data-fallback"  # for_you.html marks the no-model page with this attribute
 
 
@@ -122,6 +123,12 @@ def main() -> None:
     )
     parser.add_argument("--seed-only", action="store_true", help="seed, print the timings and stop")
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free one)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="measure only the pages whose name contains one of these comma-separated words "
+        "(and the bare view); the model is built only when a page measured needs it",
+    )
     args = parser.parse_args()
     sizes = (
         [(n, n // 10, n * LIKES_PER_IMAGE) for n in SCALE_IMAGES]
@@ -172,27 +179,39 @@ def measure_size(
             f"{WORKERS} gunicorn workers, {args.clients} client threads, {args.seconds:g} s per page\n",
             flush=True,
         )
+        asked = partial(is_wanted, args.only)
         results = [
             result
             for target in page_targets(seeded.image_ids, seeded.common_tag)[: 1 if args.skip_pages else None]
-            if (result := measure_if_present(port, target, args.seconds, args.clients)) is not None
+            if asked(target.name)
+            and (result := measure_if_present(port, target, args.seconds, args.clients)) is not None
         ]
         if not args.skip_for_you:
             builds = (("untuned model", ("--no-tune",)),) if args.no_tuned else BUILDS
+            with_model = [
+                target for target in similar_targets(seeded.image_ids, cookies) if asked(target.name)
+            ]
             for_you, rebuilds = measure_for_you(
-                port, seeded.image_ids, cookies, env, args.seconds, args.clients, builds, master=master
+                port,
+                seeded.image_ids,
+                cookies,
+                env,
+                args.seconds,
+                args.clients,
+                builds,
+                master=master,
+                wanted=asked,
+                build=bool(with_model) or any(asked(name) for name in model_page_names(cookies, builds)),
             )
             results += for_you
-            results += [
-                measure(port, target, args.seconds, args.clients)
-                for target in similar_targets(seeded.image_ids)
-            ]
+            results += [measure(port, target, args.seconds, args.clients) for target in with_model]
             notes += rebuilds
         notes += worker_memory(master)
         load = os.getloadavg()
-    notes += count_figures(seeded.common_tag)
-    if not args.skip_for_you:
-        notes += lookup_figures(seeded.image_ids)
+    if not args.only:  # the in-process figures are not pages: left out when some pages are asked for
+        notes += count_figures(seeded.common_tag)
+        if not args.skip_for_you:
+            notes += lookup_figures(seeded.image_ids)
     notes.append(f"load average after this size: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return SizeRun(label, results, notes)
 
@@ -342,7 +361,7 @@ def rebuild_model(env: dict[str, str], options: tuple[str, ...] = ()) -> str:
 def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
     tag = tag_name.replace(" ", "+")
     return [
-        Target("bare Django view", ("/bench/bare/",)),
+        Target(BARE, ("/bench/bare/",)),
         Target("gallery", ("/gallery/",)),
         Target("gallery ?colour=blue", ("/gallery/?colour=blue",)),
         Target(
@@ -401,19 +420,24 @@ def measure_for_you(
     builds: tuple[tuple[str, tuple[str, ...]], ...] = BUILDS,
     *,
     master: int,
+    wanted: Callable[[str], bool] = bool,
+    build: bool = True,
 ) -> tuple[list[Measurement], list[str]]:
-    """The signed-in gallery, home and photo pages and /for-you/ on the fallback, then /for-you/ with
-    each model as it is built, then "/" signed in.
+    """The signed-in gallery, home and photo pages and /for-you/ on the fallback, then, if `build`,
+    /for-you/ with each model as it is built, then "/" signed in; only the pages `wanted` names.
 
     Returns the measurements and a line per rebuild saying how long it took.
     """
     users = len(cookies)
     _expect_fallback(port, cookies[0], fallback=True)
-    results = [measure(port, target, seconds, clients) for target in signed_in_targets(image_ids, cookies)]
-    results.append(
-        measure(port, Target(f"for-you, {users} users, no model", ("/for-you/",), cookies), seconds, clients)
-    )
-    rebuilds = []
+    fallback = [
+        *signed_in_targets(image_ids, cookies),
+        Target(f"for-you, {users} users, no model", ("/for-you/",), cookies),
+    ]
+    results = [measure(port, target, seconds, clients) for target in fallback if wanted(target.name)]
+    rebuilds: list[str] = []
+    if not build:
+        return results, rebuilds
     label = ""
     for label, options in builds:
         print(f"building the {label}: rebuild_recommender {' '.join(options)}", flush=True)
@@ -421,16 +445,34 @@ def measure_for_you(
         rebuilds.append(f"  {_warm_model(port, cookies, master)}")
         _expect_fallback(port, cookies[0], fallback=False)
         target = Target(f"for-you, {users} users, {label}", ("/for-you/",), cookies)
-        results.append(measure(port, target, seconds, clients))
-    results.append(measure(port, Target(f"home, {users} users, {label}", ("/",), cookies), seconds, clients))
+        if wanted(target.name):
+            results.append(measure(port, target, seconds, clients))
+    home = Target(f"home, {users} users, {label}", ("/",), cookies)
+    if wanted(home.name):
+        results.append(measure(port, home, seconds, clients))
     return results, rebuilds
 
 
-def similar_targets(image_ids: list[int]) -> list[Target]:
-    """With a model loaded: the image page (its "Similar photos" are the model's nearest neighbours)
-    and the API's similar-photos answer."""
+def model_page_names(cookies: tuple[str, ...], builds: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    """The pages `measure_for_you` measures once a model is built."""
+    users = len(cookies)
+    return [f"for-you, {users} users, {label}" for label, _ in builds] + [
+        f"home, {users} users, {builds[-1][0]}"
+    ]
+
+
+def is_wanted(only: str, name: str) -> bool:
+    """Whether `--only` asks for the page `name` (every page when it is empty; the bare view always)."""
+    return not only or name == BARE or any(word and word in name for word in only.split(","))
+
+
+def similar_targets(image_ids: list[int], cookies: tuple[str, ...]) -> list[Target]:
+    """With a model loaded: the image page (its "Similar photos" are the model's nearest neighbours),
+    signed out and signed in, and the API's similar-photos answer."""
+    photos = tuple(f"/photos/{pk}/" for pk in image_ids)
     return [
-        Target("image page with a model (50 photos)", tuple(f"/photos/{pk}/" for pk in image_ids)),
+        Target("image page with a model (50 photos)", photos),
+        Target(f"image page with a model (50 photos), {len(cookies)} users signed in", photos, cookies),
         Target("API similar photos (50 photos)", tuple(f"/api/v1/photos/{pk}/similar" for pk in image_ids)),
     ]
 

@@ -100,12 +100,20 @@ def pages(photo_ids: list[int]) -> list[Page]:
         Page("home, signed in (no model)", ("/",)),
         Page("/for-you/ fallback (no model)", ("/for-you/",)),
         Page("image page, signed in", tuple(f"/photos/{pk}/" for pk in photo_ids)),
+        # The same five photos again and again: what every viewer sees alike is read from the cache
+        # (gallery.photo_page), the person's own state is not.
+        Page("image page, signed in, 5 photos asked again", tuple(f"/photos/{pk}/" for pk in photo_ids[:5])),
         Page(
             "image page, signed out, uncached", tuple(f"/photos/{pk}/" for pk in photo_ids), signed_in=False
         ),
         Page(
             "image page in a list (blue, most liked), signed in",
             tuple(f"/photos/{pk}/?colour=blue&sort=liked" for pk in photo_ids),
+        ),
+        Page(
+            "viewer step (blue, most liked), uncached",
+            tuple(f"/photos/{pk}/viewer/?colour=blue&sort=liked" for pk in photo_ids),
+            signed_in=False,
         ),
     ]
 
@@ -133,7 +141,7 @@ def measure(page: Page, clients: list[Client], anonymous: Client, requests: int)
         path = page.paths[n % len(page.paths)]
         if not page.signed_in:
             # A query string no visitor sends: a new address, so the whole-page cache misses.
-            path = f"{path}?uncached={n}-{time.monotonic_ns()}"
+            path = f"{path}{'&' if '?' in path else '?'}uncached={n}-{time.monotonic_ns()}"
         timing = time_request(client, path)
         if n >= WARM_UP:
             timings.append(timing)

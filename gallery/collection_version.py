@@ -39,6 +39,7 @@ VERSION_KEY = "gallery:collection-version"
 # Likes have a version of their own: they change no filter count, only the like counts that whole
 # pages show (gallery.page_cache), so a like need not throw the filter counts away.
 LIKES_VERSION_KEY = "gallery:likes-version"
+TOKEN_KEYS = (VERSION_KEY, LIKES_VERSION_KEY)
 CACHED_COUNTS_SECONDS = 600
 # How long the processes that want the same missing counts wait for the one computing them (a cold
 # count at 100,000 photos takes under a second), and how often they look.
@@ -74,41 +75,35 @@ def versions_read_once() -> Iterator[None]:
 
 def _version(key: str) -> str | None:
     read = _read.get()
-    if read is None:
-        return _read_version(key)
-    if key not in read:
-        with contextlib.suppress(*CACHE_ERRORS):
-            read.update(
-                {name: str(value) for name, value in cache.get_many([VERSION_KEY, LIKES_VERSION_KEY]).items()}
-            )
-    if key not in read:  # not started yet, or the cache is unreachable
-        version = _read_version(key)
-        if version is not None:
-            read[key] = version
-    return read.get(key)
-
-
-def _read_version(key: str) -> str | None:
+    if read is not None and key in read:
+        return read[key]
     try:
-        version = cache.get(key)
-        if version is None:
+        # Both tokens in one round trip: a page that needs one mostly needs the other.
+        versions = {name: str(value) for name, value in cache.get_many(TOKEN_KEYS).items()}
+        if key not in versions:
             # add, so that processes starting together settle on one token.
             cache.add(key, uuid4().hex, timeout=None)
-            version = cache.get(key)
+            found = cache.get(key)
+            if found is None:
+                return None
+            versions[key] = str(found)
     except CACHE_ERRORS:
         return None
-    return None if version is None else str(version)
+    if read is not None:
+        read.update(versions)
+    return versions[key]
 
 
-def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
+def cached_for_this_version(name: str, key: str, compute: Callable[[], T], *, likes: bool = False) -> T:
     """`compute()`, or what it returned before for the same `name` and `key` since the collection
-    last changed. Computed afresh when the cache cannot be reached.
+    last changed, and with `likes`, since a like was last added or removed too (for what shows like
+    counts or is ordered by them). Computed afresh when the cache cannot be reached.
 
     When the value is missing, one process computes it while the others asking for it wait for its
     result (`_wait_for`) instead of counting the collection too, as every one did before; a waiter
     computes it itself after COMPUTE_LOCK_SECONDS, in case the first one died.
     """
-    version = collection_version()
+    version = _versions(likes=likes)
     if version is None:
         return compute()
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -133,24 +128,13 @@ def cached_for_this_version(name: str, key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def cached_until_likes_change(name: str, key: str, compute: Callable[[], T]) -> T:
-    """`compute()`, or what it returned before for the same `name` and `key` while neither the
-    collection nor any like changed: for what counts one person's likes among the photos ("Liked by
-    me"). No lock: it is one person's, and cheap to count."""
-    collection, likes = collection_version(), likes_version()
-    if collection is None or likes is None:
-        return compute()
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    cache_key = f"gallery:{name}:{collection}:{likes}:{digest}"
-    try:
-        value = cache.get(cache_key)
-    except CACHE_ERRORS:
-        return compute()
-    if value is None:
-        value = compute()
-        with contextlib.suppress(*CACHE_ERRORS):  # counted afresh, just not kept
-            cache.set(cache_key, value, CACHED_COUNTS_SECONDS)
-    return value
+def _versions(*, likes: bool) -> str | None:
+    """The token a cached value is kept under; None when the cache cannot be reached."""
+    collection = collection_version()
+    if not likes or collection is None:
+        return collection
+    liked = likes_version()
+    return None if liked is None else f"{collection}-{liked}"
 
 
 def _wait_for(cache_key: str) -> Any:
@@ -232,7 +216,7 @@ def forget_collection_version() -> None:
     if read is not None:
         read.clear()
     with contextlib.suppress(*CACHE_ERRORS):
-        cache.delete_many([VERSION_KEY, LIKES_VERSION_KEY])
+        cache.delete_many(TOKEN_KEYS)
 
 
 def _replace(key: str) -> None:

@@ -6,9 +6,11 @@ version, gallery.collection_version). So the rendered page is kept under both ve
 path, every web process serves it from the cache until either changes, and a browser that already
 has it gets a 304. What is never cached: anything for a signed-in person, a page with messages
 waiting for this visitor, a response that sets a cookie (a CSRF token or a session) or is not a
-200, and anything but GET or HEAD. Responses carry `Vary: Cookie`, so a shared cache never gives
-a visitor's page to someone signed in, and `Cache-Control: no-cache`, so browsers ask again each
-time (cheaply, with the ETag) and never show a stale like count.
+200, and anything but GET or HEAD. The one exception to the first is a page that shows nothing of
+the person asking, kept once for all (`cached_alike_for_everyone`: the photo viewer's fragment).
+Responses carry `Vary: Cookie`, so a shared cache never gives a visitor's page to someone signed
+in, and `Cache-Control: no-cache`, so browsers ask again each time (cheaply, with the ETag) and
+never show a stale like count.
 """
 
 from __future__ import annotations
@@ -33,10 +35,30 @@ CachedPage = tuple[str, bytes, str]  # ETag, body, Content-Type
 
 def cached_for_visitors(view: View) -> View:
     """Serve `view`'s page to signed-out visitors from the shared cache while the data is unchanged."""
+    return _cached_when(_is_cacheable_request, view)
 
+
+def cached_alike_for_everyone(*, unless: Callable[[HttpRequest], bool]) -> Callable[[View], View]:
+    """Serve the view's page to everyone, signed in or not, from the shared cache while the data is
+    unchanged, except to a request that `unless` says asks for something of its own.
+
+    For a page that shows nothing of the person asking (no name, form, message or like of theirs):
+    the photo viewer's fragment. A signed-in person's copy is everyone's copy.
+    """
+
+    def is_cacheable(request: HttpRequest) -> bool:
+        return request.method in ("GET", "HEAD") and not unless(request)
+
+    def decorate(view: View) -> View:
+        return _cached_when(is_cacheable, view)
+
+    return decorate
+
+
+def _cached_when(is_cacheable: Callable[[HttpRequest], bool], view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        key = versioned_path_key("page", request) if _is_cacheable_request(request) else None
+        key = versioned_path_key("page", request) if is_cacheable(request) else None
         if key is None:
             return view(request, *args, **kwargs)
         page = _cached(key)

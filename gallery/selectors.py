@@ -32,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from gallery.analysis.palette import FAMILIES, families_in_field, family_token
 from gallery.analysis.quality import QUALITY_LEVEL_LABELS, QUALITY_LEVELS, AspectLine, breakdown, reasons_for
 from gallery.analysis.search_terms import SearchTerms, search_terms
-from gallery.collection_version import cached_for_this_version, cached_until_likes_change
+from gallery.collection_version import cached_for_this_version
 from gallery.facet_counts import GROUPINGS, Counts, column_counts
 from gallery.like_counts import stored_like_count
 from gallery.models import (
@@ -173,6 +173,7 @@ def other_versions(image: Image) -> QuerySet[Image]:
         visible_images()
         .filter(duplicate_group=image.duplicate_group)
         .exclude(pk=image.pk)
+        .defer(*UNSHOWN_COLUMNS)
         .order_by("-is_group_best", "-width", "pk")
     )
 
@@ -376,7 +377,11 @@ def liked_facet(filters: GalleryFilters) -> list[FacetOption]:
         return _apply_filters(one_per_group(visible_images()), others).filter(liked_by(viewer_id)).count()
 
     key = f"{viewer_id} {_shared_cache_key(others)}"
-    return [FacetOption(LIKED_BY_VIEWER, "Liked by me", cached_until_likes_change("liked-facet", key, count))]
+    return [
+        FacetOption(
+            LIKED_BY_VIEWER, "Liked by me", cached_for_this_version("liked-facet", key, count, likes=True)
+        )
+    ]
 
 
 def _collection_facets(filters: GalleryFilters) -> dict[str, list[FacetOption]]:
@@ -543,12 +548,15 @@ def camera_options(rows: list[tuple[str, str, int]]) -> list[FacetOption]:
 # --- The image page ------------------------------------------------------------------------------
 
 
+# What no page shows of a photo, the largest of its columns (the visual vectors, the histogram, the
+# layout hashes and the EXIF): pages that read whole photos leave them in the database.
+UNSHOWN_COLUMNS = ("exif", "colour_histogram", "layout_signature", "layout_digest", "visual_features")
+
+
 def image_for_page(pk: int) -> Image:
     """One visible image with its palette and tags, or 404."""
-    tags = Prefetch(
-        "image_tags", queryset=ImageTag.objects.select_related("tag", "user").order_by("tag__name", "pk")
-    )
-    queryset = visible_images().prefetch_related("colours", tags)
+    tags = Prefetch("image_tags", queryset=ImageTag.objects.select_related("tag").order_by("tag__name", "pk"))
+    queryset = visible_images().defer(*UNSHOWN_COLUMNS).prefetch_related("colours", tags)
     return get_object_or_404(queryset, pk=pk)
 
 

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,15 +31,15 @@ from gallery.collection_version import cached_for_this_version
 from gallery.credits import image_credit
 from gallery.forms import GalleryFilterForm, SuggestionAnswerForm, TagForm
 from gallery.models import Image, Verdict
-from gallery.page_cache import cached_for_visitors, versioned_path_key
+from gallery.page_cache import cached_alike_for_everyone, cached_for_visitors, versioned_path_key
 from gallery.pagination import gallery_page
 from gallery.photo_lists import (
     gallery_list_url,
     gallery_url,
     liked_images,
     list_query,
-    position_in_list,
 )
+from gallery.photo_page import is_own_list, like_state, photo_facts, shared_position_in_list
 from gallery.selectors import (
     FILTER_NAMES,
     RELEVANCE,
@@ -56,14 +56,12 @@ from gallery.selectors import (
     like_count,
     liked_facet,
     list_sort,
-    other_versions,
     quality_breakdown,
     quality_reasons,
     shared_facets,
     shared_list_key,
     tag_or_404,
     tag_suggestions,
-    user_likes_image,
     visible_image_or_404,
     with_card_tags,
 )
@@ -287,7 +285,7 @@ def tag_suggest(request: HttpRequest) -> JsonResponse:
 def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, object]:
     """What the photo page and the viewer show about the list the photo was opened from."""
     filters = requested_filters(request)
-    position = position_in_list(
+    position = shared_position_in_list(
         image, filters, page_size=pagination.PAGE_SIZE, numbered_pages=pagination.OFFSET_PAGES
     )
     web_width, web_height = scaled_size(image.width, image.height, PREVIEW_LONG_EDGE)
@@ -301,15 +299,20 @@ def _photo_in_list_context(request: HttpRequest, image: Image) -> dict[str, obje
     }
 
 
-def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -> dict[str, object]:
+def _image_page_context(request: HttpRequest, pk: int, tag_form: TagForm) -> dict[str, object]:
+    """The photo page: its facts as everyone sees them, then what is this person's own."""
+    facts = photo_facts(pk)
+    image = facts.image
+    likes = like_state(request.user, pk)
+    image.like_count = likes.count  # a like changes it without a new collection version
     return {
         **_photo_in_list_context(request, image),
-        "colours": list(image.colours.all()),
-        "tag_groups": group_tags(list(image.image_tags.all()), request.user.pk),
-        "liked": user_likes_image(request.user, image),
+        "colours": facts.colours,
+        "tag_groups": group_tags(facts.image_tags, request.user.pk),
+        "liked": likes.liked,
         "tag_form": tag_form,
         "suggestions": photo_suggestions(image, request.user) if request.user.is_authenticated else [],
-        "versions": list(other_versions(image)),
+        "versions": facts.versions,
         "quality_reasons": quality_reasons(image),
         "quality_breakdown": quality_breakdown(image),
     }
@@ -318,17 +321,27 @@ def _image_page_context(request: HttpRequest, image: Image, tag_form: TagForm) -
 @require_GET
 @cached_for_visitors
 def image_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    image = image_for_page(pk)
-    return render(request, "gallery/image_detail.html", _image_page_context(request, image, TagForm()))
+    return render(request, "gallery/image_detail.html", _image_page_context(request, pk, TagForm()))
+
+
+def _names_own_list(request: HttpRequest) -> bool:
+    return is_own_list(requested_filters(request))
 
 
 @require_GET
-def image_viewer(request: HttpRequest, pk: int) -> HttpResponse:
+def image_viewer(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The full-screen viewer's content for one photo in a list: a fragment that viewer.js shows."""
-    image = image_for_page(pk)
-    response = render(request, "gallery/partials/viewer_body.html", _photo_in_list_context(request, image))
+    response = _viewer_body(request, pk)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@cached_alike_for_everyone(unless=_names_own_list)
+def _viewer_body(request: HttpRequest, pk: int) -> HttpResponse:
+    # The same for everyone who opens the photo from the same list: nothing in it is a person's own.
+    image = photo_facts(pk).image
+    image.like_count = like_count(image)  # its place in a list sorted by likes reads the count now
+    return render(request, "gallery/partials/viewer_body.html", _photo_in_list_context(request, image))
 
 
 @login_required
@@ -389,7 +402,7 @@ def add_tag(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Tagged “{image_tag.tag.name}”.")
             return redirect(f"{image_url}#tags")
-    context = _image_page_context(request, image, form)
+    context = _image_page_context(request, pk, form)
     return render(request, "gallery/image_detail.html", context, status=400)
 
 

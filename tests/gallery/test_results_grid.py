@@ -12,12 +12,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from gallery.card_grids import grid_of
-from gallery.collection_version import (
-    collection_changed,
-    collection_version,
-    likes_version,
-    versions_read_once,
-)
 from gallery.models import Like
 from gallery.services.social import like_image, unlike_image
 from gallery.services.storage import delete_image
@@ -101,15 +95,6 @@ def test_a_grid_whose_slots_are_not_its_cards_is_refused():
     assert grid.pieces == ("<ul>", "", "</ul>")
     with pytest.raises(ValueError, match="heart slots"):
         grid_of("<ul><!--heart 2--><!--heart 1--></ul>", hearts)
-
-
-def test_a_change_within_a_request_is_seen_by_the_rest_of_it():
-    with versions_read_once():
-        before = collection_version(), likes_version()
-        assert (collection_version(), likes_version()) == before
-        collection_changed()
-        assert collection_version() != before[0]
-        assert likes_version() == before[1]
 
 
 def test_the_home_pages_sections_show_each_viewer_their_own_hearts_and_new_photos(alice, bob):
