@@ -340,10 +340,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
-# A signed-in request reads its session from the shared cache (the database only when the cache has
-# lost it), saving a query per request. Without a shared cache, from the database: a cache per
-# process would keep a session another process logged out.
-SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if CACHE_URL else 'db'}"
+# Sessions stay in the database alone (Django's default), not read through the cache (cached_db):
+# with Redis down, cached_db fails every login (its exists() asks the cache unguarded), and a logout
+# made while Redis was down would leave the session readable from the cache once Redis came back.
 # Login limits (the site's and the admin's; why these three is in profiles/accounts/ratelimit.py):
 # failures per account and address, per address, and the account-wide count after which every
 # attempt from an address that never logged in to it waits 1, 2, 4 … seconds, up to the maximum.
