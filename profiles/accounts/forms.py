@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import forms
@@ -10,6 +11,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm, UsernameField
 from django.contrib.auth.models import User
 
+from imgsite.background import CACHE_ERRORS
 from profiles.accounts.client_address import client_ip
 from profiles.accounts.ratelimit import login_rate_limiter, wait_in_words
 from profiles.models import TokenScope
@@ -40,12 +42,18 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
     """The site's login form, with the one login limiter around the password check."""
 
     rate_limited_message = "Too many login attempts. Try again in %(wait)s."
+    # The attempts are counted in the shared cache (Redis): without it no password is checked, so
+    # that an outage never lifts the limits. People already logged in stay logged in.
+    limiter_down_message = "Logging in is unavailable for a moment. Try again in a minute."
 
     def clean(self) -> dict[str, Any]:
         limiter = login_rate_limiter()
         username = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request)
-        wait = limiter.seconds_until_allowed(username=username, ip=ip)
+        try:
+            wait = limiter.seconds_until_allowed(username=username, ip=ip)
+        except CACHE_ERRORS:
+            raise forms.ValidationError(self.limiter_down_message, code="limiter_unavailable") from None
         if wait is not None:
             raise forms.ValidationError(
                 self.rate_limited_message, code="rate_limited", params={"wait": wait_in_words(wait)}
@@ -53,11 +61,13 @@ class RateLimitedAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            limiter.record_failure(username=username, ip=ip)
+            with contextlib.suppress(*CACHE_ERRORS):  # the cache went away since: the answer stands
+                limiter.record_failure(username=username, ip=ip)
             raise
         # Only a real login counts as success; a blank password must not reset anything.
         if self.get_user() is not None:
-            limiter.record_success(username=username, ip=ip)
+            with contextlib.suppress(*CACHE_ERRORS):
+                limiter.record_success(username=username, ip=ip)
         return cleaned
 
 

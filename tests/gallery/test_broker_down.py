@@ -19,7 +19,7 @@ from imgsite.celery import app
 from profiles import services as profiles_services
 from profiles.models import OwedProfileRebuild, ProfileSnapshot
 from profiles.services import queue_owed_rebuilds
-from tests.factories import make_image, make_like, make_user
+from tests.factories import DEFAULT_PASSWORD, make_image, make_like, make_user
 from tests.support.broker import broker_down, closed_port  # noqa: F401  (fixture)
 from tests.support.images import solid_jpeg
 from tests.support.tag_photos import themed_collection, themed_photo
@@ -202,3 +202,29 @@ def test_a_tag_answer_is_saved_while_the_broker_is_down_and_learnt_later(
     assert ImageTag.objects.filter(image=photo, tag_id=tag_id).exists()
     assert TagAnswer.objects.get(image=photo, tag_id=tag_id).applied_at is None  # owed, not lost
     assert apply_pending_answers() == 1  # what beat's catch-up runs once the broker is back
+
+
+def test_with_the_redis_cache_down_login_says_so_and_signed_in_people_browse_on(
+    settings: LazySettings,
+) -> None:
+    """Production keeps its cache, and the login limiter's counts, in the same Redis as the broker.
+    Without them no password is checked (the limits must not lapse), and the form says why."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/1",
+        }
+    }
+    alice = make_user("alice")
+    make_image(title="Harbour at dawn")
+
+    refused = Client().post(reverse("login"), {"username": "alice", "password": DEFAULT_PASSWORD})
+    assert refused.status_code == 200
+    assert "Logging in is unavailable for a moment" in refused.content.decode()
+
+    signed_in = Client()
+    signed_in.force_login(alice)  # a session from before the outage: kept in the database
+    gallery = signed_in.get("/gallery/")
+    assert gallery.status_code == 200
+    assert "Harbour at dawn" in gallery.content.decode()
+    assert 'aria-label="Like Harbour at dawn"' in gallery.content.decode()
