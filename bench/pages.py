@@ -42,6 +42,7 @@ from PIL import Image as PILImage
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.page_paths import IN_A_LIST, photo_pages, viewer_steps  # noqa: E402
 from tests.support.machines import stop  # noqa: E402
 
 IMAGES = 2_000
@@ -376,15 +377,15 @@ def page_targets(image_ids: list[int], tag_name: str) -> list[Target]:
         Target("search ?q=light (in ~1 in 5 descriptions)", ("/gallery/?q=light",)),
         Target(f"tag page /tags/{tag_name}/", (f"/tags/{tag_name.replace(' ', '%20')}/",)),
         Target("author page /authors/Photographer 7/", ("/authors/Photographer%207/",)),
-        Target("image page (50 photos)", tuple(f"/photos/{pk}/" for pk in image_ids)),
+        Target("image page (50 photos)", photo_pages(image_ids)),
         # A photo opened from a filtered, sorted list: its neighbours and page in that list.
         Target(
             "image page in a list (blue, most liked)",
-            tuple(f"/photos/{pk}/?colour=blue&sort=liked" for pk in image_ids),
+            photo_pages(image_ids, query=IN_A_LIST),
         ),
         Target(
             "viewer step (blue, most liked)",
-            tuple(f"/photos/{pk}/viewer/?colour=blue&sort=liked" for pk in image_ids),
+            viewer_steps(image_ids),
         ),
         Target("home, anonymous", ("/",)),
     ]
@@ -404,7 +405,7 @@ def signed_in_targets(image_ids: list[int], cookies: tuple[str, ...]) -> list[Ta
         Target(f"home, {users} users, no model", ("/",), cookies),
         Target(
             f"image page (50 photos), {users} users signed in",
-            tuple(f"/photos/{pk}/" for pk in image_ids),
+            photo_pages(image_ids),
             cookies,
         ),
     ]
@@ -469,7 +470,7 @@ def is_wanted(only: str, name: str) -> bool:
 def similar_targets(image_ids: list[int], cookies: tuple[str, ...]) -> list[Target]:
     """With a model loaded: the image page (its "Similar photos" are the model's nearest neighbours),
     signed out and signed in, and the API's similar-photos answer."""
-    photos = tuple(f"/photos/{pk}/" for pk in image_ids)
+    photos = photo_pages(image_ids)
     return [
         Target("image page with a model (50 photos)", photos),
         Target(f"image page with a model (50 photos), {len(cookies)} users signed in", photos, cookies),

@@ -49,6 +49,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.page_paths import IN_A_LIST, photo_pages, viewer_steps  # noqa: E402
 from gallery.selectors import visible_images  # noqa: E402
 
 WARM_UP = 3
@@ -99,20 +100,18 @@ def pages(photo_ids: list[int]) -> list[Page]:
         Page("gallery ?colour=blue, signed in", ("/gallery/?colour=blue",)),
         Page("home, signed in (no model)", ("/",)),
         Page("/for-you/ fallback (no model)", ("/for-you/",)),
-        Page("image page, signed in", tuple(f"/photos/{pk}/" for pk in photo_ids)),
+        Page("image page, signed in", photo_pages(photo_ids)),
         # The same five photos again and again: what every viewer sees alike is read from the cache
         # (gallery.photo_page), the person's own state is not.
-        Page("image page, signed in, 5 photos asked again", tuple(f"/photos/{pk}/" for pk in photo_ids[:5])),
-        Page(
-            "image page, signed out, uncached", tuple(f"/photos/{pk}/" for pk in photo_ids), signed_in=False
-        ),
+        Page("image page, signed in, 5 photos asked again", photo_pages(photo_ids[:5])),
+        Page("image page, signed out, uncached", photo_pages(photo_ids), signed_in=False),
         Page(
             "image page in a list (blue, most liked), signed in",
-            tuple(f"/photos/{pk}/?colour=blue&sort=liked" for pk in photo_ids),
+            photo_pages(photo_ids, query=IN_A_LIST),
         ),
         Page(
             "viewer step (blue, most liked), uncached",
-            tuple(f"/photos/{pk}/viewer/?colour=blue&sort=liked" for pk in photo_ids),
+            viewer_steps(photo_ids),
             signed_in=False,
         ),
     ]
